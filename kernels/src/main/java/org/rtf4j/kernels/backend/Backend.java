@@ -1,0 +1,116 @@
+package org.rtf4j.kernels.backend;
+
+import java.util.Set;
+import org.rtf4j.kernels.spectral.ConvShape;
+import org.rtf4j.kernels.spectral.RationalShape;
+
+/**
+ * The seam between layers and the hardware: buffers as handles, kernels by identity ({@link KernelId}).
+ * A layer written against this interface runs unchanged on every backend.
+ *
+ * <h2>Layouts (every backend)</h2>
+ * <ul>
+ *   <li>Real tensors are row-major; signals are (B, H, ℓ) with time contiguous: element
+ *       {@code u[(b*H + h)*ℓ + t]}.</li>
+ *   <li>Complex data are <b>interleaved</b>: element j of a complex row is {@code (x[2j], x[2j+1])} =
+ *       (re, im). A real spectrum of length n has exactly {@code n/2 + 1} bins, so one spectrum row holds
+ *       {@code 2*(n/2+1)} elements.</li>
+ *   <li>Forward transforms are unscaled, inverse transforms are scaled by 1/n (numpy's convention).</li>
+ * </ul>
+ *
+ * <h2>Contract</h2>
+ * Every kernel checks that its buffers are large enough and of one precision and throws
+ * {@link IllegalArgumentException} otherwise. Output buffers must not alias inputs unless a method says
+ * so. A backend is used by one thread at a time per call; concurrent calls are serialized.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short backend name, e.g. {@code jvm}. */
+    String name();
+
+    /** Human-readable device description (logged once when the backend is created). */
+    String deviceDescription();
+
+    /** Kernels this backend implements. */
+    Set<KernelId> kernels();
+
+    /** Allocates a zero-filled buffer. */
+    DeviceBuffer allocate(Precision precision, int length);
+
+    /** Copies {@code length} values from a host array into {@code dst[dstOffset ..]}, rounding to its precision. */
+    void write(DeviceBuffer dst, int dstOffset, double[] src, int srcOffset, int length);
+
+    /** Copies {@code length} values from a host array into {@code dst[dstOffset ..]}. */
+    void write(DeviceBuffer dst, int dstOffset, float[] src, int srcOffset, int length);
+
+    /** Copies {@code length} values of {@code src[srcOffset ..]} into a host array. */
+    void read(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length);
+
+    /** Copies {@code length} values of {@code src[srcOffset ..]} into a host array (float64 buffers are rounded). */
+    void read(DeviceBuffer src, int srcOffset, float[] dst, int dstOffset, int length);
+
+    /** Sets every element of the buffer to zero. */
+    void zero(DeviceBuffer buffer);
+
+    /**
+     * {@link KernelId#FFT_COMPLEX}: {@code rows} in-place complex transforms of length n; row r occupies
+     * {@code data[2*n*r .. 2*n*(r+1))}.
+     */
+    void fftComplex(int n, int rows, DeviceBuffer data, boolean inverse);
+
+    /**
+     * {@link KernelId#FFT_REAL_FORWARD}: for each row r, the first {@code inLength} (≤ n) reals at
+     * {@code in[r*inStride ..]}, zero-padded to n, are transformed into the n/2+1 bins at
+     * {@code out[2*(n/2+1)*r ..]}.
+     */
+    void fftRealForward(int n, int rows, DeviceBuffer in, int inStride, int inLength, DeviceBuffer out);
+
+    /**
+     * {@link KernelId#FFT_REAL_INVERSE}: for each row r, the n/2+1 bins at {@code in[2*(n/2+1)*r ..]} are
+     * transformed to n reals (scaled 1/n, imaginary parts of bins 0 and n/2 ignored), of which the first
+     * {@code outLength} (≤ n) are written to {@code out[r*outStride ..]}.
+     */
+    void fftRealInverse(int n, int rows, DeviceBuffer in, DeviceBuffer out, int outStride, int outLength);
+
+    /**
+     * {@link KernelId#RATIONAL_SPECTRUM}: from denominators {@code a} (numA, N), numerators {@code b} (H, N)
+     * and {@code h0} (H), computes with one batched real FFT of length P the spectra
+     * {@code specA} (numA, P/2+1) of rows (1, a_1..a_N, 0..), {@code specB} (H, P/2+1) of rows
+     * (0, b_1..b_N, 0..) and {@code specK = B/A_{g(c)} + h0} (H, P/2+1), g(c) = ⌊c·numA/H⌋; and in
+     * {@code minMagnitude} (2·numA) for each denominator g the smallest relative magnitude
+     * {@code |A_g[k]| / (1 + Σ|a_g,n|)} at index 2g and its bin k at index 2g+1.
+     */
+    void rationalSpectrum(RationalShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer h0,
+                          DeviceBuffer specA, DeviceBuffer specB, DeviceBuffer specK, DeviceBuffer minMagnitude);
+
+    /**
+     * {@link KernelId#RATIONAL_SPECTRUM_BACKWARD}: given the gradient {@code gk} (H, ℓ) of a scalar loss
+     * with respect to the kernel {@code k = irfft_P(K)[0:ℓ]}, writes {@code da} (numA, N; summed over the
+     * channels sharing a denominator), {@code db} (H, N) and {@code dh0} (H). {@code work} holds at least
+     * {@link RationalShape#backwardWorkLength()} elements.
+     */
+    void rationalSpectrumBackward(RationalShape shape, DeviceBuffer gk, int ell, DeviceBuffer specA,
+                                  DeviceBuffer specB, DeviceBuffer da, DeviceBuffer db, DeviceBuffer dh0,
+                                  DeviceBuffer work);
+
+    /**
+     * {@link KernelId#FFT_CONV}: {@code y[b,h,t] = Σ_{j≤t} kf[h,t−j]·u[b,h,j]} (causal) plus, when
+     * {@code shape.bidirectional()}, {@code Σ_{j>t} kb[h,j−t−1]·u[b,h,j]}. {@code kf}, {@code kb} are
+     * (H, ℓ); {@code kb} is ignored (may be null) for causal shapes. Writes the kernel spectra at the
+     * convolution length into {@code kSpec} (H, n/2+1) for the backward pass.
+     */
+    void fftConv(ConvShape shape, DeviceBuffer kf, DeviceBuffer kb, DeviceBuffer u, DeviceBuffer y,
+                 DeviceBuffer kSpec);
+
+    /**
+     * {@link KernelId#FFT_CONV_BACKWARD}: from the kernel spectra of {@link #fftConv}, the input {@code u}
+     * and the upstream gradient {@code gy} (B, H, ℓ), writes {@code du} (B, H, ℓ), {@code dkf} (H, ℓ) and,
+     * when bidirectional, {@code dkb} (H, ℓ).
+     */
+    void fftConvBackward(ConvShape shape, DeviceBuffer kSpec, DeviceBuffer u, DeviceBuffer gy,
+                         DeviceBuffer du, DeviceBuffer dkf, DeviceBuffer dkb);
+
+    /** Releases the backend's resources (threads, scratch, device context). */
+    @Override
+    void close();
+}

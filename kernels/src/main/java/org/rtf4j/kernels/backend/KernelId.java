@@ -1,0 +1,34 @@
+package org.rtf4j.kernels.backend;
+
+/**
+ * Identity of every kernel a backend provides. Each backend implements each kernel with the same
+ * meaning and buffer layout; {@link #kernelName()} is the name of the kernel function on every backend
+ * (the JVM driver and, later, the OpenCL C kernel), so the pair is obvious and testable one to one.
+ */
+public enum KernelId {
+    /** Batched in-place complex FFT, forward (unscaled) or inverse (scaled 1/n). */
+    FFT_COMPLEX("fftComplex"),
+    /** Batched real forward FFT with zero padding: n reals to n/2+1 bins. */
+    FFT_REAL_FORWARD("fftRealForward"),
+    /** Batched real inverse FFT (scaled 1/n) with truncation of the output. */
+    FFT_REAL_INVERSE("fftRealInverse"),
+    /** RTF spectra A, B and K = B/A + h0 from one batched real FFT, and min |A| per denominator. */
+    RATIONAL_SPECTRUM("rationalSpectrum"),
+    /** Gradient of the RTF kernel with respect to a, b and h0. */
+    RATIONAL_SPECTRUM_BACKWARD("rationalSpectrumBackward"),
+    /** Batched causal or two-sided FFT convolution y = k * u. */
+    FFT_CONV("fftConv"),
+    /** Gradients of the FFT convolution with respect to u and k. */
+    FFT_CONV_BACKWARD("fftConvBackward");
+
+    private final String kernelName;
+
+    KernelId(String kernelName) {
+        this.kernelName = kernelName;
+    }
+
+    /** Kernel function name shared by every backend. */
+    public String kernelName() {
+        return kernelName;
+    }
+}

@@ -1,0 +1,561 @@
+package org.rtf4j.kernels.fft;
+
+/**
+ * FFT kernel bodies in float64 (the template of the generated float32 twin {@code FftF32}).
+ *
+ * <p>Each method transforms one row. Complex data are interleaved {@code (re, im)} pairs. The forward
+ * transform is unscaled, {@code X_k = sum_t x_t exp(-2 pi i k t / n)}; inverses are scaled by 1/n. The
+ * {@code scratch} array must hold {@code plan.scratchLength()} elements from {@code so}; it must not
+ * overlap the data. Nothing is allocated.
+ */
+public final class FftF64 {
+    private static final double S3 = 0.86602540378443864676; // sin(2 pi / 3)
+    private static final double C51 = 0.30901699437494742410; // cos(2 pi / 5)
+    private static final double C52 = -0.80901699437494742410; // cos(4 pi / 5)
+    private static final double S51 = 0.95105651629515357212; // sin(2 pi / 5)
+    private static final double S52 = 0.58778525229247312917; // sin(4 pi / 5)
+    private static final double C71 = 0.62348980185873353053; // cos(2 pi / 7)
+    private static final double C72 = -0.22252093395631440429; // cos(4 pi / 7)
+    private static final double C73 = -0.90096886790241912624; // cos(6 pi / 7)
+    private static final double S71 = 0.78183148246802980871; // sin(2 pi / 7)
+    private static final double S72 = 0.97492791218182360702; // sin(4 pi / 7)
+    private static final double S73 = 0.43388373911755812048; // sin(6 pi / 7)
+
+    private FftF64() {
+    }
+
+    /** In-place forward complex transform of {@code data[off .. off + 2n)}. */
+    public static void forward(ComplexFftPlan plan, double[] data, int off, double[] scratch, int so) {
+        if (plan.algorithm == ComplexFftPlan.Algorithm.BLUESTEIN) {
+            bluestein(plan, data, off, scratch, so);
+        } else {
+            stockham(plan, data, off, scratch, so);
+        }
+    }
+
+    /** In-place inverse complex transform, scaled by 1/n. */
+    public static void inverse(ComplexFftPlan plan, double[] data, int off, double[] scratch, int so) {
+        int n = plan.n;
+        for (int i = off + 1; i < off + 2 * n; i += 2) {
+            data[i] = -data[i];
+        }
+        forward(plan, data, off, scratch, so);
+        double s = 1.0 / n;
+        for (int i = off; i < off + 2 * n; i += 2) {
+            data[i] *= s;
+            data[i + 1] *= -s;
+        }
+    }
+
+    /**
+     * Forward real transform: {@code x[xo .. xo + xLen)} zero-padded to n, into {@code n/2 + 1}
+     * interleaved bins at {@code spec[specOff ..]}. {@code xLen} may be anything from 0 to n.
+     */
+    public static void realForward(RealFftPlan plan, double[] x, int xo, int xLen,
+                                   double[] spec, int specOff, double[] scratch, int so) {
+        int n = plan.n;
+        if (n % 2 != 0) {
+            int w = so;
+            for (int t = 0; t < n; t++) {
+                scratch[w + 2 * t] = t < xLen ? x[xo + t] : 0.0;
+                scratch[w + 2 * t + 1] = 0.0;
+            }
+            forward(plan.inner, scratch, w, scratch, w + 2 * n);
+            System.arraycopy(scratch, w, spec, specOff, 2 * (n / 2 + 1));
+            return;
+        }
+        int h = n / 2;
+        // pack z_t = x_2t + i x_2t+1 into the output row, transform there
+        for (int t = 0; t < h; t++) {
+            int e = 2 * t;
+            spec[specOff + 2 * t] = e < xLen ? x[xo + e] : 0.0;
+            spec[specOff + 2 * t + 1] = e + 1 < xLen ? x[xo + e + 1] : 0.0;
+        }
+        forward(plan.inner, spec, specOff, scratch, so);
+        double[] tw = plan.splitF64;
+        double z0r = spec[specOff];
+        double z0i = spec[specOff + 1];
+        spec[specOff] = z0r + z0i;
+        spec[specOff + 1] = 0.0;
+        spec[specOff + 2 * h] = z0r - z0i;
+        spec[specOff + 2 * h + 1] = 0.0;
+        for (int k = 1; k <= h / 2; k++) {
+            int j = h - k;
+            int ik = specOff + 2 * k;
+            int ij = specOff + 2 * j;
+            double zkr = spec[ik];
+            double zki = spec[ik + 1];
+            double zjr = spec[ij];
+            double zji = spec[ij + 1];
+            // Fe = (Z_k + conj Z_j)/2, Fo = (Z_k - conj Z_j)/(2i)
+            double fer = 0.5 * (zkr + zjr);
+            double fei = 0.5 * (zki - zji);
+            double for0 = 0.5 * (zki + zji);
+            double foi = -0.5 * (zkr - zjr);
+            double wr = tw[2 * k];
+            double wi = tw[2 * k + 1];
+            double pr = wr * for0 - wi * foi;
+            double pi = wr * foi + wi * for0;
+            spec[ik] = fer + pr;
+            spec[ik + 1] = fei + pi;
+            if (j != k) {
+                spec[ij] = fer - pr;
+                spec[ij + 1] = -(fei - pi);
+            }
+        }
+    }
+
+    /**
+     * Inverse real transform: {@code n/2 + 1} interleaved bins at {@code spec[specOff ..]} (not modified)
+     * to n reals scaled by 1/n, of which the first {@code xLen} (0 to n) are written to {@code x[xo ..]}.
+     */
+    public static void realInverse(RealFftPlan plan, double[] spec, int specOff,
+                                   double[] x, int xo, int xLen, double[] scratch, int so) {
+        int n = plan.n;
+        if (n % 2 != 0) {
+            int w = so;
+            int half = n / 2;
+            scratch[w] = spec[specOff];
+            scratch[w + 1] = 0.0;
+            for (int k = 1; k <= half; k++) {
+                double re = spec[specOff + 2 * k];
+                double im = spec[specOff + 2 * k + 1];
+                scratch[w + 2 * k] = re;
+                scratch[w + 2 * k + 1] = im;
+                scratch[w + 2 * (n - k)] = re;
+                scratch[w + 2 * (n - k) + 1] = -im;
+            }
+            inverse(plan.inner, scratch, w, scratch, w + 2 * n);
+            for (int t = 0; t < xLen; t++) {
+                x[xo + t] = scratch[w + 2 * t];
+            }
+            return;
+        }
+        int h = n / 2;
+        int w = so;
+        double[] tw = plan.splitF64;
+        // build conj(Z), Z_k = Fe_k + i Fo_k, so that a forward transform gives conj(h * z)
+        double x0 = spec[specOff];
+        double xh = spec[specOff + 2 * h];
+        scratch[w] = 0.5 * (x0 + xh);
+        scratch[w + 1] = -0.5 * (x0 - xh);
+        for (int k = 1; k <= h / 2; k++) {
+            int j = h - k;
+            double xkr = spec[specOff + 2 * k];
+            double xki = spec[specOff + 2 * k + 1];
+            double xjr = spec[specOff + 2 * j];
+            double xji = spec[specOff + 2 * j + 1];
+            double fer = 0.5 * (xkr + xjr);
+            double fei = 0.5 * (xki - xji);
+            double dr = 0.5 * (xkr - xjr);
+            double di = 0.5 * (xki + xji);
+            double wr = tw[2 * k];
+            double wi = -tw[2 * k + 1];
+            double for0 = dr * wr - di * wi;
+            double foi = dr * wi + di * wr;
+            // Z_k = Fe + i Fo ; stored conjugated
+            scratch[w + 2 * k] = fer - foi;
+            scratch[w + 2 * k + 1] = -(fei + for0);
+            if (j != k) {
+                // Z_j = conj(Fe) + i conj(Fo)
+                scratch[w + 2 * j] = fer + foi;
+                scratch[w + 2 * j + 1] = -(-fei + for0);
+            }
+        }
+        forward(plan.inner, scratch, w, scratch, w + 2 * h);
+        double s = 1.0 / h;
+        for (int t = 0; t < h; t++) {
+            int e = 2 * t;
+            if (e < xLen) {
+                x[xo + e] = scratch[w + 2 * t] * s;
+            }
+            if (e + 1 < xLen) {
+                x[xo + e + 1] = -scratch[w + 2 * t + 1] * s;
+            }
+        }
+    }
+
+    private static void stockham(ComplexFftPlan plan, double[] data, int off, double[] scratch, int so) {
+        int n = plan.n;
+        int stages = plan.radices.length;
+        double[] src = data;
+        int srcOff = off;
+        double[] dst = scratch;
+        int dstOff = so;
+        double[] tw = plan.twF64;
+        for (int s = 0; s < stages; s++) {
+            int r = plan.radices[s];
+            int p = plan.blockLengths[s];
+            int to = plan.stageOffsets[s];
+            switch (r) {
+                case 4:
+                    radix4(n, p, src, srcOff, dst, dstOff, tw, to);
+                    break;
+                case 2:
+                    radix2(n, p, src, srcOff, dst, dstOff, tw, to);
+                    break;
+                case 3:
+                    radix3(n, p, src, srcOff, dst, dstOff, tw, to);
+                    break;
+                case 5:
+                    radix5(n, p, src, srcOff, dst, dstOff, tw, to);
+                    break;
+                default:
+                    radix7(n, p, src, srcOff, dst, dstOff, tw, to);
+                    break;
+            }
+            double[] t = src;
+            int tOff = srcOff;
+            src = dst;
+            srcOff = dstOff;
+            dst = t;
+            dstOff = tOff;
+        }
+        if (src != data || srcOff != off) {
+            System.arraycopy(src, srcOff, data, off, 2 * n);
+        }
+    }
+
+    // Stage with radix R, input block length p, T = n/R:
+    //   i = b*p + k;  a_r = x[i + r*T] * w^(r k), w = exp(-2 pi i/(p R));  y[b*p*R + k + q*p] = DFT_R(a)_q
+
+    private static void radix2(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
+        int t = n / 2;
+        for (int b = 0; b < t / p; b++) {
+            for (int k = 0; k < p; k++) {
+                int i = b * p + k;
+                int i0 = xo + 2 * i;
+                int i1 = xo + 2 * (i + t);
+                double a0r = x[i0];
+                double a0i = x[i0 + 1];
+                double a1r = x[i1];
+                double a1i = x[i1 + 1];
+                if (p > 1) {
+                    int w = 2 * (to + k);
+                    double wr = tw[w];
+                    double wi = tw[w + 1];
+                    double tr = a1r * wr - a1i * wi;
+                    a1i = a1r * wi + a1i * wr;
+                    a1r = tr;
+                }
+                int o = yo + 2 * (b * p * 2 + k);
+                y[o] = a0r + a1r;
+                y[o + 1] = a0i + a1i;
+                y[o + 2 * p] = a0r - a1r;
+                y[o + 2 * p + 1] = a0i - a1i;
+            }
+        }
+    }
+
+    private static void radix4(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
+        int t = n / 4;
+        for (int b = 0; b < t / p; b++) {
+            for (int k = 0; k < p; k++) {
+                int i = b * p + k;
+                int i0 = xo + 2 * i;
+                double a0r = x[i0];
+                double a0i = x[i0 + 1];
+                double a1r = x[i0 + 2 * t];
+                double a1i = x[i0 + 2 * t + 1];
+                double a2r = x[i0 + 4 * t];
+                double a2i = x[i0 + 4 * t + 1];
+                double a3r = x[i0 + 6 * t];
+                double a3i = x[i0 + 6 * t + 1];
+                if (p > 1) {
+                    int w = 2 * (to + 3 * k);
+                    double wr = tw[w];
+                    double wi = tw[w + 1];
+                    double tr = a1r * wr - a1i * wi;
+                    a1i = a1r * wi + a1i * wr;
+                    a1r = tr;
+                    wr = tw[w + 2];
+                    wi = tw[w + 3];
+                    tr = a2r * wr - a2i * wi;
+                    a2i = a2r * wi + a2i * wr;
+                    a2r = tr;
+                    wr = tw[w + 4];
+                    wi = tw[w + 5];
+                    tr = a3r * wr - a3i * wi;
+                    a3i = a3r * wi + a3i * wr;
+                    a3r = tr;
+                }
+                double t0r = a0r + a2r;
+                double t0i = a0i + a2i;
+                double t1r = a0r - a2r;
+                double t1i = a0i - a2i;
+                double t2r = a1r + a3r;
+                double t2i = a1i + a3i;
+                // t3 = (a1 - a3) * (-i)
+                double t3r = a1i - a3i;
+                double t3i = -(a1r - a3r);
+                int o = yo + 2 * (b * p * 4 + k);
+                int ps = 2 * p;
+                y[o] = t0r + t2r;
+                y[o + 1] = t0i + t2i;
+                y[o + ps] = t1r + t3r;
+                y[o + ps + 1] = t1i + t3i;
+                y[o + 2 * ps] = t0r - t2r;
+                y[o + 2 * ps + 1] = t0i - t2i;
+                y[o + 3 * ps] = t1r - t3r;
+                y[o + 3 * ps + 1] = t1i - t3i;
+            }
+        }
+    }
+
+    private static void radix3(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
+        int t = n / 3;
+        for (int b = 0; b < t / p; b++) {
+            for (int k = 0; k < p; k++) {
+                int i = b * p + k;
+                int i0 = xo + 2 * i;
+                double a0r = x[i0];
+                double a0i = x[i0 + 1];
+                double a1r = x[i0 + 2 * t];
+                double a1i = x[i0 + 2 * t + 1];
+                double a2r = x[i0 + 4 * t];
+                double a2i = x[i0 + 4 * t + 1];
+                if (p > 1) {
+                    int w = 2 * (to + 2 * k);
+                    double wr = tw[w];
+                    double wi = tw[w + 1];
+                    double tr = a1r * wr - a1i * wi;
+                    a1i = a1r * wi + a1i * wr;
+                    a1r = tr;
+                    wr = tw[w + 2];
+                    wi = tw[w + 3];
+                    tr = a2r * wr - a2i * wi;
+                    a2i = a2r * wi + a2i * wr;
+                    a2r = tr;
+                }
+                double s1r = a1r + a2r;
+                double s1i = a1i + a2i;
+                double mr = a0r - 0.5 * s1r;
+                double mi = a0i - 0.5 * s1i;
+                // (a1 - a2) * (-i sin 60)
+                double dr = S3 * (a1i - a2i);
+                double di = -S3 * (a1r - a2r);
+                int o = yo + 2 * (b * p * 3 + k);
+                int ps = 2 * p;
+                y[o] = a0r + s1r;
+                y[o + 1] = a0i + s1i;
+                y[o + ps] = mr + dr;
+                y[o + ps + 1] = mi + di;
+                y[o + 2 * ps] = mr - dr;
+                y[o + 2 * ps + 1] = mi - di;
+            }
+        }
+    }
+
+    private static void radix5(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
+        int t = n / 5;
+        for (int b = 0; b < t / p; b++) {
+            for (int k = 0; k < p; k++) {
+                int i = b * p + k;
+                int i0 = xo + 2 * i;
+                double a0r = x[i0];
+                double a0i = x[i0 + 1];
+                double a1r = x[i0 + 2 * t];
+                double a1i = x[i0 + 2 * t + 1];
+                double a2r = x[i0 + 4 * t];
+                double a2i = x[i0 + 4 * t + 1];
+                double a3r = x[i0 + 6 * t];
+                double a3i = x[i0 + 6 * t + 1];
+                double a4r = x[i0 + 8 * t];
+                double a4i = x[i0 + 8 * t + 1];
+                if (p > 1) {
+                    int w = 2 * (to + 4 * k);
+                    double wr = tw[w];
+                    double wi = tw[w + 1];
+                    double tr = a1r * wr - a1i * wi;
+                    a1i = a1r * wi + a1i * wr;
+                    a1r = tr;
+                    wr = tw[w + 2];
+                    wi = tw[w + 3];
+                    tr = a2r * wr - a2i * wi;
+                    a2i = a2r * wi + a2i * wr;
+                    a2r = tr;
+                    wr = tw[w + 4];
+                    wi = tw[w + 5];
+                    tr = a3r * wr - a3i * wi;
+                    a3i = a3r * wi + a3i * wr;
+                    a3r = tr;
+                    wr = tw[w + 6];
+                    wi = tw[w + 7];
+                    tr = a4r * wr - a4i * wi;
+                    a4i = a4r * wi + a4i * wr;
+                    a4r = tr;
+                }
+                double b1r = a1r + a4r;
+                double b1i = a1i + a4i;
+                double b2r = a2r + a3r;
+                double b2i = a2i + a3i;
+                double d1r = a1r - a4r;
+                double d1i = a1i - a4i;
+                double d2r = a2r - a3r;
+                double d2i = a2i - a3i;
+                double m1r = a0r + C51 * b1r + C52 * b2r;
+                double m1i = a0i + C51 * b1i + C52 * b2i;
+                double m2r = a0r + C52 * b1r + C51 * b2r;
+                double m2i = a0i + C52 * b1i + C51 * b2i;
+                // -i * (S51 d1 + S52 d2) and -i * (S52 d1 - S51 d2)
+                double e1r = S51 * d1i + S52 * d2i;
+                double e1i = -(S51 * d1r + S52 * d2r);
+                double e2r = S52 * d1i - S51 * d2i;
+                double e2i = -(S52 * d1r - S51 * d2r);
+                int o = yo + 2 * (b * p * 5 + k);
+                int ps = 2 * p;
+                y[o] = a0r + b1r + b2r;
+                y[o + 1] = a0i + b1i + b2i;
+                y[o + ps] = m1r + e1r;
+                y[o + ps + 1] = m1i + e1i;
+                y[o + 4 * ps] = m1r - e1r;
+                y[o + 4 * ps + 1] = m1i - e1i;
+                y[o + 2 * ps] = m2r + e2r;
+                y[o + 2 * ps + 1] = m2i + e2i;
+                y[o + 3 * ps] = m2r - e2r;
+                y[o + 3 * ps + 1] = m2i - e2i;
+            }
+        }
+    }
+
+    private static void radix7(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
+        int t = n / 7;
+        for (int b = 0; b < t / p; b++) {
+            for (int k = 0; k < p; k++) {
+                int i = b * p + k;
+                int i0 = xo + 2 * i;
+                double a0r = x[i0];
+                double a0i = x[i0 + 1];
+                double a1r = x[i0 + 2 * t];
+                double a1i = x[i0 + 2 * t + 1];
+                double a2r = x[i0 + 4 * t];
+                double a2i = x[i0 + 4 * t + 1];
+                double a3r = x[i0 + 6 * t];
+                double a3i = x[i0 + 6 * t + 1];
+                double a4r = x[i0 + 8 * t];
+                double a4i = x[i0 + 8 * t + 1];
+                double a5r = x[i0 + 10 * t];
+                double a5i = x[i0 + 10 * t + 1];
+                double a6r = x[i0 + 12 * t];
+                double a6i = x[i0 + 12 * t + 1];
+                if (p > 1) {
+                    int w = 2 * (to + 6 * k);
+                    double wr;
+                    double wi;
+                    double tr;
+                    wr = tw[w];
+                    wi = tw[w + 1];
+                    tr = a1r * wr - a1i * wi;
+                    a1i = a1r * wi + a1i * wr;
+                    a1r = tr;
+                    wr = tw[w + 2];
+                    wi = tw[w + 3];
+                    tr = a2r * wr - a2i * wi;
+                    a2i = a2r * wi + a2i * wr;
+                    a2r = tr;
+                    wr = tw[w + 4];
+                    wi = tw[w + 5];
+                    tr = a3r * wr - a3i * wi;
+                    a3i = a3r * wi + a3i * wr;
+                    a3r = tr;
+                    wr = tw[w + 6];
+                    wi = tw[w + 7];
+                    tr = a4r * wr - a4i * wi;
+                    a4i = a4r * wi + a4i * wr;
+                    a4r = tr;
+                    wr = tw[w + 8];
+                    wi = tw[w + 9];
+                    tr = a5r * wr - a5i * wi;
+                    a5i = a5r * wi + a5i * wr;
+                    a5r = tr;
+                    wr = tw[w + 10];
+                    wi = tw[w + 11];
+                    tr = a6r * wr - a6i * wi;
+                    a6i = a6r * wi + a6i * wr;
+                    a6r = tr;
+                }
+                double b1r = a1r + a6r;
+                double b1i = a1i + a6i;
+                double b2r = a2r + a5r;
+                double b2i = a2i + a5i;
+                double b3r = a3r + a4r;
+                double b3i = a3i + a4i;
+                double d1r = a1r - a6r;
+                double d1i = a1i - a6i;
+                double d2r = a2r - a5r;
+                double d2i = a2i - a5i;
+                double d3r = a3r - a4r;
+                double d3i = a3i - a4i;
+                // y_q = a0 + sum_j cos(2 pi j q/7) b_j - i sum_j sin(2 pi j q/7) d_j, y_{7-q} with +i
+                double m1r = a0r + C71 * b1r + C72 * b2r + C73 * b3r;
+                double m1i = a0i + C71 * b1i + C72 * b2i + C73 * b3i;
+                double m2r = a0r + C72 * b1r + C73 * b2r + C71 * b3r;
+                double m2i = a0i + C72 * b1i + C73 * b2i + C71 * b3i;
+                double m3r = a0r + C73 * b1r + C71 * b2r + C72 * b3r;
+                double m3i = a0i + C73 * b1i + C71 * b2i + C72 * b3i;
+                double s1r = S71 * d1r + S72 * d2r + S73 * d3r;
+                double s1i = S71 * d1i + S72 * d2i + S73 * d3i;
+                double s2r = S72 * d1r - S73 * d2r - S71 * d3r;
+                double s2i = S72 * d1i - S73 * d2i - S71 * d3i;
+                double s3r = S73 * d1r - S71 * d2r + S72 * d3r;
+                double s3i = S73 * d1i - S71 * d2i + S72 * d3i;
+                int o = yo + 2 * (b * p * 7 + k);
+                int ps = 2 * p;
+                y[o] = a0r + b1r + b2r + b3r;
+                y[o + 1] = a0i + b1i + b2i + b3i;
+                // -i * s = (s_i, -s_r)
+                y[o + ps] = m1r + s1i;
+                y[o + ps + 1] = m1i - s1r;
+                y[o + 6 * ps] = m1r - s1i;
+                y[o + 6 * ps + 1] = m1i + s1r;
+                y[o + 2 * ps] = m2r + s2i;
+                y[o + 2 * ps + 1] = m2i - s2r;
+                y[o + 5 * ps] = m2r - s2i;
+                y[o + 5 * ps + 1] = m2i + s2r;
+                y[o + 3 * ps] = m3r + s3i;
+                y[o + 3 * ps + 1] = m3i - s3r;
+                y[o + 4 * ps] = m3r - s3i;
+                y[o + 4 * ps + 1] = m3i + s3r;
+            }
+        }
+    }
+
+    private static void bluestein(ComplexFftPlan plan, double[] data, int off, double[] scratch, int so) {
+        int n = plan.n;
+        int m = plan.m;
+        double[] c = plan.chirpF64;
+        double[] bf = plan.chirpSpecF64;
+        int w = so;
+        for (int t = 0; t < n; t++) {
+            double xr = data[off + 2 * t];
+            double xi = data[off + 2 * t + 1];
+            double cr = c[2 * t];
+            double ci = c[2 * t + 1];
+            scratch[w + 2 * t] = xr * cr - xi * ci;
+            scratch[w + 2 * t + 1] = xr * ci + xi * cr;
+        }
+        for (int i = w + 2 * n; i < w + 2 * m; i++) {
+            scratch[i] = 0.0;
+        }
+        forward(plan.sub, scratch, w, scratch, w + 2 * m);
+        // multiply by the chirp spectrum (already scaled by 1/m) and conjugate, so that one more forward
+        // transform followed by a conjugation is the inverse transform
+        for (int j = 0; j < m; j++) {
+            double ar = scratch[w + 2 * j];
+            double ai = scratch[w + 2 * j + 1];
+            double br = bf[2 * j];
+            double bi = bf[2 * j + 1];
+            scratch[w + 2 * j] = ar * br - ai * bi;
+            scratch[w + 2 * j + 1] = -(ar * bi + ai * br);
+        }
+        forward(plan.sub, scratch, w, scratch, w + 2 * m);
+        for (int k = 0; k < n; k++) {
+            double vr = scratch[w + 2 * k];
+            double vi = -scratch[w + 2 * k + 1];
+            double cr = c[2 * k];
+            double ci = c[2 * k + 1];
+            data[off + 2 * k] = vr * cr - vi * ci;
+            data[off + 2 * k + 1] = vr * ci + vi * cr;
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package org.rtf4j.kernels.jvm;
+
+import org.rtf4j.kernels.fft.ComplexFftPlan;
+import org.rtf4j.kernels.fft.FftF64;
+import org.rtf4j.kernels.fft.RealFftPlan;
+import org.rtf4j.kernels.spectral.ConvShape;
+import org.rtf4j.kernels.spectral.RationalShape;
+
+/**
+ * JVM kernel drivers and bodies in float64 (template of the generated {@code JvmKernelsF32}). Each
+ * driver spreads independent rows over the executor; each worker uses only its own scratch. Sizes and
+ * precisions were validated by {@link JvmBackend}; layouts are those of
+ * {@link org.rtf4j.kernels.backend.Backend}.
+ */
+final class JvmKernelsF64 {
+    private JvmKernelsF64() {
+    }
+
+    static void fftComplex(JvmExecutor ex, JvmScratch sc, int n, int rows, double[] data, boolean inverse) {
+        ComplexFftPlan plan = ComplexFftPlan.of(n);
+        int sl = plan.scratchLength();
+        ex.parallelFor(rows, (w, from, to) -> {
+            double[] s = sc.bufferF64(w, sl);
+            for (int r = from; r < to; r++) {
+                if (inverse) {
+                    FftF64.inverse(plan, data, 2 * n * r, s, 0);
+                } else {
+                    FftF64.forward(plan, data, 2 * n * r, s, 0);
+                }
+            }
+        });
+    }
+
+    static void fftRealForward(JvmExecutor ex, JvmScratch sc, int n, int rows, double[] in, int inStride,
+                               int inLength, double[] out) {
+        RealFftPlan plan = RealFftPlan.of(n);
+        int sl = plan.scratchLength();
+        int rowOut = 2 * plan.bins();
+        ex.parallelFor(rows, (w, from, to) -> {
+            double[] s = sc.bufferF64(w, sl);
+            for (int r = from; r < to; r++) {
+                FftF64.realForward(plan, in, r * inStride, inLength, out, r * rowOut, s, 0);
+            }
+        });
+    }
+
+    static void fftRealInverse(JvmExecutor ex, JvmScratch sc, int n, int rows, double[] in, double[] out,
+                               int outStride, int outLength) {
+        RealFftPlan plan = RealFftPlan.of(n);
+        int sl = plan.scratchLength();
+        int rowIn = 2 * plan.bins();
+        ex.parallelFor(rows, (w, from, to) -> {
+            double[] s = sc.bufferF64(w, sl);
+            for (int r = from; r < to; r++) {
+                FftF64.realInverse(plan, in, r * rowIn, out, r * outStride, outLength, s, 0);
+            }
+        });
+    }
+
+    static void rationalSpectrum(JvmExecutor ex, JvmScratch sc, RationalShape shape, double[] a, double[] b,
+                                 double[] h0, double[] specA, double[] specB, double[] specK, double[] minMag) {
+        int order = shape.order();
+        int bins = shape.bins();
+        RealFftPlan plan = RealFftPlan.of(shape.fftLength());
+        int sl = plan.scratchLength();
+        int pad = order + 1;
+        ex.parallelFor(shape.numA(), (w, from, to) -> {
+            double[] s = sc.bufferF64(w, pad + sl);
+            for (int g = from; g < to; g++) {
+                // row (1, a_1 .. a_N), zero-padded to P by the transform
+                s[0] = 1.0;
+                double norm = 1.0;
+                for (int j = 1; j <= order; j++) {
+                    double v = a[g * order + j - 1];
+                    s[j] = v;
+                    norm += Math.abs(v);
+                }
+                int o = 2 * bins * g;
+                FftF64.realForward(plan, s, 0, pad, specA, o, s, pad);
+                double best = Double.POSITIVE_INFINITY;
+                int arg = 0;
+                for (int k = 0; k < bins; k++) {
+                    double re = specA[o + 2 * k];
+                    double im = specA[o + 2 * k + 1];
+                    double mag = (double) Math.sqrt(re * re + im * im);
+                    if (mag < best || mag != mag) {
+                        best = mag;
+                        arg = k;
+                    }
+                }
+                minMag[2 * g] = best / norm;
+                minMag[2 * g + 1] = arg;
+            }
+        });
+        ex.parallelFor(shape.channels(), (w, from, to) -> {
+            double[] s = sc.bufferF64(w, pad + sl);
+            for (int c = from; c < to; c++) {
+                s[0] = 0.0;
+                for (int j = 1; j <= order; j++) {
+                    s[j] = b[c * order + j - 1];
+                }
+                int o = 2 * bins * c;
+                FftF64.realForward(plan, s, 0, pad, specB, o, s, pad);
+                int oa = 2 * bins * shape.denominatorOf(c);
+                double d = h0[c];
+                for (int k = 0; k < bins; k++) {
+                    double ar = specA[oa + 2 * k];
+                    double ai = specA[oa + 2 * k + 1];
+                    double br = specB[o + 2 * k];
+                    double bi = specB[o + 2 * k + 1];
+                    double inv = 1.0 / (ar * ar + ai * ai);
+                    specK[o + 2 * k] = (br * ar + bi * ai) * inv + d;
+                    specK[o + 2 * k + 1] = (bi * ar - br * ai) * inv;
+                }
+            }
+        });
+    }
+
+    static void rationalSpectrumBackward(JvmExecutor ex, JvmScratch sc, RationalShape shape, double[] gk,
+                                         int ell, double[] specA, double[] specB, double[] da, double[] db,
+                                         double[] dh0, double[] work) {
+        int order = shape.order();
+        int bins = shape.bins();
+        int p = shape.fftLength();
+        RealFftPlan plan = RealFftPlan.of(p);
+        int sl = plan.scratchLength();
+        int spec = 2 * bins;
+        ex.parallelFor(shape.channels(), (w, from, to) -> {
+            double[] s = sc.bufferF64(w, spec + p + sl);
+            int tmp = spec;
+            int fs = spec + p;
+            for (int c = from; c < to; c++) {
+                // Gamma = rfft_P(g_k zero-extended)
+                FftF64.realForward(plan, gk, c * ell, ell, s, 0, s, fs);
+                dh0[c] = gk[c * ell];
+                int oa = 2 * bins * shape.denominatorOf(c);
+                int ob = 2 * bins * c;
+                for (int k = 0; k < bins; k++) {
+                    double gr = s[2 * k];
+                    double gi = s[2 * k + 1];
+                    double ar = specA[oa + 2 * k];
+                    double ai = specA[oa + 2 * k + 1];
+                    double br = specB[ob + 2 * k];
+                    double bi = specB[ob + 2 * k + 1];
+                    double inv = 1.0 / (ar * ar + ai * ai);
+                    // q = B/A, then r = q/A = B/A^2
+                    double qr = (br * ar + bi * ai) * inv;
+                    double qi = (bi * ar - br * ai) * inv;
+                    double rr = (qr * ar + qi * ai) * inv;
+                    double ri = (qi * ar - qr * ai) * inv;
+                    // work_c = -Gamma * conj(B/A^2)
+                    work[ob + 2 * k] = -(gr * rr + gi * ri);
+                    work[ob + 2 * k + 1] = -(gi * rr - gr * ri);
+                    // Gamma / conj(A) = Gamma * A / |A|^2
+                    s[2 * k] = (gr * ar - gi * ai) * inv;
+                    s[2 * k + 1] = (gr * ai + gi * ar) * inv;
+                }
+                FftF64.realInverse(plan, s, 0, s, tmp, order + 1, s, fs);
+                for (int j = 1; j <= order; j++) {
+                    db[c * order + j - 1] = s[tmp + j];
+                }
+            }
+        });
+        int per = shape.channelsPerDenominator();
+        ex.parallelFor(shape.numA(), (w, from, to) -> {
+            double[] s = sc.bufferF64(w, spec + p + sl);
+            int tmp = spec;
+            int fs = spec + p;
+            for (int g = from; g < to; g++) {
+                for (int i = 0; i < spec; i++) {
+                    s[i] = 0.0;
+                }
+                for (int c = g * per; c < (g + 1) * per; c++) {
+                    int o = 2 * bins * c;
+                    for (int i = 0; i < spec; i++) {
+                        s[i] += work[o + i];
+                    }
+                }
+                FftF64.realInverse(plan, s, 0, s, tmp, order + 1, s, fs);
+                for (int j = 1; j <= order; j++) {
+                    da[g * order + j - 1] = s[tmp + j];
+                }
+            }
+        });
+    }
+
+    static void fftConv(JvmExecutor ex, JvmScratch sc, ConvShape shape, double[] kf, double[] kb,
+                        double[] u, double[] y, double[] kSpec) {
+        int n = shape.fftLength();
+        int ell = shape.length();
+        int h = shape.channels();
+        int spec = 2 * shape.bins();
+        RealFftPlan plan = RealFftPlan.of(n);
+        int sl = plan.scratchLength();
+        boolean bi = shape.bidirectional();
+        ex.parallelFor(h, (w, from, to) -> {
+            double[] s = sc.bufferF64(w, n + sl);
+            for (int c = from; c < to; c++) {
+                if (!bi) {
+                    FftF64.realForward(plan, kf, c * ell, ell, kSpec, c * spec, s, 0);
+                } else {
+                    // kappa[t] = kf[t] (t < ell), kappa[n-1-j] = kb[j] (lag -(j+1)); zero elsewhere
+                    for (int t = 0; t < n; t++) {
+                        s[t] = 0.0;
+                    }
+                    System.arraycopy(kf, c * ell, s, 0, ell);
+                    for (int j = 0; j < ell && n - 1 - j >= ell; j++) {
+                        s[n - 1 - j] = kb[c * ell + j];
+                    }
+                    FftF64.realForward(plan, s, 0, n, kSpec, c * spec, s, n);
+                }
+            }
+        });
+        ex.parallelFor(shape.batch() * h, (w, from, to) -> {
+            double[] s = sc.bufferF64(w, spec + sl);
+            for (int r = from; r < to; r++) {
+                int ko = (r % h) * spec;
+                FftF64.realForward(plan, u, r * ell, ell, s, 0, s, spec);
+                for (int k = 0; k < spec; k += 2) {
+                    double xr = s[k];
+                    double xi = s[k + 1];
+                    double kr = kSpec[ko + k];
+                    double ki = kSpec[ko + k + 1];
+                    s[k] = xr * kr - xi * ki;
+                    s[k + 1] = xr * ki + xi * kr;
+                }
+                FftF64.realInverse(plan, s, 0, y, r * ell, ell, s, spec);
+            }
+        });
+    }
+
+    static void fftConvBackward(JvmExecutor ex, JvmScratch sc, ConvShape shape, double[] kSpec, double[] u,
+                                double[] gy, double[] du, double[] dkf, double[] dkb) {
+        int n = shape.fftLength();
+        int ell = shape.length();
+        int h = shape.channels();
+        int spec = 2 * shape.bins();
+        RealFftPlan plan = RealFftPlan.of(n);
+        int sl = plan.scratchLength();
+        boolean bi = shape.bidirectional();
+        int batch = shape.batch();
+        ex.parallelFor(h, (w, from, to) -> {
+            double[] s = sc.bufferF64(w, 3 * spec + n + sl);
+            int gOff = 0;
+            int uOff = spec;
+            int acc = 2 * spec;
+            int tmp = 3 * spec;
+            int fs = 3 * spec + n;
+            for (int c = from; c < to; c++) {
+                int ko = c * spec;
+                for (int i = acc; i < acc + spec; i++) {
+                    s[i] = 0.0;
+                }
+                for (int b = 0; b < batch; b++) {
+                    int r = b * h + c;
+                    FftF64.realForward(plan, gy, r * ell, ell, s, gOff, s, fs);
+                    FftF64.realForward(plan, u, r * ell, ell, s, uOff, s, fs);
+                    for (int k = 0; k < spec; k += 2) {
+                        double gr = s[gOff + k];
+                        double gi = s[gOff + k + 1];
+                        double ur = s[uOff + k];
+                        double ui = s[uOff + k + 1];
+                        // acc += G * conj(U);  U <- G * conj(K)
+                        s[acc + k] += gr * ur + gi * ui;
+                        s[acc + k + 1] += gi * ur - gr * ui;
+                        double kr = kSpec[ko + k];
+                        double ki = kSpec[ko + k + 1];
+                        s[uOff + k] = gr * kr + gi * ki;
+                        s[uOff + k + 1] = gi * kr - gr * ki;
+                    }
+                    FftF64.realInverse(plan, s, uOff, du, r * ell, ell, s, fs);
+                }
+                FftF64.realInverse(plan, s, acc, s, tmp, n, s, fs);
+                System.arraycopy(s, tmp, dkf, c * ell, ell);
+                if (bi) {
+                    for (int j = 0; j < ell; j++) {
+                        dkb[c * ell + j] = n - 1 - j >= ell ? s[tmp + n - 1 - j] : 0.0;
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,56 @@
+package org.rtf4j.kernels.spectral;
+
+/**
+ * Shape of one RTF kernel generation: {@code numA} denominators of order N shared by groups of
+ * {@code H/numA} consecutive channels, kernel length L and FFT length {@code P = L + (L mod 2)}.
+ * Channel c uses denominator {@code g(c) = c / (H/numA)}.
+ */
+public record RationalShape(int numA, int channels, int order, int length) {
+
+    /** Validates the shape; every violated condition is named with its values. */
+    public RationalShape {
+        if (order < 1) {
+            throw new IllegalArgumentException("state size N=" + order + " must be >= 1");
+        }
+        if (length <= order) {
+            throw new IllegalArgumentException("state size N=" + order + " must be < L=" + length);
+        }
+        if (channels < 1) {
+            throw new IllegalArgumentException("channels H=" + channels + " must be >= 1");
+        }
+        if (numA < 1 || numA > channels) {
+            throw new IllegalArgumentException("numA=" + numA + " must be in [1, H=" + channels + "]");
+        }
+        if (channels % numA != 0) {
+            throw new IllegalArgumentException("H=" + channels + " not divisible by numA=" + numA);
+        }
+        if (length > (1 << 29)) {
+            throw new IllegalArgumentException("L=" + length + " exceeds the supported maximum " + (1 << 29));
+        }
+    }
+
+    /** Kernel FFT length P = L rounded up to even. */
+    public int fftLength() {
+        return length + (length & 1);
+    }
+
+    /** Bins of the real spectrum, P/2 + 1. */
+    public int bins() {
+        return fftLength() / 2 + 1;
+    }
+
+    /** Channels per denominator, H / numA. */
+    public int channelsPerDenominator() {
+        return channels / numA;
+    }
+
+    /** Denominator row used by channel c. */
+    public int denominatorOf(int channel) {
+        return channel / channelsPerDenominator();
+    }
+
+    /** Elements of the work buffer the backward kernel needs: one complex spectrum row per channel. */
+    public int backwardWorkLength() {
+        return 2 * bins() * channels;
+    }
+}
