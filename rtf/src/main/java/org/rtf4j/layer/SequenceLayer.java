@@ -1,0 +1,64 @@
+package org.rtf4j.layer;
+
+import java.util.List;
+import org.rtf4j.kernels.backend.Precision;
+
+/**
+ * Contract of a convolutional state-space sequence layer mapping (B, H, ℓ) signals to (B, H, ℓ) signals,
+ * ℓ ≤ {@link #maxLength()}, with time contiguous: element {@code u[(b*H + h)*ℓ + t]}.
+ *
+ * <p>{@link #forward} computes y and keeps what {@link #backward} needs; {@code backward} must follow
+ * the forward pass it differentiates with the parameters unchanged; it writes ∂ℒ/∂u and
+ * <em>accumulates</em> parameter gradients into {@link Parameter#grad()}. Inputs containing NaN or ±Inf are
+ * refused with {@link IllegalArgumentException}. Host arrays of either precision are accepted; they are
+ * rounded to the layer's {@link #precision()}.
+ */
+public interface SequenceLayer extends AutoCloseable {
+
+    /** Layer kind, e.g. {@code rtf}. */
+    String kind();
+
+    /** Channels H. */
+    int channels();
+
+    /** State size N (the real state dimension). */
+    int stateSize();
+
+    /** Largest input length L. */
+    int maxLength();
+
+    /** True for a two-sided (non-causal) layer. */
+    boolean bidirectional();
+
+    /** Compute precision. */
+    Precision precision();
+
+    /** Trainable parameters, in a fixed order. */
+    List<Parameter> parameters();
+
+    /** Sets every parameter gradient to zero. */
+    default void zeroGrad() {
+        for (Parameter p : parameters()) {
+            java.util.Arrays.fill(p.grad(), 0.0);
+        }
+    }
+
+    /** y = layer(u) for u of shape (batch, H, length). */
+    void forward(double[] u, int batch, int length, double[] y);
+
+    /** y = layer(u) for u of shape (batch, H, length). */
+    void forward(float[] u, int batch, int length, float[] y);
+
+    /** du = ∂ℒ/∂u from gy = ∂ℒ/∂y of the last forward pass; accumulates parameter gradients. */
+    void backward(double[] gy, double[] du);
+
+    /** du = ∂ℒ/∂u from gy = ∂ℒ/∂y of the last forward pass; accumulates parameter gradients. */
+    void backward(float[] gy, float[] du);
+
+    /** A recurrent stepper for {@code batch} sequences that reproduces the causal convolution exactly. */
+    Recurrence recurrent(int batch);
+
+    /** Releases backend buffers. */
+    @Override
+    void close();
+}

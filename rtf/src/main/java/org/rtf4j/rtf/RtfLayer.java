@@ -1,0 +1,606 @@
+package org.rtf4j.rtf;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.spectral.ConvShape;
+import org.rtf4j.kernels.spectral.RationalShape;
+import org.rtf4j.layer.Parameter;
+import org.rtf4j.layer.Recurrence;
+import org.rtf4j.layer.SequenceLayer;
+
+/**
+ * The RTF layer (Parnichkun et al. 2024): channel c is the transfer function
+ * {@code h0_c + b_c(z)/a_{g(c)}(z)} of order N, {@code g(c) = ⌊c·numA/H⌋}. Its kernel is
+ * {@code irfft_P(B/A + h0)[0:ℓ]} with A, B from one batched real FFT of the padded coefficients, so time
+ * and memory do not grow with N; the input convolution is causal, or two-sided when bidirectional
+ * ({@code y_t = Σ_{j≤t} kf_{t−j} u_j + Σ_{j>t} kb_{j−t−1} u_j}). h0 lives inside {@code k_0}; there is no
+ * separate skip term.
+ *
+ * <h2>Parameters (the reference layout of ruke1ire/RTF)</h2>
+ * <ul>
+ *   <li>{@code ab}, shape ((1+bi)·(numA + H), N): rows {@code d·numA + g} are the denominators (raw θ under
+ *       the l1-Montel constraint) of direction d (0 forward, 1 backward); rows
+ *       {@code (1+bi)·numA + d·H + c} are the numerators;</li>
+ *   <li>{@code h_0}, shape ((1+bi)·H): forward channels, then backward channels;</li>
+ *   <li>{@code scalar}, shape (numA), l1-Montel only: slack s_g, shared by both directions of a
+ *       bidirectional layer (the reference has numA scalars for 2·numA denominators).</li>
+ * </ul>
+ *
+ * <p>All kernels run on the {@link Backend} given to the constructor; the layer keeps its intermediates in
+ * backend buffers and moves only inputs, outputs, parameters, gradients and the 2·numA denominator
+ * magnitudes across the seam. Not thread-safe.
+ */
+public final class RtfLayer implements SequenceLayer {
+    /** Constant of the l1-Montel normaliser. */
+    public static final double MONTEL_EPS = 1e-6;
+
+    private final RtfConfig cfg;
+    private final Backend be;
+    private final Precision p;
+    private final RationalShape shape;
+    private final int dirs;
+    private final int h;
+    private final int order;
+    private final int numA;
+    private final Parameter ab;
+    private final Parameter h0;
+    private final Parameter scalar;
+    private final List<Parameter> params;
+
+    private final DeviceBuffer[] bufA;
+    private final DeviceBuffer[] bufB;
+    private final DeviceBuffer[] bufH0;
+    private final DeviceBuffer[] specA;
+    private final DeviceBuffer[] specB;
+    private final DeviceBuffer[] specK;
+    private final DeviceBuffer[] minMag;
+    private final DeviceBuffer[] gradA;
+    private final DeviceBuffer[] gradB;
+    private final DeviceBuffer[] gradH0;
+    private final DeviceBuffer work;
+    private final double[] aEff;
+    private final double[] hostMag;
+    private final double[] hostDa;
+    private final double[] hostDb;
+    private final double[] hostDh0;
+
+    private ConvShape conv;
+    private DeviceBuffer kf;
+    private DeviceBuffer kb;
+    private DeviceBuffer u;
+    private DeviceBuffer y;
+    private DeviceBuffer kSpec;
+    private DeviceBuffer gy;
+    private DeviceBuffer du;
+    private DeviceBuffer dkf;
+    private DeviceBuffer dkb;
+    private boolean forwardDone;
+    private boolean closed;
+
+    /** A layer with parameters initialised as the configuration says, on the given backend. */
+    public RtfLayer(RtfConfig config, Backend backend) {
+        if (config == null || backend == null) {
+            throw new IllegalArgumentException("config and backend must not be null");
+        }
+        this.cfg = config;
+        this.be = backend;
+        this.p = config.precision();
+        this.shape = config.rationalShape();
+        this.dirs = config.directions();
+        this.h = config.channels();
+        this.order = config.order();
+        this.numA = config.numA();
+        this.ab = new Parameter("ab", new int[] {dirs * (numA + h), order}, true);
+        this.h0 = new Parameter("h_0", new int[] {dirs * h}, true);
+        this.scalar = config.constraint() == RtfConfig.Constraint.L1_MONTEL
+            ? new Parameter("scalar", new int[] {numA}, true) : null;
+        List<Parameter> ps = new ArrayList<>();
+        ps.add(ab);
+        ps.add(h0);
+        if (scalar != null) {
+            ps.add(scalar);
+        }
+        this.params = Collections.unmodifiableList(ps);
+        initialise(new SplittableRandom(config.seed()));
+
+        int bins = shape.bins();
+        bufA = new DeviceBuffer[dirs];
+        bufB = new DeviceBuffer[dirs];
+        bufH0 = new DeviceBuffer[dirs];
+        specA = new DeviceBuffer[dirs];
+        specB = new DeviceBuffer[dirs];
+        specK = new DeviceBuffer[dirs];
+        minMag = new DeviceBuffer[dirs];
+        gradA = new DeviceBuffer[dirs];
+        gradB = new DeviceBuffer[dirs];
+        gradH0 = new DeviceBuffer[dirs];
+        for (int d = 0; d < dirs; d++) {
+            bufA[d] = be.allocate(p, numA * order);
+            bufB[d] = be.allocate(p, h * order);
+            bufH0[d] = be.allocate(p, h);
+            specA[d] = be.allocate(p, 2 * bins * numA);
+            specB[d] = be.allocate(p, 2 * bins * h);
+            specK[d] = be.allocate(p, 2 * bins * h);
+            minMag[d] = be.allocate(p, 2 * numA);
+            gradA[d] = be.allocate(p, numA * order);
+            gradB[d] = be.allocate(p, h * order);
+            gradH0[d] = be.allocate(p, h);
+        }
+        work = be.allocate(p, shape.backwardWorkLength());
+        aEff = new double[dirs * numA * order];
+        hostMag = new double[2 * numA];
+        hostDa = new double[numA * order];
+        hostDb = new double[h * order];
+        hostDh0 = new double[h];
+    }
+
+    private void initialise(SplittableRandom r) {
+        double[] v = ab.value();
+        switch (cfg.init()) {
+            case XAVIER: {
+                double lim = 1.0 / Math.sqrt(order);
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = r.nextDouble(-lim, lim);
+                }
+                break;
+            }
+            case MONTEL: {
+                double lim = 1.0 / order;
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = r.nextDouble(-lim, lim);
+                }
+                break;
+            }
+            default:
+                break;
+        }
+        double[] hv = h0.value();
+        for (int i = 0; i < hv.length; i++) {
+            hv[i] = cfg.h0Init() == RtfConfig.H0Init.ONE ? 1.0 : r.nextGaussian();
+        }
+        if (scalar != null) {
+            double[] s = scalar.value();
+            for (int i = 0; i < s.length; i++) {
+                s[i] = r.nextDouble();
+            }
+        }
+    }
+
+    /** The configuration. */
+    public RtfConfig config() {
+        return cfg;
+    }
+
+    /** The {@code ab} parameter (reference layout). */
+    public Parameter ab() {
+        return ab;
+    }
+
+    /** The {@code h_0} parameter. */
+    public Parameter h0() {
+        return h0;
+    }
+
+    /** The Montel slack {@code scalar}, or null without the constraint. */
+    public Parameter scalar() {
+        return scalar;
+    }
+
+    @Override
+    public String kind() {
+        return "rtf";
+    }
+
+    @Override
+    public int channels() {
+        return h;
+    }
+
+    @Override
+    public int stateSize() {
+        return order;
+    }
+
+    @Override
+    public int maxLength() {
+        return cfg.maxLength();
+    }
+
+    @Override
+    public boolean bidirectional() {
+        return cfg.bidirectional();
+    }
+
+    @Override
+    public Precision precision() {
+        return p;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return params;
+    }
+
+    /**
+     * Effective denominators, shape ((1+bi)·numA, N): the raw rows of {@code ab}, or θ/Z under l1-Montel.
+     */
+    public double[] effectiveDenominators() {
+        checkParameters();
+        computeEffective();
+        return aEff.clone();
+    }
+
+    // ---------------------------------------------------------------------------------------- forward
+
+    @Override
+    public void forward(double[] input, int batch, int length, double[] output) {
+        checkSignal("u", input, batch, length);
+        checkSignal("y", output, batch, length);
+        finite("u", input);
+        prepare(batch, length);
+        kernels(length);
+        be.write(u, 0, input, 0, conv.signalLength());
+        be.fftConv(conv, kf, kb, u, y, kSpec);
+        be.read(y, 0, output, 0, conv.signalLength());
+        outputFinite(output);
+        forwardDone = true;
+    }
+
+    @Override
+    public void forward(float[] input, int batch, int length, float[] output) {
+        checkSignal("u", input == null ? -1 : input.length, batch, length);
+        checkSignal("y", output == null ? -1 : output.length, batch, length);
+        finite("u", input);
+        prepare(batch, length);
+        kernels(length);
+        be.write(u, 0, input, 0, conv.signalLength());
+        be.fftConv(conv, kf, kb, u, y, kSpec);
+        be.read(y, 0, output, 0, conv.signalLength());
+        outputFinite(output);
+        forwardDone = true;
+    }
+
+    /** Convenience: a new output array. */
+    public double[] forward(double[] input, int batch, int length) {
+        double[] out = new double[batch * h * length];
+        forward(input, batch, length, out);
+        return out;
+    }
+
+    /**
+     * The kernel of direction d (0 forward, 1 backward), shape (H, ℓ): {@code irfft_P(B/A + h0)[0:ℓ]}.
+     * Uses the layer's spectrum buffers, so call it outside a forward/backward pair.
+     */
+    public double[] kernel(int direction, int length) {
+        if (direction < 0 || direction >= dirs) {
+            throw new IllegalArgumentException("direction=" + direction + " must be in [0, " + dirs + ")");
+        }
+        if (length < 1 || length > cfg.maxLength()) {
+            throw new IllegalArgumentException("length=" + length + " must be in [1, L=" + cfg.maxLength() + "]");
+        }
+        checkParameters();
+        computeEffective();
+        try (DeviceBuffer k = be.allocate(p, h * length)) {
+            spectrum(direction);
+            be.fftRealInverse(shape.fftLength(), h, specK[direction], k, length, length);
+            double[] out = new double[h * length];
+            be.read(k, 0, out, 0, out.length);
+            forwardDone = false;
+            return out;
+        }
+    }
+
+    private void kernels(int length) {
+        checkParameters();
+        computeEffective();
+        for (int d = 0; d < dirs; d++) {
+            spectrum(d);
+            be.fftRealInverse(shape.fftLength(), h, specK[d], d == 0 ? kf : kb, length, length);
+        }
+    }
+
+    /** Uploads direction d's parameters, runs the spectrum kernel and checks the denominators. */
+    private void spectrum(int d) {
+        be.write(bufA[d], 0, aEff, d * numA * order, numA * order);
+        be.write(bufB[d], 0, ab.value(), (dirs * numA + d * h) * order, h * order);
+        be.write(bufH0[d], 0, h0.value(), d * h, h);
+        be.rationalSpectrum(shape, bufA[d], bufB[d], bufH0[d], specA[d], specB[d], specK[d], minMag[d]);
+        be.read(minMag[d], 0, hostMag, 0, 2 * numA);
+        for (int g = 0; g < numA; g++) {
+            double m = hostMag[2 * g];
+            if (!(m >= cfg.minDenominator())) {
+                int per = h / numA;
+                throw new IllegalArgumentException(String.format(
+                    "denominator %s row %d (channels %d..%d): relative magnitude |a(z_k)|/(1+sum|a_n|) = %.3e at bin k=%d"
+                        + " of P=%d is below the threshold minDenominator=%.1e (a pole on or near the unit circle;"
+                        + " raise or lower RtfConfig.minDenominator, or use the l1-Montel constraint)",
+                    d == 0 ? "forward" : "backward", g, g * per, (g + 1) * per - 1, m, (int) hostMag[2 * g + 1],
+                    shape.fftLength(), cfg.minDenominator()));
+            }
+        }
+    }
+
+    private void computeEffective() {
+        double[] v = ab.value();
+        for (int d = 0; d < dirs; d++) {
+            for (int g = 0; g < numA; g++) {
+                int row = (d * numA + g) * order;
+                double z = 1.0;
+                if (scalar != null) {
+                    z = montelNorm(v, row, scalar.value()[g]);
+                }
+                for (int j = 0; j < order; j++) {
+                    aEff[row + j] = v[row + j] / z;
+                }
+            }
+        }
+    }
+
+    private double montelNorm(double[] theta, int row, double s) {
+        double z = Math.abs(s) + MONTEL_EPS;
+        for (int j = 0; j < order; j++) {
+            z += Math.abs(theta[row + j]);
+        }
+        return z;
+    }
+
+    // --------------------------------------------------------------------------------------- backward
+
+    @Override
+    public void backward(double[] gradOut, double[] gradIn) {
+        requireForward();
+        checkSignal("gy", gradOut, conv.batch(), conv.length());
+        checkSignal("du", gradIn, conv.batch(), conv.length());
+        finite("gy", gradOut);
+        be.write(gy, 0, gradOut, 0, conv.signalLength());
+        backwardCommon();
+        be.read(du, 0, gradIn, 0, conv.signalLength());
+    }
+
+    @Override
+    public void backward(float[] gradOut, float[] gradIn) {
+        requireForward();
+        checkSignal("gy", gradOut == null ? -1 : gradOut.length, conv.batch(), conv.length());
+        checkSignal("du", gradIn == null ? -1 : gradIn.length, conv.batch(), conv.length());
+        finite("gy", gradOut);
+        be.write(gy, 0, gradOut, 0, conv.signalLength());
+        backwardCommon();
+        be.read(du, 0, gradIn, 0, conv.signalLength());
+    }
+
+    private void backwardCommon() {
+        be.fftConvBackward(conv, kSpec, u, gy, du, dkf, dkb);
+        double[] g = ab.grad();
+        double[] hg = h0.grad();
+        for (int d = 0; d < dirs; d++) {
+            be.rationalSpectrumBackward(shape, d == 0 ? dkf : dkb, conv.length(), specA[d], specB[d], gradA[d],
+                gradB[d], gradH0[d], work);
+            be.read(gradA[d], 0, hostDa, 0, hostDa.length);
+            be.read(gradB[d], 0, hostDb, 0, hostDb.length);
+            be.read(gradH0[d], 0, hostDh0, 0, hostDh0.length);
+            for (int gi = 0; gi < numA; gi++) {
+                int row = (d * numA + gi) * order;
+                if (scalar == null) {
+                    for (int j = 0; j < order; j++) {
+                        g[row + j] += hostDa[gi * order + j];
+                    }
+                } else {
+                    // a = θ/Z, Z = ‖θ‖₁ + |s| + eps
+                    double[] th = ab.value();
+                    double s = scalar.value()[gi];
+                    double z = montelNorm(th, row, s);
+                    double dot = 0;
+                    for (int j = 0; j < order; j++) {
+                        dot += hostDa[gi * order + j] * th[row + j];
+                    }
+                    double c = dot / (z * z);
+                    for (int j = 0; j < order; j++) {
+                        g[row + j] += hostDa[gi * order + j] / z - c * Math.signum(th[row + j]);
+                    }
+                    scalar.grad()[gi] += -c * Math.signum(s);
+                }
+            }
+            int brow = (dirs * numA + d * h) * order;
+            for (int i = 0; i < h * order; i++) {
+                g[brow + i] += hostDb[i];
+            }
+            for (int c = 0; c < h; c++) {
+                hg[d * h + c] += hostDh0[c];
+            }
+        }
+        for (Parameter q : params) {
+            finite("gradient of " + q.name(), q.grad());
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- recurrent
+
+    /**
+     * The exact recurrent form of a causal layer: companion realisation with numerator
+     * {@code c_n = Σ_{j<n} â_j k_{n−j}} and feed-through {@code k_0}, computed in float64 from the
+     * conv-mode kernel, so steps reproduce the convolution with kernel length L exactly (up to rounding)
+     * for inputs of up to L steps.
+     */
+    @Override
+    public Recurrence recurrent(int batch) {
+        if (cfg.bidirectional()) {
+            throw new IllegalStateException("a bidirectional RTF layer has no recurrent form");
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch=" + batch + " must be >= 1");
+        }
+        checkParameters();
+        computeEffective();
+        int lags = order + 1;
+        double[] k = new double[h * lags];
+        int bins = shape.bins();
+        try (DeviceBuffer a64 = be.allocate(Precision.F64, numA * order);
+             DeviceBuffer b64 = be.allocate(Precision.F64, h * order);
+             DeviceBuffer h64 = be.allocate(Precision.F64, h);
+             DeviceBuffer sa = be.allocate(Precision.F64, 2 * bins * numA);
+             DeviceBuffer sb = be.allocate(Precision.F64, 2 * bins * h);
+             DeviceBuffer sk = be.allocate(Precision.F64, 2 * bins * h);
+             DeviceBuffer mm = be.allocate(Precision.F64, 2 * numA);
+             DeviceBuffer kb64 = be.allocate(Precision.F64, h * lags)) {
+            be.write(a64, 0, aEff, 0, numA * order);
+            be.write(b64, 0, ab.value(), numA * order, h * order);
+            be.write(h64, 0, h0.value(), 0, h);
+            be.rationalSpectrum(shape, a64, b64, h64, sa, sb, sk, mm);
+            be.read(mm, 0, hostMag, 0, 2 * numA);
+            for (int g = 0; g < numA; g++) {
+                if (!(hostMag[2 * g] >= cfg.minDenominator())) {
+                    throw new IllegalArgumentException("denominator row " + g + ": relative magnitude "
+                        + hostMag[2 * g] + " at bin " + (int) hostMag[2 * g + 1] + " is below minDenominator="
+                        + cfg.minDenominator());
+                }
+            }
+            be.fftRealInverse(shape.fftLength(), h, sk, kb64, lags, lags);
+            be.read(kb64, 0, k, 0, k.length);
+        }
+        double[] cRev = new double[h * order];
+        double[] aRev = new double[h * order];
+        double[] d = new double[h];
+        for (int c = 0; c < h; c++) {
+            int g = shape.denominatorOf(c);
+            for (int n = 1; n <= order; n++) {
+                // c_n = sum_{j=0}^{n-1} ahat_j k_{n-j}, ahat_0 = 1
+                double acc = k[c * lags + n];
+                for (int j = 1; j < n; j++) {
+                    acc += aEff[g * order + j - 1] * k[c * lags + n - j];
+                }
+                cRev[c * order + order - n] = acc;
+                aRev[c * order + order - n] = aEff[g * order + n - 1];
+            }
+            d[c] = k[c * lags];
+        }
+        return new RtfRecurrence(batch, h, order, cRev, aRev, d);
+    }
+
+    // ----------------------------------------------------------------------------------------- checks
+
+    private void prepare(int batch, int length) {
+        if (conv != null && conv.batch() == batch && conv.length() == length) {
+            return;
+        }
+        releaseShapeBuffers();
+        conv = ConvShape.of(batch, h, length, cfg.bidirectional());
+        kf = be.allocate(p, conv.kernelLength());
+        kb = cfg.bidirectional() ? be.allocate(p, conv.kernelLength()) : null;
+        u = be.allocate(p, conv.signalLength());
+        y = be.allocate(p, conv.signalLength());
+        kSpec = be.allocate(p, conv.kernelSpectrumLength());
+        gy = be.allocate(p, conv.signalLength());
+        du = be.allocate(p, conv.signalLength());
+        dkf = be.allocate(p, conv.kernelLength());
+        dkb = cfg.bidirectional() ? be.allocate(p, conv.kernelLength()) : null;
+        forwardDone = false;
+    }
+
+    private void releaseShapeBuffers() {
+        for (DeviceBuffer b : new DeviceBuffer[] {kf, kb, u, y, kSpec, gy, du, dkf, dkb}) {
+            if (b != null) {
+                b.close();
+            }
+        }
+        conv = null;
+    }
+
+    private void requireForward() {
+        if (closed) {
+            throw new IllegalStateException("layer is closed");
+        }
+        if (!forwardDone) {
+            throw new IllegalStateException("backward needs a preceding forward pass");
+        }
+    }
+
+    private void checkSignal(String name, double[] a, int batch, int length) {
+        checkSignal(name, a == null ? -1 : a.length, batch, length);
+    }
+
+    private void checkSignal(String name, int actual, int batch, int length) {
+        if (closed) {
+            throw new IllegalStateException("layer is closed");
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch=" + batch + " must be >= 1");
+        }
+        if (length < 1 || length > cfg.maxLength()) {
+            throw new IllegalArgumentException("input length ell=" + length + " must be in [1, L=" + cfg.maxLength() + "]");
+        }
+        long expected = (long) batch * h * length;
+        if (actual != expected) {
+            throw new IllegalArgumentException(name + " has " + (actual < 0 ? "no array" : actual + " elements")
+                + ", expected B*H*ell = " + batch + "*" + h + "*" + length + " = " + expected);
+        }
+    }
+
+    private void checkParameters() {
+        finite("parameter ab", ab.value());
+        finite("parameter h_0", h0.value());
+        if (scalar != null) {
+            finite("parameter scalar", scalar.value());
+        }
+    }
+
+    private static void finite(String name, double[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Double.isFinite(a[i])) {
+                throw new IllegalArgumentException(name + " has a non-finite value " + a[i] + " at index " + i);
+            }
+        }
+    }
+
+    private static void finite(String name, float[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                throw new IllegalArgumentException(name + " has a non-finite value " + a[i] + " at index " + i);
+            }
+        }
+    }
+
+    private static void outputFinite(double[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Double.isFinite(a[i])) {
+                throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
+                    + " (finite inputs and parameters; the kernel or the input is too large for the precision)");
+            }
+        }
+    }
+
+    private static void outputFinite(float[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
+                    + " (finite inputs and parameters; the kernel or the input is too large for float32)");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        releaseShapeBuffers();
+        for (DeviceBuffer[] arr : new DeviceBuffer[][] {bufA, bufB, bufH0, specA, specB, specK, minMag, gradA, gradB, gradH0}) {
+            for (DeviceBuffer b : arr) {
+                b.close();
+            }
+        }
+        work.close();
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "RtfLayer[H=" + h + ", N=" + order + ", L=" + cfg.maxLength() + ", numA=" + numA
+            + (cfg.bidirectional() ? ", bidirectional" : ", causal") + ", " + cfg.constraint() + ", " + p
+            + ", backend " + be.name() + "]";
+    }
+}
