@@ -1,31 +1,18 @@
 package org.rtf4j.kernels;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.testing.Check;
+import org.rtf4j.kernels.testing.WithJvmBackend;
 import org.rtf4j.kernels.testing.Golden;
 import org.rtf4j.kernels.testing.Host;
 
 /** Every fft_*.json golden file: complex forward, real forward, real inverse, complex round trip. */
-class FftGoldenTest {
-    private static JvmBackend be;
-
-    @BeforeAll
-    static void up() {
-        be = JvmBackend.withThreads(2);
-    }
-
-    @AfterAll
-    static void down() {
-        be.close();
-    }
+class FftGoldenTest extends WithJvmBackend {
 
     static List<Arguments> cases() {
         List<Arguments> out = new java.util.ArrayList<>();

@@ -10,24 +10,21 @@ import org.junit.jupiter.api.Test;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
-import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.Host;
+import org.rtf4j.kernels.testing.WithJvmBackend;
 import pl.edu.icm.jlargearrays.ConcurrencyUtils;
 
 /** Our FFTs against JTransforms 3.1 (float64) on every length 1..4100 and on batches. */
-class FftJTransformsTest {
-    private static JvmBackend be;
+class FftJTransformsTest extends WithJvmBackend {
 
     @BeforeAll
-    static void up() {
+    static void singleThreadedReference() {
         ConcurrencyUtils.setNumberOfThreads(1);
-        be = JvmBackend.withThreads(2);
     }
 
     @AfterAll
-    static void down() throws InterruptedException {
-        be.close();
+    static void stopReferencePool() throws InterruptedException {
         ConcurrencyUtils.shutdownThreadPoolAndAwaitTermination();
     }
 

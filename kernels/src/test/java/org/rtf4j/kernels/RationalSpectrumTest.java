@@ -5,33 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.spectral.RationalShape;
 import org.rtf4j.kernels.testing.Check;
+import org.rtf4j.kernels.testing.WithJvmBackend;
 import org.rtf4j.kernels.testing.Golden;
 import org.rtf4j.kernels.testing.Host;
 
 /** The rational spectrum kernel and its backward against every rtf_kernel_*.json golden file. */
-class RationalSpectrumTest {
-    private static JvmBackend be;
-
-    @BeforeAll
-    static void up() {
-        be = JvmBackend.withThreads(2);
-    }
-
-    @AfterAll
-    static void down() {
-        be.close();
-    }
+class RationalSpectrumTest extends WithJvmBackend {
 
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();

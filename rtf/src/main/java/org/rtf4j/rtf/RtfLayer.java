@@ -239,10 +239,8 @@ public final class RtfLayer implements SequenceLayer {
 
     @Override
     public void forward(double[] input, int batch, int length, double[] output) {
-        checkSignal("u", input, batch, length);
-        checkSignal("y", output, batch, length);
+        beginForward(input == null ? -1 : input.length, output == null ? -1 : output.length, batch, length);
         finite("u", input);
-        prepare(batch, length);
         kernels(length);
         be.write(u, 0, input, 0, conv.signalLength());
         be.fftConv(conv, kf, kb, u, y, kSpec);
@@ -253,16 +251,21 @@ public final class RtfLayer implements SequenceLayer {
 
     @Override
     public void forward(float[] input, int batch, int length, float[] output) {
-        checkSignal("u", input == null ? -1 : input.length, batch, length);
-        checkSignal("y", output == null ? -1 : output.length, batch, length);
+        beginForward(input == null ? -1 : input.length, output == null ? -1 : output.length, batch, length);
         finite("u", input);
-        prepare(batch, length);
         kernels(length);
         be.write(u, 0, input, 0, conv.signalLength());
         be.fftConv(conv, kf, kb, u, y, kSpec);
         be.read(y, 0, output, 0, conv.signalLength());
         outputFinite(output);
         forwardDone = true;
+    }
+
+    private void beginForward(int inLength, int outLength, int batch, int length) {
+        checkSignal("u", inLength, batch, length);
+        checkSignal("y", outLength, batch, length);
+        forwardDone = false;
+        prepare(batch, length);
     }
 
     /** Convenience: a new output array. */
@@ -353,9 +356,7 @@ public final class RtfLayer implements SequenceLayer {
 
     @Override
     public void backward(double[] gradOut, double[] gradIn) {
-        requireForward();
-        checkSignal("gy", gradOut, conv.batch(), conv.length());
-        checkSignal("du", gradIn, conv.batch(), conv.length());
+        beginBackward(gradOut == null ? -1 : gradOut.length, gradIn == null ? -1 : gradIn.length);
         finite("gy", gradOut);
         be.write(gy, 0, gradOut, 0, conv.signalLength());
         backwardCommon();
@@ -364,13 +365,17 @@ public final class RtfLayer implements SequenceLayer {
 
     @Override
     public void backward(float[] gradOut, float[] gradIn) {
-        requireForward();
-        checkSignal("gy", gradOut == null ? -1 : gradOut.length, conv.batch(), conv.length());
-        checkSignal("du", gradIn == null ? -1 : gradIn.length, conv.batch(), conv.length());
+        beginBackward(gradOut == null ? -1 : gradOut.length, gradIn == null ? -1 : gradIn.length);
         finite("gy", gradOut);
         be.write(gy, 0, gradOut, 0, conv.signalLength());
         backwardCommon();
         be.read(du, 0, gradIn, 0, conv.signalLength());
+    }
+
+    private void beginBackward(int gyLength, int duLength) {
+        requireForward();
+        checkSignal("gy", gyLength, conv.batch(), conv.length());
+        checkSignal("du", duLength, conv.batch(), conv.length());
     }
 
     private void backwardCommon() {
@@ -517,10 +522,6 @@ public final class RtfLayer implements SequenceLayer {
         if (!forwardDone) {
             throw new IllegalStateException("backward needs a preceding forward pass");
         }
-    }
-
-    private void checkSignal(String name, double[] a, int batch, int length) {
-        checkSignal(name, a == null ? -1 : a.length, batch, length);
     }
 
     private void checkSignal(String name, int actual, int batch, int length) {

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.testing.Check;
+import org.rtf4j.kernels.testing.WithJvmBackend;
 import org.rtf4j.layer.Parameter;
 
 /**
@@ -20,18 +18,7 @@ import org.rtf4j.layer.Parameter;
  * causal and bidirectional, both precisions, against naive-DFT kernels and direct convolution sums;
  * in float64 also a directional-derivative check of all gradients.
  */
-class RtfAwkwardSizesTest {
-    private static JvmBackend be;
-
-    @BeforeAll
-    static void up() {
-        be = JvmBackend.withThreads(2);
-    }
-
-    @AfterAll
-    static void down() {
-        be.close();
-    }
+class RtfAwkwardSizesTest extends WithJvmBackend {
 
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();

@@ -4,29 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.testing.Check;
+import org.rtf4j.kernels.testing.WithJvmBackend;
 import org.rtf4j.kernels.testing.Golden;
 
 /** The RTF layer against every rtf_forward_*, rtf_backward_* and rtf_reference_* golden file. */
-class RtfGoldenTest {
-    private static JvmBackend be;
-
-    @BeforeAll
-    static void up() {
-        be = JvmBackend.withThreads(2);
-    }
-
-    @AfterAll
-    static void down() {
-        be.close();
-    }
+class RtfGoldenTest extends WithJvmBackend {
 
     static List<Arguments> layerCases() {
         List<Arguments> out = new ArrayList<>();

@@ -3,14 +3,12 @@ package org.rtf4j.rtf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.testing.Check;
+import org.rtf4j.kernels.testing.WithJvmBackend;
 import org.rtf4j.layer.Parameter;
 
 /**
@@ -20,20 +18,9 @@ import org.rtf4j.layer.Parameter;
  * differences (steps h and h/2, truncation error O(h⁴)), so cases with poles near the unit circle, where
  * gradients reach 1e3, stay well inside the tolerance 1e-7 (the error measure of {@link Check}).
  */
-class RtfGradientTest {
+class RtfGradientTest extends WithJvmBackend {
     private static final double STEP = 1e-4;
     private static final double TOL = 1e-7;
-    private static JvmBackend be;
-
-    @BeforeAll
-    static void up() {
-        be = JvmBackend.withThreads(2);
-    }
-
-    @AfterAll
-    static void down() {
-        be.close();
-    }
 
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();

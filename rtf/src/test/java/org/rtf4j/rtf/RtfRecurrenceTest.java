@@ -4,30 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.testing.Check;
+import org.rtf4j.kernels.testing.WithJvmBackend;
 import org.rtf4j.kernels.testing.Golden;
 import org.rtf4j.layer.Recurrence;
 
 /** Recurrent steps against the golden recurrence and against the convolution, up to 10,000 steps. */
-class RtfRecurrenceTest {
-    private static JvmBackend be;
-
-    @BeforeAll
-    static void up() {
-        be = JvmBackend.withThreads(2);
-    }
-
-    @AfterAll
-    static void down() {
-        be.close();
-    }
+class RtfRecurrenceTest extends WithJvmBackend {
 
     /** Runs {@code len} steps over (B, H, len) input in channels-first layout. */
     static double[] run(Recurrence rec, double[] u, int batch, int h, int len) {
