@@ -15,8 +15,8 @@ import org.rtf4j.kernels.backend.Precision;
  */
 public interface SequenceLayer extends AutoCloseable {
 
-    /** Layer kind, e.g. {@code rtf}. */
-    String kind();
+    /** Layer kind. */
+    LayerKind kind();
 
     /** Channels H. */
     int channels();

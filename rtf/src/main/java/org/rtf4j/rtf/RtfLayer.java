@@ -7,11 +7,11 @@ import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.RationalShape;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.layer.Recurrence;
-import org.rtf4j.layer.SequenceLayer;
+import org.rtf4j.layer.ConvolutionalLayer;
+import org.rtf4j.layer.LayerKind;
 
 /**
  * The RTF layer (Parnichkun et al. 2024): channel c is the transfer function
@@ -35,16 +35,13 @@ import org.rtf4j.layer.SequenceLayer;
  * backend buffers and moves only inputs, outputs, parameters, gradients and the 2·numA denominator
  * magnitudes across the seam. Not thread-safe.
  */
-public final class RtfLayer implements SequenceLayer {
+public final class RtfLayer extends ConvolutionalLayer {
     /** Constant of the l1-Montel normaliser. */
     public static final double MONTEL_EPS = 1e-6;
 
     private final RtfConfig cfg;
-    private final Backend be;
-    private final Precision p;
     private final RationalShape shape;
     private final int dirs;
-    private final int h;
     private final int order;
     private final int numA;
     private final Parameter ab;
@@ -69,30 +66,12 @@ public final class RtfLayer implements SequenceLayer {
     private final double[] hostDb;
     private final double[] hostDh0;
 
-    private ConvShape conv;
-    private DeviceBuffer kf;
-    private DeviceBuffer kb;
-    private DeviceBuffer u;
-    private DeviceBuffer y;
-    private DeviceBuffer kSpec;
-    private DeviceBuffer gy;
-    private DeviceBuffer du;
-    private DeviceBuffer dkf;
-    private DeviceBuffer dkb;
-    private boolean forwardDone;
-    private boolean closed;
-
     /** A layer with parameters initialised as the configuration says, on the given backend. */
     public RtfLayer(RtfConfig config, Backend backend) {
-        if (config == null || backend == null) {
-            throw new IllegalArgumentException("config and backend must not be null");
-        }
+        super(backend, config.precision(), config.channels(), config.maxLength(), config.bidirectional());
         this.cfg = config;
-        this.be = backend;
-        this.p = config.precision();
         this.shape = config.rationalShape();
         this.dirs = config.directions();
-        this.h = config.channels();
         this.order = config.order();
         this.numA = config.numA();
         this.ab = new Parameter("ab", new int[] {dirs * (numA + h), order}, true);
@@ -192,33 +171,13 @@ public final class RtfLayer implements SequenceLayer {
     }
 
     @Override
-    public String kind() {
-        return "rtf";
-    }
-
-    @Override
-    public int channels() {
-        return h;
+    public LayerKind kind() {
+        return LayerKind.RTF;
     }
 
     @Override
     public int stateSize() {
         return order;
-    }
-
-    @Override
-    public int maxLength() {
-        return cfg.maxLength();
-    }
-
-    @Override
-    public boolean bidirectional() {
-        return cfg.bidirectional();
-    }
-
-    @Override
-    public Precision precision() {
-        return p;
     }
 
     @Override
@@ -230,50 +189,13 @@ public final class RtfLayer implements SequenceLayer {
      * Effective denominators, shape ((1+bi)·numA, N): the raw rows of {@code ab}, or θ/Z under l1-Montel.
      */
     public double[] effectiveDenominators() {
+        open();
         checkParameters();
         computeEffective();
         return aEff.clone();
     }
 
     // ---------------------------------------------------------------------------------------- forward
-
-    @Override
-    public void forward(double[] input, int batch, int length, double[] output) {
-        beginForward(input == null ? -1 : input.length, output == null ? -1 : output.length, batch, length);
-        finite("u", input);
-        kernels(length);
-        be.write(u, 0, input, 0, conv.signalLength());
-        be.fftConv(conv, kf, kb, u, y, kSpec);
-        be.read(y, 0, output, 0, conv.signalLength());
-        outputFinite(output);
-        forwardDone = true;
-    }
-
-    @Override
-    public void forward(float[] input, int batch, int length, float[] output) {
-        beginForward(input == null ? -1 : input.length, output == null ? -1 : output.length, batch, length);
-        finite("u", input);
-        kernels(length);
-        be.write(u, 0, input, 0, conv.signalLength());
-        be.fftConv(conv, kf, kb, u, y, kSpec);
-        be.read(y, 0, output, 0, conv.signalLength());
-        outputFinite(output);
-        forwardDone = true;
-    }
-
-    private void beginForward(int inLength, int outLength, int batch, int length) {
-        checkSignal("u", inLength, batch, length);
-        checkSignal("y", outLength, batch, length);
-        forwardDone = false;
-        prepare(batch, length);
-    }
-
-    /** Convenience: a new output array. */
-    public double[] forward(double[] input, int batch, int length) {
-        double[] out = new double[batch * h * length];
-        forward(input, batch, length, out);
-        return out;
-    }
 
     /**
      * The kernel of direction d (0 forward, 1 backward), shape (H, ℓ): {@code irfft_P(B/A + h0)[0:ℓ]}.
@@ -286,6 +208,7 @@ public final class RtfLayer implements SequenceLayer {
         if (length < 1 || length > cfg.maxLength()) {
             throw new IllegalArgumentException("length=" + length + " must be in [1, L=" + cfg.maxLength() + "]");
         }
+        open();
         checkParameters();
         computeEffective();
         try (DeviceBuffer k = be.allocate(p, h * length)) {
@@ -293,13 +216,13 @@ public final class RtfLayer implements SequenceLayer {
             be.fftRealInverse(shape.fftLength(), h, specK[direction], k, length, length);
             double[] out = new double[h * length];
             be.read(k, 0, out, 0, out.length);
-            forwardDone = false;
+            invalidateForward();
             return out;
         }
     }
 
-    private void kernels(int length) {
-        checkParameters();
+    @Override
+    protected void generateKernels(int length) {
         computeEffective();
         for (int d = 0; d < dirs; d++) {
             spectrum(d);
@@ -355,35 +278,11 @@ public final class RtfLayer implements SequenceLayer {
     // --------------------------------------------------------------------------------------- backward
 
     @Override
-    public void backward(double[] gradOut, double[] gradIn) {
-        beginBackward(gradOut == null ? -1 : gradOut.length, gradIn == null ? -1 : gradIn.length);
-        finite("gy", gradOut);
-        be.write(gy, 0, gradOut, 0, conv.signalLength());
-        backwardCommon();
-        be.read(du, 0, gradIn, 0, conv.signalLength());
-    }
-
-    @Override
-    public void backward(float[] gradOut, float[] gradIn) {
-        beginBackward(gradOut == null ? -1 : gradOut.length, gradIn == null ? -1 : gradIn.length);
-        finite("gy", gradOut);
-        be.write(gy, 0, gradOut, 0, conv.signalLength());
-        backwardCommon();
-        be.read(du, 0, gradIn, 0, conv.signalLength());
-    }
-
-    private void beginBackward(int gyLength, int duLength) {
-        requireForward();
-        checkSignal("gy", gyLength, conv.batch(), conv.length());
-        checkSignal("du", duLength, conv.batch(), conv.length());
-    }
-
-    private void backwardCommon() {
-        be.fftConvBackward(conv, kSpec, u, gy, du, dkf, dkb);
+    protected void kernelBackward(int length) {
         double[] g = ab.grad();
         double[] hg = h0.grad();
         for (int d = 0; d < dirs; d++) {
-            be.rationalSpectrumBackward(shape, d == 0 ? dkf : dkb, conv.length(), specA[d], specB[d], gradA[d],
+            be.rationalSpectrumBackward(shape, d == 0 ? dkf : dkb, length, specA[d], specB[d], gradA[d],
                 gradB[d], gradH0[d], work);
             be.read(gradA[d], 0, hostDa, 0, hostDa.length);
             be.read(gradB[d], 0, hostDb, 0, hostDb.length);
@@ -418,9 +317,6 @@ public final class RtfLayer implements SequenceLayer {
                 hg[d * h + c] += hostDh0[c];
             }
         }
-        for (Parameter q : params) {
-            finite("gradient of " + q.name(), q.grad());
-        }
     }
 
     // -------------------------------------------------------------------------------------- recurrent
@@ -439,6 +335,7 @@ public final class RtfLayer implements SequenceLayer {
         if (batch < 1) {
             throw new IllegalArgumentException("batch=" + batch + " must be >= 1");
         }
+        open();
         checkParameters();
         computeEffective();
         int lags = order + 1;
@@ -488,114 +385,14 @@ public final class RtfLayer implements SequenceLayer {
 
     // ----------------------------------------------------------------------------------------- checks
 
-    private void prepare(int batch, int length) {
-        if (conv != null && conv.batch() == batch && conv.length() == length) {
-            return;
-        }
-        releaseShapeBuffers();
-        conv = ConvShape.of(batch, h, length, cfg.bidirectional());
-        kf = be.allocate(p, conv.kernelLength());
-        kb = cfg.bidirectional() ? be.allocate(p, conv.kernelLength()) : null;
-        u = be.allocate(p, conv.signalLength());
-        y = be.allocate(p, conv.signalLength());
-        kSpec = be.allocate(p, conv.kernelSpectrumLength());
-        gy = be.allocate(p, conv.signalLength());
-        du = be.allocate(p, conv.signalLength());
-        dkf = be.allocate(p, conv.kernelLength());
-        dkb = cfg.bidirectional() ? be.allocate(p, conv.kernelLength()) : null;
-        forwardDone = false;
-    }
-
-    private void releaseShapeBuffers() {
-        for (DeviceBuffer b : new DeviceBuffer[] {kf, kb, u, y, kSpec, gy, du, dkf, dkb}) {
-            if (b != null) {
-                b.close();
-            }
-        }
-        conv = null;
-    }
-
-    private void requireForward() {
-        if (closed) {
-            throw new IllegalStateException("layer is closed");
-        }
-        if (!forwardDone) {
-            throw new IllegalStateException("backward needs a preceding forward pass");
-        }
-    }
-
-    private void checkSignal(String name, int actual, int batch, int length) {
-        if (closed) {
-            throw new IllegalStateException("layer is closed");
-        }
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch=" + batch + " must be >= 1");
-        }
-        if (length < 1 || length > cfg.maxLength()) {
-            throw new IllegalArgumentException("input length ell=" + length + " must be in [1, L=" + cfg.maxLength() + "]");
-        }
-        long expected = (long) batch * h * length;
-        if (actual != expected) {
-            throw new IllegalArgumentException(name + " has " + (actual < 0 ? "no array" : actual + " elements")
-                + ", expected B*H*ell = " + batch + "*" + h + "*" + length + " = " + expected);
-        }
-    }
-
-    private void checkParameters() {
-        finite("parameter ab", ab.value());
-        finite("parameter h_0", h0.value());
-        if (scalar != null) {
-            finite("parameter scalar", scalar.value());
-        }
-    }
-
-    private static void finite(String name, double[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Double.isFinite(a[i])) {
-                throw new IllegalArgumentException(name + " has a non-finite value " + a[i] + " at index " + i);
-            }
-        }
-    }
-
-    private static void finite(String name, float[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Float.isFinite(a[i])) {
-                throw new IllegalArgumentException(name + " has a non-finite value " + a[i] + " at index " + i);
-            }
-        }
-    }
-
-    private static void outputFinite(double[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Double.isFinite(a[i])) {
-                throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
-                    + " (finite inputs and parameters; the kernel or the input is too large for the precision)");
-            }
-        }
-    }
-
-    private static void outputFinite(float[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Float.isFinite(a[i])) {
-                throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
-                    + " (finite inputs and parameters; the kernel or the input is too large for float32)");
-            }
-        }
-    }
-
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        releaseShapeBuffers();
+    protected void closeKernelResources() {
         for (DeviceBuffer[] arr : new DeviceBuffer[][] {bufA, bufB, bufH0, specA, specB, specK, minMag, gradA, gradB, gradH0}) {
             for (DeviceBuffer b : arr) {
                 b.close();
             }
         }
         work.close();
-        closed = true;
     }
 
     @Override

@@ -1,0 +1,260 @@
+package org.rtf4j.layer;
+
+import java.util.List;
+import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.spectral.ConvShape;
+
+/**
+ * The part every convolutional SSM layer shares: input checks, per-shape backend buffers and the FFT
+ * convolution (causal or two-sided) with its backward. A subclass generates the kernels (H, ℓ) of each
+ * direction into {@code kf}/{@code kb} and turns their gradients {@code dkf}/{@code dkb} into parameter
+ * gradients; everything stays in backend buffers between the two.
+ */
+public abstract class ConvolutionalLayer implements SequenceLayer {
+    protected final Backend be;
+    protected final Precision p;
+    protected final int h;
+    protected final int maxLength;
+    protected final boolean bidirectional;
+
+    /** Current shape and its buffers; null until the first forward pass. */
+    protected ConvShape conv;
+    protected DeviceBuffer kf;
+    protected DeviceBuffer kb;
+    private DeviceBuffer u;
+    private DeviceBuffer y;
+    private DeviceBuffer kSpec;
+    private DeviceBuffer gy;
+    private DeviceBuffer du;
+    protected DeviceBuffer dkf;
+    protected DeviceBuffer dkb;
+    private boolean forwardDone;
+    private boolean closed;
+
+    protected ConvolutionalLayer(Backend backend, Precision precision, int channels, int maxLength, boolean bidirectional) {
+        if (backend == null || precision == null) {
+            throw new IllegalArgumentException("backend and precision must not be null");
+        }
+        this.be = backend;
+        this.p = precision;
+        this.h = channels;
+        this.maxLength = maxLength;
+        this.bidirectional = bidirectional;
+    }
+
+    /** Writes the kernels of every direction, (H, length) each, into {@link #kf} and {@link #kb}. */
+    protected abstract void generateKernels(int length);
+
+    /** Accumulates parameter gradients from {@link #dkf} and {@link #dkb} (the kernels' gradients). */
+    protected abstract void kernelBackward(int length);
+
+    /** Releases the subclass's own buffers. */
+    protected abstract void closeKernelResources();
+
+    @Override
+    public int channels() {
+        return h;
+    }
+
+    @Override
+    public int maxLength() {
+        return maxLength;
+    }
+
+    @Override
+    public boolean bidirectional() {
+        return bidirectional;
+    }
+
+    @Override
+    public Precision precision() {
+        return p;
+    }
+
+    /** The backend this layer runs on. */
+    public Backend backend() {
+        return be;
+    }
+
+    @Override
+    public void forward(double[] input, int batch, int length, double[] output) {
+        beginForward(input == null ? -1 : input.length, output == null ? -1 : output.length, batch, length);
+        finite("u", input);
+        generateKernels(length);
+        be.write(u, 0, input, 0, conv.signalLength());
+        be.fftConv(conv, kf, kb, u, y, kSpec);
+        be.read(y, 0, output, 0, conv.signalLength());
+        outputFinite(output);
+        forwardDone = true;
+    }
+
+    @Override
+    public void forward(float[] input, int batch, int length, float[] output) {
+        beginForward(input == null ? -1 : input.length, output == null ? -1 : output.length, batch, length);
+        finite("u", input);
+        generateKernels(length);
+        be.write(u, 0, input, 0, conv.signalLength());
+        be.fftConv(conv, kf, kb, u, y, kSpec);
+        be.read(y, 0, output, 0, conv.signalLength());
+        outputFinite(output);
+        forwardDone = true;
+    }
+
+    /** Convenience: a new output array. */
+    public double[] forward(double[] input, int batch, int length) {
+        double[] out = new double[batch * h * length];
+        forward(input, batch, length, out);
+        return out;
+    }
+
+    @Override
+    public void backward(double[] gradOut, double[] gradIn) {
+        beginBackward(gradOut == null ? -1 : gradOut.length, gradIn == null ? -1 : gradIn.length);
+        finite("gy", gradOut);
+        be.write(gy, 0, gradOut, 0, conv.signalLength());
+        backwardCommon();
+        be.read(du, 0, gradIn, 0, conv.signalLength());
+    }
+
+    @Override
+    public void backward(float[] gradOut, float[] gradIn) {
+        beginBackward(gradOut == null ? -1 : gradOut.length, gradIn == null ? -1 : gradIn.length);
+        finite("gy", gradOut);
+        be.write(gy, 0, gradOut, 0, conv.signalLength());
+        backwardCommon();
+        be.read(du, 0, gradIn, 0, conv.signalLength());
+    }
+
+    private void beginForward(int inLength, int outLength, int batch, int length) {
+        checkSignal("u", inLength, batch, length);
+        checkSignal("y", outLength, batch, length);
+        forwardDone = false;
+        checkParameters();
+        prepare(batch, length);
+    }
+
+    private void beginBackward(int gyLength, int duLength) {
+        open();
+        if (!forwardDone) {
+            throw new IllegalStateException("backward needs a preceding forward pass");
+        }
+        checkSignal("gy", gyLength, conv.batch(), conv.length());
+        checkSignal("du", duLength, conv.batch(), conv.length());
+    }
+
+    private void backwardCommon() {
+        be.fftConvBackward(conv, kSpec, u, gy, du, dkf, dkb);
+        kernelBackward(conv.length());
+        for (Parameter q : parameters()) {
+            finite("gradient of " + q.name(), q.grad());
+        }
+    }
+
+    /** Marks the cached forward state invalid (e.g. after a helper reused the kernel buffers). */
+    protected void invalidateForward() {
+        forwardDone = false;
+    }
+
+    private void prepare(int batch, int length) {
+        if (conv != null && conv.batch() == batch && conv.length() == length) {
+            return;
+        }
+        releaseShapeBuffers();
+        conv = ConvShape.of(batch, h, length, bidirectional);
+        kf = be.allocate(p, conv.kernelLength());
+        kb = bidirectional ? be.allocate(p, conv.kernelLength()) : null;
+        u = be.allocate(p, conv.signalLength());
+        y = be.allocate(p, conv.signalLength());
+        kSpec = be.allocate(p, conv.kernelSpectrumLength());
+        gy = be.allocate(p, conv.signalLength());
+        du = be.allocate(p, conv.signalLength());
+        dkf = be.allocate(p, conv.kernelLength());
+        dkb = bidirectional ? be.allocate(p, conv.kernelLength()) : null;
+    }
+
+    private void releaseShapeBuffers() {
+        for (DeviceBuffer b : new DeviceBuffer[] {kf, kb, u, y, kSpec, gy, du, dkf, dkb}) {
+            if (b != null) {
+                b.close();
+            }
+        }
+        conv = null;
+        kf = kb = u = y = kSpec = gy = du = dkf = dkb = null;
+    }
+
+    /** Throws if the layer is closed. */
+    protected void open() {
+        if (closed) {
+            throw new IllegalStateException(kind().id() + " layer is closed");
+        }
+    }
+
+    private void checkSignal(String name, int actual, int batch, int length) {
+        open();
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch=" + batch + " must be >= 1");
+        }
+        if (length < 1 || length > maxLength) {
+            throw new IllegalArgumentException("input length ell=" + length + " must be in [1, L=" + maxLength + "]");
+        }
+        long expected = (long) batch * h * length;
+        if (actual != expected) {
+            throw new IllegalArgumentException(name + " has " + (actual < 0 ? "no array" : actual + " elements")
+                + ", expected B*H*ell = " + batch + "*" + h + "*" + length + " = " + expected);
+        }
+    }
+
+    /** Every parameter finite, else IllegalArgumentException naming it. */
+    protected void checkParameters() {
+        List<Parameter> ps = parameters();
+        for (Parameter q : ps) {
+            finite("parameter " + q.name(), q.value());
+        }
+    }
+
+    protected static void finite(String name, double[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Double.isFinite(a[i])) {
+                throw new IllegalArgumentException(name + " has a non-finite value " + a[i] + " at index " + i);
+            }
+        }
+    }
+
+    protected static void finite(String name, float[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                throw new IllegalArgumentException(name + " has a non-finite value " + a[i] + " at index " + i);
+            }
+        }
+    }
+
+    private static void outputFinite(double[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Double.isFinite(a[i])) {
+                throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
+                    + " (finite inputs and parameters; the kernel or the input is too large for the precision)");
+            }
+        }
+    }
+
+    private static void outputFinite(float[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
+                    + " (finite inputs and parameters; the kernel or the input is too large for float32)");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        releaseShapeBuffers();
+        closeKernelResources();
+        closed = true;
+    }
+}
