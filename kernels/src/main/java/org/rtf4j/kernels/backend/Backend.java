@@ -2,6 +2,7 @@ package org.rtf4j.kernels.backend;
 
 import java.util.Set;
 import org.rtf4j.kernels.spectral.ConvShape;
+import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
 
 /**
@@ -109,6 +110,41 @@ public interface Backend extends AutoCloseable {
      */
     void fftConvBackward(ConvShape shape, DeviceBuffer kSpec, DeviceBuffer u, DeviceBuffer gy,
                          DeviceBuffer du, DeviceBuffer dkf, DeviceBuffer dkb);
+
+    /**
+     * {@link KernelId#VANDERMONDE}: {@code k[h,l] = 2·Re Σ_m chat[h,m]·exp(l·logZ[h,m])}, l &lt; L, plus
+     * {@code lag0[h]} at l = 0 when {@code lag0} is not null. {@code logZ}, {@code chat}: (H, M) complex;
+     * {@code k}: (H, L).
+     */
+    void vandermonde(ModalShape shape, DeviceBuffer logZ, DeviceBuffer chat, DeviceBuffer lag0, DeviceBuffer k);
+
+    /**
+     * {@link KernelId#VANDERMONDE_BACKWARD}: for the loss gradient {@code gk} (H, L) of {@link #vandermonde},
+     * {@code sums[h,m] = Σ_l gk[h,l]·z^l} and {@code weightedSums[h,m] = Σ_l l·gk[h,l]·z^l} (complex, (H, M)),
+     * z = exp(logZ[h,m]), and {@code lag0Grad[h] = gk[h,0]}.
+     */
+    void vandermondeBackward(ModalShape shape, DeviceBuffer logZ, DeviceBuffer gk, DeviceBuffer sums,
+                             DeviceBuffer weightedSums, DeviceBuffer lag0Grad);
+
+    /**
+     * {@link KernelId#CAUCHY}: the S4 (rank 1, bilinear) generating function at the L-th roots of unity,
+     * {@code kHat} (H, L/2+1) complex: for bins k &lt; L/2, with {@code z_k = 2(1−ω_k)/(1+ω_k)},
+     * {@code r_XY(k) = Σ_m v_XY,m/(z_k − w_m) + conj(v_XY,m)/(z_k − conj w_m)} and
+     * {@code K̂_k = 2/(1+ω_k)·(r_0 − r_1 r_2/(1 + r_3))}; for even L the Nyquist bin is the limit
+     * {@code Re Σ_m v_0,m}. {@code w} (H, M) complex is ΔΛ, {@code v} (4, H, M) complex holds
+     * v_0 = ΔC̃B, v_1 = ΔC̃P, v_2 = ΔQB, v_3 = ΔQP (Q = conj P). A non-null {@code lag0} (H) is added to every
+     * bin (a lag-0 term of the kernel).
+     */
+    void cauchy(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer lag0, DeviceBuffer kHat);
+
+    /**
+     * {@link KernelId#CAUCHY_BACKWARD}: from {@code gradSpectrum = rfft_L(gk)} (H, L/2+1) of the loss gradient
+     * gk of {@code irfft_L(kHat)}, the gradients (PyTorch convention ∂/∂Re + i∂/∂Im) {@code gv} (4, H, M) and
+     * {@code gw} (H, M) of {@link #cauchy}'s Cauchy part, {@code gamma[h]} = the Nyquist bin's real
+     * gradient (0 for odd L) and {@code lag0Grad[h] = gk[h,0]}.
+     */
+    void cauchyBackward(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer gradSpectrum,
+                        DeviceBuffer gv, DeviceBuffer gw, DeviceBuffer gamma, DeviceBuffer lag0Grad);
 
     /** Releases the backend's resources (threads, scratch, device context). */
     @Override

@@ -19,7 +19,15 @@ public enum KernelId {
     /** Batched causal or two-sided FFT convolution y = k * u. */
     FFT_CONV("fftConv"),
     /** Gradients of the FFT convolution with respect to u and k. */
-    FFT_CONV_BACKWARD("fftConvBackward");
+    FFT_CONV_BACKWARD("fftConvBackward"),
+    /** S4D kernel: K_l = 2·Re Σ_m Ĉ_m exp(l·log z_m) (+ a lag-0 term). */
+    VANDERMONDE("vandermonde"),
+    /** Transposed Vandermonde sums Σ_l w_l z_m^l and Σ_l l·w_l z_m^l for the S4D backward. */
+    VANDERMONDE_BACKWARD("vandermondeBackward"),
+    /** S4 generating function: Cauchy sums at z_k = 2(1−ω_k)/(1+ω_k), rank-1 Woodbury, Nyquist limit. */
+    CAUCHY("cauchy"),
+    /** Transposed Cauchy sums of the S4 backward. */
+    CAUCHY_BACKWARD("cauchyBackward");
 
     private final String kernelName;
 

@@ -8,6 +8,7 @@ import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.spectral.ConvShape;
+import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
 
 /**
@@ -278,6 +279,70 @@ public final class JvmBackend implements Backend {
         } else {
             JvmKernelsF32.fftConvBackward(executor, scratch, shape, ks.f32(), bu.f32(), bg.f32(), bd.f32(),
                 df.f32(), dbk == null ? null : dbk.f32());
+        }
+    }
+
+    @Override
+    public void vandermonde(ModalShape shape, DeviceBuffer logZ, DeviceBuffer chat, DeviceBuffer lag0, DeviceBuffer k) {
+        Precision p = k.precision();
+        JvmBuffer z = need(logZ, "logZ", shape.modalLength(), p);
+        JvmBuffer c = need(chat, "chat", shape.modalLength(), p);
+        JvmBuffer d = lag0 == null ? null : need(lag0, "lag0", shape.channels(), p);
+        JvmBuffer out = need(k, "k", shape.kernelLength(), p);
+        if (p == Precision.F64) {
+            JvmModalKernelsF64.vandermonde(executor, scratch, shape, z.f64(), c.f64(), d == null ? null : d.f64(), out.f64());
+        } else {
+            JvmModalKernelsF32.vandermonde(executor, scratch, shape, z.f32(), c.f32(), d == null ? null : d.f32(), out.f32());
+        }
+    }
+
+    @Override
+    public void vandermondeBackward(ModalShape shape, DeviceBuffer logZ, DeviceBuffer gk, DeviceBuffer sums,
+                                    DeviceBuffer weightedSums, DeviceBuffer lag0Grad) {
+        Precision p = gk.precision();
+        JvmBuffer z = need(logZ, "logZ", shape.modalLength(), p);
+        JvmBuffer g = need(gk, "gk", shape.kernelLength(), p);
+        JvmBuffer s0 = need(sums, "sums", shape.modalLength(), p);
+        JvmBuffer s1 = need(weightedSums, "weightedSums", shape.modalLength(), p);
+        JvmBuffer d = need(lag0Grad, "lag0Grad", shape.channels(), p);
+        if (p == Precision.F64) {
+            JvmModalKernelsF64.vandermondeBackward(executor, scratch, shape, z.f64(), g.f64(), s0.f64(), s1.f64(), d.f64());
+        } else {
+            JvmModalKernelsF32.vandermondeBackward(executor, scratch, shape, z.f32(), g.f32(), s0.f32(), s1.f32(), d.f32());
+        }
+    }
+
+    @Override
+    public void cauchy(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer lag0, DeviceBuffer kHat) {
+        Precision p = kHat.precision();
+        JvmBuffer bw = need(w, "w", shape.modalLength(), p);
+        JvmBuffer bv = need(v, "v", 4L * shape.modalLength(), p);
+        JvmBuffer d = lag0 == null ? null : need(lag0, "lag0", shape.channels(), p);
+        JvmBuffer out = need(kHat, "kHat", shape.spectrumLength(), p);
+        if (p == Precision.F64) {
+            JvmModalKernelsF64.cauchy(executor, scratch, shape, bw.f64(), bv.f64(), d == null ? null : d.f64(), out.f64());
+        } else {
+            JvmModalKernelsF32.cauchy(executor, scratch, shape, bw.f32(), bv.f32(), d == null ? null : d.f32(), out.f32());
+        }
+    }
+
+    @Override
+    public void cauchyBackward(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer gradSpectrum,
+                               DeviceBuffer gv, DeviceBuffer gw, DeviceBuffer gamma, DeviceBuffer lag0Grad) {
+        Precision p = gradSpectrum.precision();
+        JvmBuffer bw = need(w, "w", shape.modalLength(), p);
+        JvmBuffer bv = need(v, "v", 4L * shape.modalLength(), p);
+        JvmBuffer gs = need(gradSpectrum, "gradSpectrum", shape.spectrumLength(), p);
+        JvmBuffer ov = need(gv, "gv", 4L * shape.modalLength(), p);
+        JvmBuffer ow = need(gw, "gw", shape.modalLength(), p);
+        JvmBuffer og = need(gamma, "gamma", shape.channels(), p);
+        JvmBuffer od = need(lag0Grad, "lag0Grad", shape.channels(), p);
+        if (p == Precision.F64) {
+            JvmModalKernelsF64.cauchyBackward(executor, scratch, shape, bw.f64(), bv.f64(), gs.f64(), ov.f64(),
+                ow.f64(), og.f64(), od.f64());
+        } else {
+            JvmModalKernelsF32.cauchyBackward(executor, scratch, shape, bw.f32(), bv.f32(), gs.f32(), ov.f32(),
+                ow.f32(), og.f32(), od.f32());
         }
     }
 

@@ -7,14 +7,30 @@ package org.rtf4j.kernels.jvm;
 public final class JvmScratch {
     private final double[][] f64;
     private final float[][] f32;
+    private final double[][] wide;
 
     JvmScratch(int workers) {
         this.f64 = new double[workers][];
         this.f32 = new float[workers][];
+        this.wide = new double[workers][];
         for (int w = 0; w < workers; w++) {
             f64[w] = new double[0];
             f32[w] = new float[0];
+            wide[w] = new double[0];
         }
+    }
+
+    /**
+     * Worker w's float64 scratch for values that stay float64 in both precisions' kernels (anchors,
+     * accumulators); distinct from {@link #bufferF64}.
+     */
+    public double[] wide(int worker, int size) {
+        double[] s = wide[worker];
+        if (s.length < size) {
+            s = new double[size];
+            wide[worker] = s;
+        }
+        return s;
     }
 
     /** Worker w's float64 scratch, at least {@code size} elements. */
@@ -41,7 +57,7 @@ public final class JvmScratch {
     public long bytes() {
         long b = 0;
         for (int w = 0; w < f64.length; w++) {
-            b += 8L * f64[w].length + 4L * f32[w].length;
+            b += 8L * f64[w].length + 4L * f32[w].length + 8L * wide[w].length;
         }
         return b;
     }
