@@ -152,9 +152,27 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         }
     }
 
-    /** Marks the cached forward state invalid (e.g. after a helper reused the kernel buffers). */
-    protected void invalidateForward() {
+    /**
+     * The kernel of direction d (0 forward/causal, 1 backward), shape (H, length), exactly as the
+     * convolution uses it (for S4/S4D including the skip D at lag 0 of the forward kernel). Reuses the
+     * layer's buffers, so call it outside a forward/backward pair.
+     */
+    public double[] kernel(int direction, int length) {
+        open();
+        if (direction < 0 || direction >= (bidirectional ? 2 : 1)) {
+            throw new IllegalArgumentException("direction=" + direction + " must be in [0, " + (bidirectional ? 2 : 1) + ")");
+        }
+        if (length < 1 || length > maxLength) {
+            throw new IllegalArgumentException("length=" + length + " must be in [1, L=" + maxLength + "]");
+        }
+        checkParameters();
         forwardDone = false;
+        int batch = conv == null ? 1 : conv.batch();
+        prepare(batch, length);
+        generateKernels(length);
+        double[] out = new double[h * length];
+        be.read(direction == 0 ? kf : kb, 0, out, 0, out.length);
+        return out;
     }
 
     private void prepare(int batch, int length) {

@@ -197,30 +197,6 @@ public final class RtfLayer extends ConvolutionalLayer {
 
     // ---------------------------------------------------------------------------------------- forward
 
-    /**
-     * The kernel of direction d (0 forward, 1 backward), shape (H, ℓ): {@code irfft_P(B/A + h0)[0:ℓ]}.
-     * Uses the layer's spectrum buffers, so call it outside a forward/backward pair.
-     */
-    public double[] kernel(int direction, int length) {
-        if (direction < 0 || direction >= dirs) {
-            throw new IllegalArgumentException("direction=" + direction + " must be in [0, " + dirs + ")");
-        }
-        if (length < 1 || length > cfg.maxLength()) {
-            throw new IllegalArgumentException("length=" + length + " must be in [1, L=" + cfg.maxLength() + "]");
-        }
-        open();
-        checkParameters();
-        computeEffective();
-        try (DeviceBuffer k = be.allocate(p, h * length)) {
-            spectrum(direction);
-            be.fftRealInverse(shape.fftLength(), h, specK[direction], k, length, length);
-            double[] out = new double[h * length];
-            be.read(k, 0, out, 0, out.length);
-            invalidateForward();
-            return out;
-        }
-    }
-
     @Override
     protected void generateKernels(int length) {
         computeEffective();

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.testing.Check;
+import org.rtf4j.kernels.testing.FiniteDifferences;
 import org.rtf4j.kernels.testing.WithJvmBackend;
 import org.rtf4j.layer.Parameter;
 
@@ -70,23 +71,7 @@ class RtfGradientTest extends WithJvmBackend {
         }
     }
 
-    /** Richardson-extrapolated central differences of ℒ = ⟨layer(u), w⟩ with respect to each entry of v. */
     private static double[] differences(RtfLayer layer, double[] v, double[] u, int batch, int ell, double[] w) {
-        double[] fd = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            double keep = v[i];
-            double[] central = new double[2];
-            for (int s = 0; s < 2; s++) {
-                double step = s == 0 ? STEP : STEP / 2;
-                v[i] = keep + step;
-                double lp = RtfReference.dot(layer.forward(u, batch, ell), w);
-                v[i] = keep - step;
-                double lm = RtfReference.dot(layer.forward(u, batch, ell), w);
-                central[s] = (lp - lm) / (2 * step);
-            }
-            v[i] = keep;
-            fd[i] = (4 * central[1] - central[0]) / 3;
-        }
-        return fd;
+        return FiniteDifferences.gradient(v, () -> FiniteDifferences.dot(layer.forward(u, batch, ell), w), STEP);
     }
 }

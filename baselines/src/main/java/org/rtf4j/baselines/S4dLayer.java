@@ -1,0 +1,200 @@
+package org.rtf4j.baselines;
+
+import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.spectral.ModalShape;
+import org.rtf4j.layer.LayerKind;
+import org.rtf4j.layer.Recurrence;
+
+/**
+ * S4D (Gu et al. 2022): diagonal SSM with Vandermonde kernel
+ * {@code K_l = 2·Re Σ_m Ĉ_m Λ̄_m^l}, ZOH ({@code Λ̄ = e^{ΔΛ}}, {@code Ĉ = C·B·(e^{ΔΛ} − 1)/Λ}) or bilinear
+ * ({@code Λ̄ = (1 + ΔΛ/2)/(1 − ΔΛ/2)}, {@code Ĉ = C·B·Δ/(1 − ΔΛ/2)}), plus the skip D. The kernel is exact
+ * for every length: no C̃ correction. The O(H·N·L) kernel runs on the backend
+ * ({@link org.rtf4j.kernels.backend.KernelId#VANDERMONDE}); the O(H·N) parameter maps and the closed-form
+ * chain rule (math reference §9.5) run on the host.
+ */
+public final class S4dLayer extends ModalLayer {
+    private final DeviceBuffer logZBuf;
+    private final DeviceBuffer[] chatBuf;
+    private final DeviceBuffer dBuf;
+    private final DeviceBuffer sumsBuf;
+    private final DeviceBuffer weightedBuf;
+    private final DeviceBuffer lag0GradBuf;
+    private final double[] logZ;
+    private final double[] chat;
+    private final double[] hostSums;
+    private final double[] hostWeighted;
+    private final double[] hostLag0;
+
+    public S4dLayer(SsmConfig config, Backend backend) {
+        super(requireKind(config), backend, false);
+        int n2 = 2 * h * modes;
+        logZ = new double[n2];
+        chat = new double[dirs * n2];
+        hostSums = new double[n2];
+        hostWeighted = new double[n2];
+        hostLag0 = new double[h];
+        logZBuf = be.allocate(p, n2);
+        chatBuf = new DeviceBuffer[dirs];
+        for (int d = 0; d < dirs; d++) {
+            chatBuf[d] = be.allocate(p, n2);
+        }
+        dBuf = be.allocate(p, h);
+        sumsBuf = be.allocate(p, n2);
+        weightedBuf = be.allocate(p, n2);
+        lag0GradBuf = be.allocate(p, h);
+    }
+
+    private static SsmConfig requireKind(SsmConfig c) {
+        if (c == null || c.kind() != LayerKind.S4D) {
+            throw new IllegalArgumentException("S4dLayer needs an S4D configuration, got " + (c == null ? null : c.kind()));
+        }
+        return c;
+    }
+
+    @Override
+    public LayerKind kind() {
+        return LayerKind.S4D;
+    }
+
+    /** log Λ̄ and E = Ĉ/(C·B) of channel c, mode m under the configured discretisation. */
+    private Complex[] discretise(int c, int m) {
+        double dt = delta(c);
+        Complex lam = lambda(c, m);
+        Complex q = lam.times(dt);
+        if (cfg.disc() == SsmConfig.Discretization.ZOH) {
+            return new Complex[] {q, q.exp().plus(-1).div(lam)};
+        }
+        Complex den = Complex.ONE.minus(q.times(0.5));
+        return new Complex[] {q.times(0.5).plus(1).div(den).log(), new Complex(dt, 0).div(den)};
+    }
+
+    private void discretiseAll() {
+        for (int c = 0; c < h; c++) {
+            for (int m = 0; m < modes; m++) {
+                int i = 2 * (c * modes + m);
+                Complex[] xe = discretise(c, m);
+                xe[0].into(logZ, i);
+                for (int d = 0; d < dirs; d++) {
+                    c(d, c, m).times(b(c, m)).times(xe[1]).into(chat, d * 2 * h * modes + i);
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void generateKernels(int length) {
+        discretiseAll();
+        int n2 = 2 * h * modes;
+        be.write(logZBuf, 0, logZ, 0, n2);
+        be.write(dBuf, 0, dParam.value(), 0, h);
+        ModalShape s = new ModalShape(h, modes, length);
+        for (int d = 0; d < dirs; d++) {
+            be.write(chatBuf[d], 0, chat, d * n2, n2);
+            be.vandermonde(s, logZBuf, chatBuf[d], d == 0 ? dBuf : null, d == 0 ? kf : kb);
+        }
+    }
+
+    @Override
+    protected void kernelBackward(int length) {
+        ModalShape s = new ModalShape(h, modes, length);
+        int n2 = 2 * h * modes;
+        boolean zoh = cfg.disc() == SsmConfig.Discretization.ZOH;
+        for (int d = 0; d < dirs; d++) {
+            be.vandermondeBackward(s, logZBuf, d == 0 ? dkf : dkb, sumsBuf, weightedBuf, lag0GradBuf);
+            be.read(sumsBuf, 0, hostSums, 0, n2);
+            be.read(weightedBuf, 0, hostWeighted, 0, n2);
+            if (d == 0) {
+                be.read(lag0GradBuf, 0, hostLag0, 0, h);
+                for (int c = 0; c < h; c++) {
+                    dParam.grad()[c] += hostLag0[c];
+                }
+            }
+            for (int c = 0; c < h; c++) {
+                double dt = delta(c);
+                for (int m = 0; m < modes; m++) {
+                    int i = 2 * (c * modes + m);
+                    Complex sm = Complex.of(hostSums, i);
+                    Complex s1 = Complex.of(hostWeighted, i);
+                    Complex lam = lambda(c, m);
+                    Complex q = lam.times(dt);
+                    Complex e;
+                    Complex dEdL;
+                    Complex dEdD;
+                    Complex dxdL;
+                    Complex dxdD;
+                    if (zoh) {
+                        Complex eq = q.exp();
+                        e = eq.plus(-1).div(lam);
+                        dEdL = lam.times(dt).times(eq).minus(eq).plus(1).div(lam.square());
+                        dEdD = eq;
+                        dxdL = new Complex(dt, 0);
+                        dxdD = lam;
+                    } else {
+                        Complex den = Complex.ONE.minus(q.times(0.5));
+                        e = new Complex(dt, 0).div(den);
+                        dEdL = new Complex(dt * dt * 0.5, 0).div(den.square());
+                        dEdD = Complex.ONE.div(den.square());
+                        Complex f = Complex.ONE.minus(q.square().times(0.25));
+                        dxdL = new Complex(dt, 0).div(f);
+                        dxdD = lam.div(f);
+                    }
+                    Complex cd = c(d, c, m);
+                    Complex bm = b(c, m);
+                    Complex cb = cd.times(bm);
+                    Complex ch = cb.times(e);
+                    Complex dFdC = bm.times(e).times(sm);
+                    Complex dFdB = cd.times(e).times(sm);
+                    Complex dFdL = cb.times(dEdL).times(sm).plus(ch.times(s1).times(dxdL));
+                    Complex dFdD = cb.times(dEdD).times(sm).plus(ch.times(s1).times(dxdD));
+                    // L = 2 Re F: gradient pairs (2 Re, -2 Im) of dF/dX
+                    int ci = d * n2 + i;
+                    cParam.grad()[ci] += 2 * dFdC.re();
+                    cParam.grad()[ci + 1] += -2 * dFdC.im();
+                    bParam.grad()[i] += 2 * dFdB.re();
+                    bParam.grad()[i + 1] += -2 * dFdB.im();
+                    accumulateLambdaAndDelta(c, m, dFdL.conj().times(2), 2 * dFdD.re());
+                }
+            }
+        }
+    }
+
+    /**
+     * Recurrent form of a causal layer in float64: {@code x_t = Λ̄ x_{t−1} + B̄ u_t},
+     * {@code y_t = 2·Re(C·x_t) + D u_t} (the state is updated before the output).
+     */
+    @Override
+    public Recurrence recurrent(int batch) {
+        if (bidirectional) {
+            throw new IllegalStateException("a bidirectional S4D layer has no recurrent form");
+        }
+        open();
+        checkParameters();
+        double[] zbar = new double[2 * h * modes];
+        double[] bbar = new double[2 * h * modes];
+        double[] cc = new double[2 * h * modes];
+        for (int c = 0; c < h; c++) {
+            for (int m = 0; m < modes; m++) {
+                int i = 2 * (c * modes + m);
+                Complex[] xe = discretise(c, m);
+                xe[0].exp().into(zbar, i);
+                b(c, m).times(xe[1]).into(bbar, i);
+                c(0, c, m).into(cc, i);
+            }
+        }
+        return new DiagonalRecurrence(batch, h, modes, zbar, bbar, cc, dParam.value().clone());
+    }
+
+    @Override
+    protected void closeKernelResources() {
+        logZBuf.close();
+        for (DeviceBuffer b : chatBuf) {
+            b.close();
+        }
+        dBuf.close();
+        sumsBuf.close();
+        weightedBuf.close();
+        lag0GradBuf.close();
+    }
+}
