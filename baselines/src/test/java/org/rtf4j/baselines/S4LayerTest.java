@@ -89,6 +89,93 @@ class S4LayerTest extends WithJvmBackend {
         }
     }
 
+    /**
+     * Random S4 parameters: the kernel equals the impulse response of the dense bilinear recurrence over
+     * the full N-dimensional state, {@code K_l = Re(C Ā^l B̄)} with {@code C = C̃ (I − Ā^L)⁻¹}, built with
+     * dense complex algebra (no Cauchy sums, no Woodbury identity, no Nyquist limit).
+     */
+    @ParameterizedTest(name = "N={0} L={1}")
+    @CsvSource({"4, 32", "8, 33", "16, 64"})
+    void kernelEqualsDenseRecurrence(int n, int len) {
+        int h = 2;
+        SsmConfig cfg = SsmConfig.s4(h, n, len).withPrecision(Precision.F64).withSeed(n + len).withDt(0.01, 0.2);
+        try (S4Layer layer = new S4Layer(cfg, be)) {
+            SplittableRandom r = new SplittableRandom(n);
+            double[] pv = layer.pParam.value();
+            double[] bv = layer.bParam.value();
+            for (int i = 0; i < pv.length; i++) {
+                pv[i] += r.nextDouble(-0.3, 0.3);
+                bv[i] += r.nextDouble(-0.3, 0.3);
+            }
+            java.util.Arrays.fill(layer.dParam.value(), 0.0);
+            double[] k = layer.kernel(0, len);
+            int modes = n / 2;
+            double[] dense = new double[h * len];
+            for (int c = 0; c < h; c++) {
+                double dt = Math.exp(layer.logDt.value()[c]);
+                org.ejml.data.ZMatrixRMaj a = new org.ejml.data.ZMatrixRMaj(n, n);
+                Complex[] lam = new Complex[n];
+                Complex[] pf = new Complex[n];
+                Complex[] bf = new Complex[n];
+                Complex[] cf = new Complex[n];
+                for (int m = 0; m < modes; m++) {
+                    lam[m] = layer.lambda(c, m);
+                    lam[m + modes] = lam[m].conj();
+                    pf[m] = Complex.of(pv, 2 * (c * modes + m));
+                    pf[m + modes] = pf[m].conj();
+                    bf[m] = layer.b(c, m);
+                    bf[m + modes] = bf[m].conj();
+                    cf[m] = layer.c(0, c, m);
+                    cf[m + modes] = cf[m].conj();
+                }
+                org.ejml.data.ZMatrixRMaj minus = org.ejml.dense.row.CommonOps_ZDRM.identity(n);
+                org.ejml.data.ZMatrixRMaj plus = org.ejml.dense.row.CommonOps_ZDRM.identity(n);
+                for (int j = 0; j < n; j++) {
+                    for (int q = 0; q < n; q++) {
+                        Complex x = pf[j].times(pf[q].conj()).times(-1);
+                        if (j == q) {
+                            x = x.plus(lam[j]);
+                        }
+                        a.set(j, q, x.re(), x.im());
+                        minus.set(j, q, minus.getReal(j, q) - x.re() * dt / 2, minus.getImag(j, q) - x.im() * dt / 2);
+                        plus.set(j, q, plus.getReal(j, q) + x.re() * dt / 2, plus.getImag(j, q) + x.im() * dt / 2);
+                    }
+                }
+                org.ejml.data.ZMatrixRMaj abar = new org.ejml.data.ZMatrixRMaj(n, n);
+                org.ejml.dense.row.CommonOps_ZDRM.solve(minus, plus, abar);
+                org.ejml.data.ZMatrixRMaj bcol = new org.ejml.data.ZMatrixRMaj(n, 1);
+                for (int j = 0; j < n; j++) {
+                    bcol.set(j, 0, bf[j].re() * dt, bf[j].im() * dt);
+                }
+                org.ejml.data.ZMatrixRMaj bbar = new org.ejml.data.ZMatrixRMaj(n, 1);
+                org.ejml.dense.row.CommonOps_ZDRM.solve(minus, bcol, bbar);
+                // x_l = Ā^l B̄; K_l = Re(C x_l) with C = C̃ (I − Ā^L)^-1: K_l = Re(C̃ (I − Ā^L)^-1 Ā^l B̄)
+                org.ejml.data.ZMatrixRMaj pw = org.ejml.dense.row.CommonOps_ZDRM.identity(n);
+                org.ejml.data.ZMatrixRMaj tmp = new org.ejml.data.ZMatrixRMaj(n, n);
+                for (int l = 0; l < len; l++) {
+                    org.ejml.dense.row.CommonOps_ZDRM.mult(pw, abar, tmp);
+                    pw.setTo(tmp);
+                }
+                org.ejml.data.ZMatrixRMaj im = org.ejml.dense.row.CommonOps_ZDRM.identity(n);
+                org.ejml.dense.row.CommonOps_ZDRM.subtract(im, pw, tmp);
+                org.ejml.data.ZMatrixRMaj y = new org.ejml.data.ZMatrixRMaj(n, 1);
+                org.ejml.data.ZMatrixRMaj x = bbar.copy();
+                for (int l = 0; l < len; l++) {
+                    org.ejml.dense.row.CommonOps_ZDRM.solve(tmp, x, y);
+                    double acc = 0;
+                    for (int j = 0; j < n; j++) {
+                        acc += cf[j].re() * y.getReal(j, 0) - cf[j].im() * y.getImag(j, 0);
+                    }
+                    dense[c * len + l] = acc;
+                    org.ejml.data.ZMatrixRMaj nx = new org.ejml.data.ZMatrixRMaj(n, 1);
+                    org.ejml.dense.row.CommonOps_ZDRM.mult(abar, x, nx);
+                    x = nx;
+                }
+            }
+            Check.close("S4 kernel vs dense recurrence N=" + n + " L=" + len, k, dense, 1e-10);
+        }
+    }
+
     @Test
     void factoryAndBadInput() {
         for (LayerKind kind : LayerKind.values()) {
