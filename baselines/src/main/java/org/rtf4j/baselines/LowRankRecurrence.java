@@ -1,7 +1,5 @@
 package org.rtf4j.baselines;
 
-import org.rtf4j.layer.Recurrence;
-
 /**
  * S4's linear-mode recurrence (rank 1, bilinear) over (B, H) with M modes per channel, in float64. With
  * the half state s standing for the conjugate-symmetric full state, {@code D̃ = (2/Δ − Λ)⁻¹},
@@ -12,10 +10,7 @@ import org.rtf4j.layer.Recurrence;
  *   y_t = 2·Re Σ_m C_m s_m + D u_t
  * </pre>
  */
-final class LowRankRecurrence implements Recurrence {
-    private final int batch;
-    private final int h;
-    private final int modes;
+final class LowRankRecurrence extends ComplexStateRecurrence {
     private final double[] dTilde;
     private final double[] e;
     private final double[] p;
@@ -23,16 +18,10 @@ final class LowRankRecurrence implements Recurrence {
     private final double[] b;
     private final double[] c;
     private final double[] d;
-    private final double[] state;
 
     LowRankRecurrence(int batch, int h, int modes, double[] dTilde, double[] e, double[] p, double[] rho,
                       double[] b, double[] c, double[] d) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch=" + batch + " must be >= 1");
-        }
-        this.batch = batch;
-        this.h = h;
-        this.modes = modes;
+        super(batch, h, modes);
         this.dTilde = dTilde;
         this.e = e;
         this.p = p;
@@ -40,82 +29,42 @@ final class LowRankRecurrence implements Recurrence {
         this.b = b;
         this.c = c;
         this.d = d;
-        this.state = new double[2 * batch * h * modes];
     }
 
     @Override
-    public int batch() {
-        return batch;
-    }
-
-    @Override
-    public int channels() {
-        return h;
-    }
-
-    @Override
-    public int stateSize() {
-        return 2 * modes;
-    }
-
-    @Override
-    public void step(double[] u, double[] y) {
-        RecurrenceChecks.stepArrays(u, y, batch, h);
-        for (int i = 0; i < batch * h; i++) {
-            int ch = i % h;
-            int so = 2 * i * modes;
-            int po = 2 * ch * modes;
-            double ut = u[i];
-            // 2 Re sum Q s, Q = conj P
-            double qs = 0;
-            for (int m = 0; m < modes; m++) {
-                int s = so + 2 * m;
-                int q = po + 2 * m;
-                qs += p[q] * state[s] + p[q + 1] * state[s + 1];
-            }
-            qs *= 2;
-            double rs = 0;
-            for (int m = 0; m < modes; m++) {
-                int s = so + 2 * m;
-                int q = po + 2 * m;
-                double sr = e[q] * state[s] - e[q + 1] * state[s + 1] - p[q] * qs + 2 * b[q] * ut;
-                double si = e[q] * state[s + 1] + e[q + 1] * state[s] - p[q + 1] * qs + 2 * b[q + 1] * ut;
-                state[s] = sr;
-                state[s + 1] = si;
-                rs += rho[q] * sr - rho[q + 1] * si;
-            }
-            rs *= 2;
-            double acc = d[ch] * ut;
-            for (int m = 0; m < modes; m++) {
-                int s = so + 2 * m;
-                int q = po + 2 * m;
-                double xr = state[s] - p[q] * rs;
-                double xi = state[s + 1] - p[q + 1] * rs;
-                double nr = dTilde[q] * xr - dTilde[q + 1] * xi;
-                double ni = dTilde[q] * xi + dTilde[q + 1] * xr;
-                state[s] = nr;
-                state[s + 1] = ni;
-                acc += 2 * (c[q] * nr - c[q + 1] * ni);
-            }
-            y[i] = acc;
+    protected double stepRow(int ch, int so, double ut) {
+        int po = 2 * ch * modes;
+        // 2 Re sum Q s, Q = conj P
+        double qs = 0;
+        for (int m = 0; m < modes; m++) {
+            int s = so + 2 * m;
+            int q = po + 2 * m;
+            qs += p[q] * state[s] + p[q + 1] * state[s + 1];
         }
-    }
-
-    @Override
-    public void reset() {
-        java.util.Arrays.fill(state, 0.0);
-    }
-
-    @Override
-    public void getState(double[] out) {
-        RecurrenceChecks.state(out, state.length, batch, h, 2 * modes);
-        System.arraycopy(state, 0, out, 0, state.length);
-    }
-
-    @Override
-    public void setState(double[] in) {
-        RecurrenceChecks.state(in, state.length, batch, h, 2 * modes);
-        RecurrenceChecks.finite(in);
-        System.arraycopy(in, 0, state, 0, state.length);
+        qs *= 2;
+        double rs = 0;
+        for (int m = 0; m < modes; m++) {
+            int s = so + 2 * m;
+            int q = po + 2 * m;
+            double sr = e[q] * state[s] - e[q + 1] * state[s + 1] - p[q] * qs + 2 * b[q] * ut;
+            double si = e[q] * state[s + 1] + e[q + 1] * state[s] - p[q + 1] * qs + 2 * b[q + 1] * ut;
+            state[s] = sr;
+            state[s + 1] = si;
+            rs += rho[q] * sr - rho[q + 1] * si;
+        }
+        rs *= 2;
+        double acc = d[ch] * ut;
+        for (int m = 0; m < modes; m++) {
+            int s = so + 2 * m;
+            int q = po + 2 * m;
+            double xr = state[s] - p[q] * rs;
+            double xi = state[s + 1] - p[q + 1] * rs;
+            double nr = dTilde[q] * xr - dTilde[q + 1] * xi;
+            double ni = dTilde[q] * xi + dTilde[q + 1] * xr;
+            state[s] = nr;
+            state[s + 1] = ni;
+            acc += 2 * (c[q] * nr - c[q + 1] * ni);
+        }
+        return acc;
     }
 }

@@ -2,7 +2,6 @@ package org.rtf4j.baselines;
 
 import org.rtf4j.kernels.testing.Golden;
 import org.rtf4j.layer.ConvolutionalLayer;
-import org.rtf4j.layer.Recurrence;
 
 /** Helpers of the baseline tests. */
 final class BaselineTesting {
@@ -28,23 +27,6 @@ final class BaselineTesting {
             u[i * len] = 1;
         }
         return u;
-    }
-
-    /** Runs {@code len} recurrent steps over (B, H, len) input. */
-    static double[] run(Recurrence rec, double[] u, int batch, int h, int len) {
-        double[] y = new double[u.length];
-        double[] ut = new double[batch * h];
-        double[] yt = new double[batch * h];
-        for (int t = 0; t < len; t++) {
-            for (int i = 0; i < batch * h; i++) {
-                ut[i] = u[i * len + t];
-            }
-            rec.step(ut, yt);
-            for (int i = 0; i < batch * h; i++) {
-                y[i * len + t] = yt[i];
-            }
-        }
-        return y;
     }
 
     /** Kernel of direction 0 with the skip D removed from lag 0. */

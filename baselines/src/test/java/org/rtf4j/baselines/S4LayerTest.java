@@ -54,7 +54,7 @@ class S4LayerTest extends WithJvmBackend {
             BaselineTesting.setFromGolden(layer, g, "params.C_tilde");
             layer.dParam.set(new double[] {0.0});
             // steps on an impulse reproduce the kernel (the recurrence uses the un-truncated C)
-            double[] rec = BaselineTesting.run(layer.recurrent(1), BaselineTesting.impulse(1, 1, len), 1, 1, len);
+            double[] rec = layer.recurrent(1).run(BaselineTesting.impulse(1, 1, len), len);
             Check.close("impulse response of the recurrence", rec, g.real("outputs.K"), 1e-10);
         }
     }
@@ -84,7 +84,7 @@ class S4LayerTest extends WithJvmBackend {
                 Check.close("d" + q.name(), q.grad(), fd, 1e-7);
             }
             if (!bi) {
-                Check.close("recurrent steps vs convolution", BaselineTesting.run(layer.recurrent(batch), u, batch, h, ell), y, 1e-9);
+                Check.close("recurrent steps vs convolution", layer.recurrent(batch).run(u, ell), y, 1e-9);
             }
         }
     }

@@ -2,6 +2,7 @@ package org.rtf4j.rtf;
 
 import org.rtf4j.kernels.recurrent.CompanionStep;
 import org.rtf4j.layer.Recurrence;
+import org.rtf4j.layer.RecurrenceChecks;
 
 /**
  * Recurrent (step) form of a causal {@link RtfLayer} over (B, H), in float64 on the host. Per channel:
@@ -66,15 +67,7 @@ public final class RtfRecurrence implements Recurrence {
     @Override
     public void step(double[] u, double[] y) {
         int bh = batch * h;
-        if (u == null || y == null || u.length != bh || y.length != bh) {
-            throw new IllegalArgumentException("u and y must have B*H = " + batch + "*" + h + " = " + bh
-                + " elements, got " + (u == null ? "null" : u.length) + " and " + (y == null ? "null" : y.length));
-        }
-        for (int i = 0; i < bh; i++) {
-            if (!Double.isFinite(u[i])) {
-                throw new IllegalArgumentException("u has a non-finite value " + u[i] + " at index " + i);
-            }
-        }
+        RecurrenceChecks.stepArrays(u, y, batch, h);
         for (int i = 0; i < bh; i++) {
             int c = i % h;
             y[i] = CompanionStep.step(order, cRev, aRev, c * order, d[c], ring, 2 * order * i, pos, u[i]);
@@ -90,7 +83,7 @@ public final class RtfRecurrence implements Recurrence {
 
     @Override
     public void getState(double[] out) {
-        checkState(out);
+        RecurrenceChecks.state(out, batch * h * order, batch, h, order);
         for (int i = 0; i < batch * h; i++) {
             int ro = 2 * order * i;
             for (int n = 1; n <= order; n++) {
@@ -101,26 +94,16 @@ public final class RtfRecurrence implements Recurrence {
 
     @Override
     public void setState(double[] in) {
-        checkState(in);
+        RecurrenceChecks.state(in, batch * h * order, batch, h, order);
+        RecurrenceChecks.finite(in);
         pos = 0;
         for (int i = 0; i < batch * h; i++) {
             int ro = 2 * order * i;
             for (int n = 1; n <= order; n++) {
                 double v = in[i * order + n - 1];
-                if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException("state has a non-finite value " + v + " at index " + (i * order + n - 1));
-                }
                 ring[ro + order - n] = v;
                 ring[ro + 2 * order - n] = v;
             }
-        }
-    }
-
-    private void checkState(double[] a) {
-        int expected = batch * h * order;
-        if (a == null || a.length != expected) {
-            throw new IllegalArgumentException("state must have B*H*N = " + batch + "*" + h + "*" + order + " = "
-                + expected + " elements, got " + (a == null ? "null" : a.length));
         }
     }
 }

@@ -16,23 +16,6 @@ import org.rtf4j.layer.Recurrence;
 /** Recurrent steps against the golden recurrence and against the convolution, up to 10,000 steps. */
 class RtfRecurrenceTest extends WithJvmBackend {
 
-    /** Runs {@code len} steps over (B, H, len) input in channels-first layout. */
-    static double[] run(Recurrence rec, double[] u, int batch, int h, int len) {
-        double[] y = new double[u.length];
-        double[] ut = new double[batch * h];
-        double[] yt = new double[batch * h];
-        for (int t = 0; t < len; t++) {
-            for (int i = 0; i < batch * h; i++) {
-                ut[i] = u[i * len + t];
-            }
-            rec.step(ut, yt);
-            for (int i = 0; i < batch * h; i++) {
-                y[i * len + t] = yt[i];
-            }
-        }
-        return y;
-    }
-
     @Test
     void goldenRecurrence() {
         Golden g = Golden.load("rtf_recurrent_n8_L50");
@@ -94,10 +77,10 @@ class RtfRecurrenceTest extends WithJvmBackend {
             }
             double[] yConv = layer.forward(u, batch, len);
             Recurrence rec = layer.recurrent(batch);
-            double[] yRec = run(rec, u, batch, h, len);
+            double[] yRec = rec.run(u, len);
             Check.close("steps vs convolution over " + len + " steps", yRec, yConv, Check.F64_VALUES);
             rec.reset();
-            Check.close("after reset", run(rec, u, batch, h, len), yConv, Check.F64_VALUES);
+            Check.close("after reset", rec.run(u, len), yConv, Check.F64_VALUES);
         }
     }
 

@@ -1,11 +1,12 @@
-package org.rtf4j.baselines;
+package org.rtf4j.layer;
 
-/** Argument checks shared by the baselines' recurrences. */
-final class RecurrenceChecks {
+/** Argument checks shared by the recurrences of every layer kind. */
+public final class RecurrenceChecks {
     private RecurrenceChecks() {
     }
 
-    static void stepArrays(double[] u, double[] y, int batch, int h) {
+    /** u and y of one step hold B*H finite values. */
+    public static void stepArrays(double[] u, double[] y, int batch, int h) {
         int bh = batch * h;
         if (u == null || y == null || u.length != bh || y.length != bh) {
             throw new IllegalArgumentException("u and y must have B*H = " + batch + "*" + h + " = " + bh
@@ -18,14 +19,16 @@ final class RecurrenceChecks {
         }
     }
 
-    static void state(double[] a, int expected, int batch, int h, int n) {
+    /** A state array of the expected length. */
+    public static void state(double[] a, int expected, int batch, int h, int n) {
         if (a == null || a.length != expected) {
             throw new IllegalArgumentException("state must have B*H*N = " + batch + "*" + h + "*" + n + " = "
                 + expected + " elements, got " + (a == null ? "null" : a.length));
         }
     }
 
-    static void finite(double[] a) {
+    /** Every value finite. */
+    public static void finite(double[] a) {
         for (int i = 0; i < a.length; i++) {
             if (!Double.isFinite(a[i])) {
                 throw new IllegalArgumentException("state has a non-finite value " + a[i] + " at index " + i);
