@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code ./rtf4j} command line: every feature is a subcommand. */
 @Command(name = "rtf4j", mixinStandardHelpOptions = true, version = "rtf4j 0.1.0-SNAPSHOT",
     description = "State-free sequence models (RTF) on the JVM.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, LayerCommand.class, CommandLine.HelpCommand.class})
 public final class Rtf4jCommand implements Runnable {
 
     @CommandLine.Spec
@@ -22,7 +22,7 @@ public final class Rtf4jCommand implements Runnable {
         CommandLine cl = new CommandLine(new Rtf4jCommand());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-                || ex instanceof ArithmeticException) {
+                || ex instanceof ArithmeticException || ex instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("rtf4j: " + ex.getMessage());
                 return 2;
             }
