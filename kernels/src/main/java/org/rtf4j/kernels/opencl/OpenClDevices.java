@@ -1,0 +1,163 @@
+package org.rtf4j.kernels.opencl;
+
+import static org.jocl.CL.CL_DEVICE_EXTENSIONS;
+import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
+import static org.jocl.CL.CL_DEVICE_LOCAL_MEM_SIZE;
+import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
+import static org.jocl.CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE;
+import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
+import static org.jocl.CL.CL_DEVICE_NAME;
+import static org.jocl.CL.CL_DEVICE_TYPE;
+import static org.jocl.CL.CL_DEVICE_TYPE_ACCELERATOR;
+import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
+import static org.jocl.CL.CL_DEVICE_TYPE_CPU;
+import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
+import static org.jocl.CL.CL_DEVICE_VENDOR;
+import static org.jocl.CL.CL_DEVICE_VERSION;
+import static org.jocl.CL.CL_PLATFORM_NAME;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_device_id;
+import org.jocl.cl_platform_id;
+
+/** Lists OpenCL platforms and devices and selects one by index or name. */
+public final class OpenClDevices {
+    private OpenClDevices() {
+    }
+
+    /** A listed device with its handles. */
+    record Found(DeviceInfo info, cl_platform_id platform, cl_device_id device) {
+    }
+
+    /**
+     * Every device of every platform; an empty list when no OpenCL platform is installed (or the ICD
+     * loader library is missing), never an exception.
+     */
+    public static List<DeviceInfo> list() {
+        List<DeviceInfo> out = new ArrayList<>();
+        for (Found f : find()) {
+            out.add(f.info());
+        }
+        return out;
+    }
+
+    /** Why no platform is available, or null if one is. */
+    public static String unavailableReason() {
+        try {
+            CL.setExceptionsEnabled(true);
+            int[] n = new int[1];
+            CL.clGetPlatformIDs(0, null, n);
+            return n[0] == 0 ? "no OpenCL platform is installed (ICD loader found none)" : null;
+        } catch (UnsatisfiedLinkError | CLException | NoClassDefFoundError e) {
+            return "OpenCL is not available: " + e.getMessage();
+        }
+    }
+
+    static List<Found> find() {
+        List<Found> out = new ArrayList<>();
+        if (unavailableReason() != null) {
+            return out;
+        }
+        int[] n = new int[1];
+        CL.clGetPlatformIDs(0, null, n);
+        cl_platform_id[] platforms = new cl_platform_id[n[0]];
+        CL.clGetPlatformIDs(platforms.length, platforms, null);
+        for (int pi = 0; pi < platforms.length; pi++) {
+            String pname = string(platforms[pi]);
+            int[] nd = new int[1];
+            try {
+                CL.clGetDeviceIDs(platforms[pi], CL_DEVICE_TYPE_ALL, 0, null, nd);
+            } catch (CLException e) {
+                continue;
+            }
+            cl_device_id[] devices = new cl_device_id[nd[0]];
+            CL.clGetDeviceIDs(platforms[pi], CL_DEVICE_TYPE_ALL, devices.length, devices, null);
+            for (int di = 0; di < devices.length; di++) {
+                cl_device_id d = devices[di];
+                long type = longInfo(d, CL_DEVICE_TYPE);
+                String t = (type & CL_DEVICE_TYPE_GPU) != 0 ? "GPU" : (type & CL_DEVICE_TYPE_CPU) != 0 ? "CPU"
+                    : (type & CL_DEVICE_TYPE_ACCELERATOR) != 0 ? "ACCELERATOR" : "OTHER";
+                DeviceInfo info = new DeviceInfo(pi, pname, di, string(d, CL_DEVICE_NAME).trim(),
+                    string(d, CL_DEVICE_VENDOR).trim(), string(d, CL_DEVICE_VERSION).trim(), t,
+                    (int) intInfo(d, CL_DEVICE_MAX_COMPUTE_UNITS), longInfo(d, CL_DEVICE_GLOBAL_MEM_SIZE),
+                    longInfo(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE), longInfo(d, CL_DEVICE_LOCAL_MEM_SIZE),
+                    sizeInfo(d, CL_DEVICE_MAX_WORK_GROUP_SIZE), string(d, CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64"));
+                out.add(new Found(info, platforms[pi], d));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Selects a device: {@code platform} and {@code device} are each an index or a case-insensitive name
+     * substring, or null for "the first". Throws naming what was asked and what exists.
+     */
+    static Found select(String platform, String device) {
+        String why = unavailableReason();
+        if (why != null) {
+            throw new IllegalStateException(why);
+        }
+        List<Found> all = find();
+        for (Found f : all) {
+            if (matches(platform, f.info().platformIndex(), f.info().platformName())
+                && matches(device, f.info().deviceIndex(), f.info().name())) {
+                return f;
+            }
+        }
+        StringBuilder b = new StringBuilder("no OpenCL device matches platform=" + platform + ", device=" + device
+            + "; available:");
+        for (Found f : all) {
+            b.append("\n  ").append(f.info().describe());
+        }
+        throw new IllegalArgumentException(b.toString());
+    }
+
+    private static boolean matches(String want, int index, String name) {
+        if (want == null || want.isEmpty()) {
+            return true;
+        }
+        if (want.chars().allMatch(Character::isDigit)) {
+            return Integer.parseInt(want) == index;
+        }
+        return name.toLowerCase(java.util.Locale.ROOT).contains(want.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static String string(cl_platform_id p) {
+        long[] size = new long[1];
+        CL.clGetPlatformInfo(p, CL_PLATFORM_NAME, 0, null, size);
+        byte[] buf = new byte[(int) size[0]];
+        CL.clGetPlatformInfo(p, CL_PLATFORM_NAME, buf.length, Pointer.to(buf), null);
+        return new String(buf, 0, Math.max(0, buf.length - 1), java.nio.charset.StandardCharsets.UTF_8).trim();
+    }
+
+    static String string(cl_device_id d, int param) {
+        long[] size = new long[1];
+        CL.clGetDeviceInfo(d, param, 0, null, size);
+        byte[] buf = new byte[(int) size[0]];
+        CL.clGetDeviceInfo(d, param, buf.length, Pointer.to(buf), null);
+        return new String(buf, 0, Math.max(0, buf.length - 1), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static long longInfo(cl_device_id d, int param) {
+        long[] v = new long[1];
+        CL.clGetDeviceInfo(d, param, Sizeof.cl_ulong, Pointer.to(v), null);
+        return v[0];
+    }
+
+    private static long intInfo(cl_device_id d, int param) {
+        int[] v = new int[1];
+        CL.clGetDeviceInfo(d, param, Sizeof.cl_uint, Pointer.to(v), null);
+        return v[0];
+    }
+
+    private static long sizeInfo(cl_device_id d, int param) {
+        long[] v = new long[1];
+        CL.clGetDeviceInfo(d, param, Sizeof.size_t, Pointer.to(v), null);
+        return v[0];
+    }
+}

@@ -1,0 +1,146 @@
+package org.rtf4j.kernels.opencl;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kernel-level profile of one {@link OpenClBackend}: per-name aggregates (count, total device time)
+ * always, bytes copied each way always, and the full event list when tracing is on (for a Chrome
+ * trace-event JSON that Perfetto opens). Aggregates are O(kernels), so long runs do not grow memory.
+ */
+public final class Profiler {
+    /** Aggregate of one kernel (or copy or build) name. */
+    public record Entry(String kind, String name, long count, long totalNanos) {
+        public double meanMicros() {
+            return count == 0 ? 0 : totalNanos / 1e3 / count;
+        }
+    }
+
+    private final Map<String, long[]> totals = new LinkedHashMap<>();
+    private final Map<String, String> kinds = new LinkedHashMap<>();
+    private final List<ProfileRecord> trace = new ArrayList<>();
+    private boolean tracing;
+    private long bytesToDevice;
+    private long bytesToHost;
+    private long launches;
+
+    synchronized void record(ProfileRecord r) {
+        String key = r.kind() + ":" + r.name();
+        long[] t = totals.computeIfAbsent(key, k -> new long[2]);
+        t[0]++;
+        t[1] += Math.max(0, r.durationNanos());
+        kinds.putIfAbsent(key, r.kind());
+        if (r.kind().equals("COPY_TO_DEVICE")) {
+            bytesToDevice += r.bytes();
+        } else if (r.kind().equals("COPY_TO_HOST")) {
+            bytesToHost += r.bytes();
+        } else if (r.kind().equals("KERNEL")) {
+            launches++;
+        }
+        if (tracing) {
+            trace.add(r);
+        }
+    }
+
+    /** Keeps every event from now on (for {@link #writeChromeTrace}); off by default. */
+    public synchronized void setTracing(boolean on) {
+        tracing = on;
+    }
+
+    /** Forgets everything recorded. */
+    public synchronized void reset() {
+        totals.clear();
+        kinds.clear();
+        trace.clear();
+        bytesToDevice = 0;
+        bytesToHost = 0;
+        launches = 0;
+    }
+
+    /** Bytes copied host → device since the last reset. */
+    public synchronized long bytesToDevice() {
+        return bytesToDevice;
+    }
+
+    /** Bytes copied device → host since the last reset. */
+    public synchronized long bytesToHost() {
+        return bytesToHost;
+    }
+
+    /** Kernel launches since the last reset. */
+    public synchronized long kernelLaunches() {
+        return launches;
+    }
+
+    /** Aggregates, largest total first. */
+    public synchronized List<Entry> summary() {
+        List<Entry> out = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : totals.entrySet()) {
+            String name = e.getKey().substring(e.getKey().indexOf(':') + 1);
+            out.add(new Entry(kinds.get(e.getKey()), name, e.getValue()[0], e.getValue()[1]));
+        }
+        out.sort((a, b) -> Long.compare(b.totalNanos(), a.totalNanos()));
+        return out;
+    }
+
+    /** Recorded events (tracing on). */
+    public synchronized List<ProfileRecord> events() {
+        return new ArrayList<>(trace);
+    }
+
+    /** A table: kind, name, count, total ms, mean µs, share of all device time. */
+    public synchronized String table() {
+        List<Entry> s = summary();
+        long all = 0;
+        for (Entry e : s) {
+            all += e.totalNanos();
+        }
+        StringBuilder b = new StringBuilder(String.format("%-15s %-28s %8s %11s %10s %7s%n", "kind", "name", "count",
+            "total ms", "mean us", "share"));
+        for (Entry e : s) {
+            b.append(String.format("%-15s %-28s %8d %11.3f %10.2f %6.1f%%%n", e.kind(), e.name(), e.count(),
+                e.totalNanos() / 1e6, e.meanMicros(), all == 0 ? 0 : 100.0 * e.totalNanos() / all));
+        }
+        b.append(String.format("bytes host->device %d, device->host %d, launches %d%n", bytesToDevice, bytesToHost, launches));
+        return b.toString();
+    }
+
+    /** Writes the recorded events as Chrome trace-event JSON ("X" events, microseconds), atomically enough for a report. */
+    public synchronized void writeChromeTrace(Path file, String process) {
+        long t0 = Long.MAX_VALUE;
+        for (ProfileRecord r : trace) {
+            t0 = Math.min(t0, r.start());
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            w.write("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
+            w.write("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":\"" + escape(process) + "\"}}");
+            for (ProfileRecord r : trace) {
+                w.write(String.format(",%n{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f,"
+                        + "\"args\":{\"op\":\"%s\",\"bytes\":%d,\"queued_to_start_us\":%.3f}}",
+                    escape(r.name()), r.kind(), r.kind().startsWith("COPY") ? 2 : 1, (r.start() - t0) / 1e3,
+                    r.durationNanos() / 1e3, escape(r.op()), r.bytes(), (r.start() - r.queued()) / 1e3));
+            }
+            w.write("\n]}\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write trace " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write trace " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

@@ -1,0 +1,258 @@
+package org.rtf4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.KernelId;
+import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.jvm.JvmBackend;
+import org.rtf4j.kernels.opencl.OpenClBackend;
+import org.rtf4j.kernels.spectral.ConvShape;
+import org.rtf4j.kernels.spectral.ModalShape;
+import org.rtf4j.kernels.spectral.RationalShape;
+import org.rtf4j.kernels.testing.Check;
+import org.rtf4j.kernels.testing.Golden;
+import org.rtf4j.kernels.testing.Host;
+import org.rtf4j.kernels.testing.OpenClTesting;
+
+/**
+ * Every device kernel against its JVM twin on the same inputs (float32 and, with cl_khr_fp64, float64),
+ * plus the golden FFT and RTF-kernel files on the device. Each test asserts that its work ran on the
+ * device. float32 budget: {@link Check#values}/{@link Check#gradients} of the longest FFT, ×√ℓ for
+ * convolution outputs (as the JVM tests).
+ */
+class OpenClKernelsTest {
+    private static OpenClBackend cl;
+    private static JvmBackend jvm;
+
+    @BeforeAll
+    static void up() {
+        cl = OpenClTesting.backend();
+        jvm = JvmBackend.withThreads(2);
+    }
+
+    @AfterAll
+    static void down() {
+        if (cl != null) {
+            cl.close();
+        }
+        if (jvm != null) {
+            jvm.close();
+        }
+    }
+
+    private static double[] random(SplittableRandom r, int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = r.nextDouble(-1, 1);
+        }
+        return x;
+    }
+
+    /** Runs {@code op} on both backends with buffers made from {@code inputs}; compares the outputs. */
+    private static void twin(String what, Precision p, double tol, double[][] inputs, int[] outputLengths,
+                             BiConsumer<Backend, DeviceBuffer[]> op) {
+        long before = cl.profiler().kernelLaunches();
+        double[][][] results = new double[2][][];
+        Backend[] bes = {jvm, cl};
+        for (int bi = 0; bi < 2; bi++) {
+            Backend be = bes[bi];
+            DeviceBuffer[] bufs = new DeviceBuffer[inputs.length + outputLengths.length];
+            for (int i = 0; i < inputs.length; i++) {
+                bufs[i] = Host.put(be, p, inputs[i]);
+            }
+            for (int i = 0; i < outputLengths.length; i++) {
+                bufs[inputs.length + i] = be.allocate(p, outputLengths[i]);
+            }
+            op.accept(be, bufs);
+            results[bi] = new double[bufs.length][];
+            for (int i = 0; i < bufs.length; i++) {
+                results[bi][i] = Host.get(be, bufs[i]);
+                bufs[i].close();
+            }
+        }
+        for (int i = 0; i < results[0].length; i++) {
+            Check.close(what + " buffer " + i + " " + p, results[1][i], results[0][i], tol);
+        }
+        OpenClTesting.assertRanOnDevice(cl, before);
+    }
+
+    private static boolean skipF64(Precision p) {
+        return p == Precision.F64 && !cl.device().fp64();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void fftTwins(Precision p) {
+        if (skipF64(p)) {
+            return;
+        }
+        SplittableRandom r = new SplittableRandom(1);
+        for (boolean globalPasses : new boolean[] {false, true}) {
+            cl.setLocalFftLimit(globalPasses ? 0 : cl.device().localMemBytes() / 2);
+            for (int n : new int[] {1, 2, 3, 5, 8, 16, 17, 64, 100, 1000, 1024, 1047, 4096}) {
+                int rows = 3;
+                double tol = Check.values(p, n);
+                twin("complex fft n=" + n, p, tol, new double[][] {random(r, 2 * n * rows)}, new int[0],
+                    (be, b) -> be.fftComplex(n, rows, b[0], false));
+                twin("complex ifft n=" + n, p, tol, new double[][] {random(r, 2 * n * rows)}, new int[0],
+                    (be, b) -> be.fftComplex(n, rows, b[0], true));
+                int stride = n + 2;
+                int len = Math.max(0, n - 1);
+                twin("rfft n=" + n, p, tol, new double[][] {random(r, stride * rows)}, new int[] {2 * (n / 2 + 1) * rows},
+                    (be, b) -> be.fftRealForward(n, rows, b[0], stride, len, b[1]));
+                twin("irfft n=" + n, p, tol, new double[][] {random(r, 2 * (n / 2 + 1) * rows)}, new int[] {stride * rows},
+                    (be, b) -> be.fftRealInverse(n, rows, b[0], b[1], stride, Math.max(1, n - 1)));
+            }
+        }
+        cl.setLocalFftLimit(cl.device().localMemBytes() / 2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void rationalSpectrumTwins(Precision p) {
+        if (skipF64(p)) {
+            return;
+        }
+        SplittableRandom r = new SplittableRandom(2);
+        int[][] shapes = {{1, 4, 3, 37}, {2, 4, 8, 64}, {3, 3, 1, 2}, {1, 2, 63, 64}};
+        for (int[] sh : shapes) {
+            RationalShape s = new RationalShape(sh[0], sh[1], sh[2], sh[3]);
+            int bins = s.bins();
+            int ell = Math.max(1, sh[3] - 3);
+            double[] a = random(r, sh[0] * sh[2]);
+            for (int i = 0; i < a.length; i++) {
+                a[i] *= 0.5 / sh[2];
+            }
+            double tol = Check.gradients(p, s.fftLength());
+            twin("rationalSpectrum " + s, p, tol, new double[][] {a, random(r, sh[1] * sh[2]), random(r, sh[1])},
+                new int[] {2 * bins * sh[0], 2 * bins * sh[1], 2 * bins * sh[1], 2 * sh[0]},
+                (be, b) -> be.rationalSpectrum(s, b[0], b[1], b[2], b[3], b[4], b[5], b[6]));
+            // backward needs the forward spectra: compute them inside the op on each backend
+            twin("rationalSpectrumBackward " + s, p, tol, new double[][] {a, random(r, sh[1] * sh[2]), random(r, sh[1]),
+                    random(r, sh[1] * ell)},
+                new int[] {2 * bins * sh[0], 2 * bins * sh[1], 2 * bins * sh[1], 2 * sh[0], sh[0] * sh[2], sh[1] * sh[2], sh[1],
+                    s.backwardWorkLength()},
+                (be, b) -> {
+                    be.rationalSpectrum(s, b[0], b[1], b[2], b[4], b[5], b[6], b[7]);
+                    be.rationalSpectrumBackward(s, b[3], ell, b[4], b[5], b[8], b[9], b[10], b[11]);
+                });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void convTwins(Precision p) {
+        if (skipF64(p)) {
+            return;
+        }
+        SplittableRandom r = new SplittableRandom(3);
+        for (int ell : new int[] {1, 2, 5, 17, 127, 1000}) {
+            for (boolean bi : new boolean[] {false, true}) {
+                for (int n : new int[] {0, 2 * ell - 1}) {
+                    ConvShape s = n == 0 ? ConvShape.of(2, 3, ell, bi) : new ConvShape(2, 3, ell, bi, n);
+                    double tol = Check.gradients(p, s.fftLength()) * (p == Precision.F64 ? 1 : Math.sqrt(ell));
+                    double[] kf = random(r, s.kernelLength());
+                    double[] kb = random(r, s.kernelLength());
+                    double[] u = random(r, s.signalLength());
+                    double[] gy = random(r, s.signalLength());
+                    twin("fftConv ell=" + ell + " bi=" + bi + " n=" + s.fftLength(), p, tol, new double[][] {kf, kb, u, gy},
+                        new int[] {s.signalLength(), s.kernelSpectrumLength(), s.signalLength(), s.kernelLength(), s.kernelLength()},
+                        (be, b) -> {
+                            be.fftConv(s, b[0], b[1], b[2], b[4], b[5]);
+                            be.fftConvBackward(s, b[5], b[2], b[3], b[6], b[7], b[8]);
+                        });
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void modalTwins(Precision p) {
+        if (skipF64(p)) {
+            return;
+        }
+        SplittableRandom r = new SplittableRandom(4);
+        for (int len : new int[] {1, 2, 17, 64, 1000}) {
+            ModalShape s = new ModalShape(3, 5, len);
+            double[] logZ = new double[s.modalLength()];
+            for (int i = 0; i < logZ.length; i += 2) {
+                logZ[i] = -r.nextDouble(1e-3, 0.1);
+                logZ[i + 1] = r.nextDouble(-3, 3);
+            }
+            double tol = p == Precision.F64 ? 1e-10 : 1e-4;
+            twin("vandermonde L=" + len, p, tol * Math.sqrt(len), new double[][] {logZ, random(r, s.modalLength()), random(r, 3),
+                    random(r, s.kernelLength())},
+                new int[] {s.kernelLength(), s.modalLength(), s.modalLength(), 3},
+                (be, b) -> {
+                    be.vandermonde(s, b[0], b[1], b[2], b[4]);
+                    be.vandermondeBackward(s, b[0], b[3], b[5], b[6], b[7]);
+                });
+            double[] w = new double[s.modalLength()];
+            for (int i = 0; i < w.length; i += 2) {
+                w[i] = -r.nextDouble(0.01, 0.2);
+                w[i + 1] = r.nextDouble(-2, 2);
+            }
+            twin("cauchy L=" + len, p, tol * 10, new double[][] {w, random(r, 4 * s.modalLength()), random(r, 3),
+                    random(r, s.spectrumLength())},
+                new int[] {s.spectrumLength(), 4 * s.modalLength(), s.modalLength(), 3, 3},
+                (be, b) -> {
+                    be.cauchy(s, b[0], b[1], b[2], b[4]);
+                    be.cauchyBackward(s, b[0], b[1], b[3], b[5], b[6], b[7], b[8]);
+                });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void goldenFftOnTheDevice(Precision p) {
+        if (skipF64(p)) {
+            return;
+        }
+        long before = cl.profiler().kernelLaunches();
+        for (String name : Golden.names("fft_")) {
+            Golden g = Golden.load(name);
+            int n = g.integer("params.n");
+            try (DeviceBuffer d = Host.put(cl, p, g.complex("inputs.x_complex"))) {
+                cl.fftComplex(n, 1, d, false);
+                Check.close(name + " device fft " + p, Host.get(cl, d), g.complex("outputs.fft_x_complex"), Check.values(p, n));
+            }
+            try (DeviceBuffer in = Host.put(cl, p, g.real("inputs.x_real")); DeviceBuffer out = cl.allocate(p, 2 * (n / 2 + 1))) {
+                cl.fftRealForward(n, 1, in, n, n, out);
+                Check.close(name + " device rfft " + p, Host.get(cl, out), g.complex("outputs.rfft_x_real"), Check.values(p, n));
+            }
+            try (DeviceBuffer in = Host.put(cl, p, g.complex("inputs.X_half")); DeviceBuffer out = cl.allocate(p, n)) {
+                cl.fftRealInverse(n, 1, in, out, n, n);
+                Check.close(name + " device irfft " + p, Host.get(cl, out), g.real("outputs.irfft_X_half"), Check.values(p, n));
+            }
+        }
+        OpenClTesting.assertRanOnDevice(cl, before);
+    }
+
+    @Test
+    void deviceImplementsExactlyTheJvmKernels() {
+        assertEquals(jvm.kernels(), cl.kernels());
+        assertEquals(java.util.EnumSet.allOf(KernelId.class), cl.kernels());
+    }
+
+    @Test
+    void badBuffersAndFloat64AvailabilityAreClear() {
+        try (DeviceBuffer j = jvm.allocate(Precision.F32, 8)) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> cl.fftComplex(4, 1, j, false));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("not a buffer of this opencl backend"), e.getMessage());
+        }
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> cl.allocate(Precision.F32, Integer.MAX_VALUE - 16));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("device out of memory"), e.getMessage());
+    }
+}
