@@ -71,6 +71,9 @@ public final class OpenClBackend implements Backend {
     private final Map<String, ClBuffer> scratch = new HashMap<>();
     private final Map<String, Plan> plans = new HashMap<>();
     private final Map<Precision, ClBuffer> dummies = new HashMap<>();
+    private final java.util.List<cl_event> pending = new java.util.ArrayList<>();
+    private final java.util.List<String> pendingNames = new java.util.ArrayList<>();
+    private final java.util.List<String> pendingOps = new java.util.ArrayList<>();
     private String op = "";
     private long localFftLimit;
     private int liveBuffers;
@@ -267,6 +270,7 @@ public final class OpenClBackend implements Backend {
     }
 
     private void copyIn(ClBuffer d, int offset, int length, Pointer ptr) {
+        flushEvents();
         long bytes = (long) length * d.precision.bytes();
         cl_event ev = new cl_event();
         try {
@@ -316,6 +320,7 @@ public final class OpenClBackend implements Backend {
     }
 
     private void copyOut(ClBuffer s, int offset, int length, Pointer ptr) {
+        flushEvents();
         long bytes = (long) length * s.precision.bytes();
         cl_event ev = new cl_event();
         try {
@@ -329,6 +334,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void zero(DeviceBuffer buffer) {
         ClBuffer b = own(buffer, "buffer");
+        flushEvents();
         if (b.length == 0) {
             return;
         }
@@ -441,7 +447,31 @@ public final class OpenClBackend implements Backend {
         } catch (CLException e) {
             throw translate(e, "launching " + name);
         }
-        finish(ev, "KERNEL", name, 0);
+        // the queue is in order: wait once per operation (flushEvents), not per launch
+        pending.add(ev);
+        pendingNames.add(name);
+        pendingOps.add(op);
+    }
+
+    /** Waits for every pending launch and records its event times. */
+    private void flushEvents() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            CL.clWaitForEvents(pending.size(), pending.toArray(new cl_event[0]));
+        } catch (CLException e) {
+            throw translate(e, "waiting for " + pendingNames);
+        }
+        String saved = op;
+        for (int i = 0; i < pending.size(); i++) {
+            op = pendingOps.get(i);
+            finish(pending.get(i), "KERNEL", pendingNames.get(i), 0);
+        }
+        op = saved;
+        pending.clear();
+        pendingNames.clear();
+        pendingOps.clear();
     }
 
     private void finish(cl_event ev, String kind, String name, long bytes) {
@@ -464,6 +494,7 @@ public final class OpenClBackend implements Backend {
     }
 
     private void copyOnDevice(ClBuffer src, ClBuffer dst, long elements) {
+        flushEvents();
         long bytes = elements * src.precision.bytes();
         cl_event ev = new cl_event();
         CL.clEnqueueCopyBuffer(queue, src.mem, dst.mem, 0, 0, bytes, 0, null, ev);
@@ -919,6 +950,7 @@ public final class OpenClBackend implements Backend {
     }
 
     private void end() {
+        flushEvents();
         op = "";
     }
 
@@ -980,6 +1012,7 @@ public final class OpenClBackend implements Backend {
         if (closed) {
             return;
         }
+        flushEvents();
         closed = true;
         for (ClBuffer b : scratch.values()) {
             b.close();
