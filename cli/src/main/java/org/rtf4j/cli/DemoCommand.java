@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import org.rtf4j.baselines.LayerSpec;
 import org.rtf4j.baselines.SequenceLayers;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.jvm.JvmBackend;
+import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Recurrence;
@@ -25,9 +25,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run RTF, S4D and S4 layers forward + backward + recurrent check; compare with direct O(L^2) sums.")
 final class DemoCommand implements Callable<Integer> {
-
-    /** Compute backends this build offers. */
-    enum BackendKind { jvm }
 
     @Spec
     CommandSpec spec;
@@ -56,11 +53,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--precision", description = "F32 or F64 (default: ${DEFAULT-VALUE}).")
     Precision precision = Precision.F32;
 
-    @Option(names = "--backend", description = "Compute backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    BackendKind backend = BackendKind.jvm;
-
-    @Option(names = "--threads", description = "JVM backend threads (default: available processors).")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    BackendOptions backendOptions = new BackendOptions();
 
     @Option(names = "--repeats", description = "Timed repetitions after one warm-up; the best is printed (default: ${DEFAULT-VALUE}).")
     int repeats = 3;
@@ -71,7 +65,6 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (repeats < 1) {
             throw new IllegalArgumentException("--repeats=" + repeats + " must be >= 1");
         }
@@ -88,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
             u[i] = (float) r.nextDouble(-1, 1);
             gy[i] = (float) r.nextDouble(-1, 1);
         }
-        try (JvmBackend be = JvmBackend.withThreads(t)) {
+        try (Backend be = backendOptions.create()) {
             out.printf("backend %s: %s%n", be.name(), be.deviceDescription());
             out.printf("shape: u, y, du (B=%d, H=%d, L=%d), state size N=%d, %s, %s%n", batch, channels, length, state,
                 bidirectional ? "bidirectional" : "causal", precision);
@@ -97,6 +90,8 @@ final class DemoCommand implements Callable<Integer> {
                     run(out, layer, u, gy);
                 }
             }
+            out.println();
+            backendOptions.report(be, out);
             out.flush();
         }
         return 0;
@@ -111,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--kinds: unknown layer kind '" + s + "', expected rtf, s4d or s4");
     }
 
-    private ConvolutionalLayer create(LayerKind kind, JvmBackend be, SplittableRandom r) {
+    private ConvolutionalLayer create(LayerKind kind, Backend be, SplittableRandom r) {
         if (kind == LayerKind.RTF) {
             // stable random denominators and numerators, so the kernel is not the trivial zero-init h0·δ
             RtfConfig cfg = RtfConfig.builder(channels, state, length).numA(numA != null ? numA : channels)

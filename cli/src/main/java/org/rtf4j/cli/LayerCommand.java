@@ -14,6 +14,7 @@ import org.rtf4j.interchange.ReferenceLayouts;
 import org.rtf4j.interchange.SafeTensors;
 import org.rtf4j.interchange.Tensor;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
@@ -71,17 +72,10 @@ final class LayerCommand implements Runnable {
         @Option(names = "--disc", description = "S4D discretisation: ${COMPLETION-CANDIDATES} (default: zoh).")
         Disc disc;
 
-        @Option(names = "--backend", description = "Compute backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-        DemoCommand.BackendKind backend = DemoCommand.BackendKind.jvm;
+        @Mixin
+        BackendOptions backend = new BackendOptions();
 
-        @Option(names = "--threads", description = "JVM backend threads (default: available processors).")
-        Integer threads;
-
-        JvmBackend backend() {
-            return JvmBackend.withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        }
-
-        ReferenceLayouts.Loaded load(Map<String, Tensor> file, Integer channels, int truncLength, Precision p, JvmBackend be) {
+        ReferenceLayouts.Loaded load(Map<String, Tensor> file, Integer channels, int truncLength, Precision p, Backend be) {
             SsmConfig.Discretization d = disc == null ? null
                 : disc == Disc.zoh ? SsmConfig.Discretization.ZOH : SsmConfig.Discretization.BILINEAR;
             return ReferenceLayouts.load(file, weights.toString(),
@@ -165,7 +159,7 @@ final class LayerCommand implements Runnable {
                     + "; mixed precisions are refused");
             }
             int trunc = truncLength != null ? truncLength : len;
-            try (JvmBackend be = w.backend()) {
+            try (Backend be = w.backend.create()) {
                 ReferenceLayouts.Loaded loaded = w.load(weights.tensors(), h, trunc, p, be);
                 try (ConvolutionalLayer layer = loaded.layer()) {
                     double[] x = blh ? transpose(u.data(), batch, len, h) : u.data();
@@ -195,6 +189,7 @@ final class LayerCommand implements Runnable {
                         SafeTensors.write(gradsOut, grads, meta);
                         out.printf("gradients (du + %d parameter tensors) -> %s%n", grads.size() - 1, gradsOut);
                     }
+                    w.backend.report(be, out);
                     out.flush();
                 }
             }
@@ -224,7 +219,7 @@ final class LayerCommand implements Runnable {
         public Integer call() {
             SafeTensors.Contents weights = SafeTensors.read(w.weights);
             Precision p = weightPrecision(weights.tensors(), w.prefix, w.weights, Precision.F32);
-            try (JvmBackend be = w.backend()) {
+            try (Backend be = w.backend.create()) {
                 ReferenceLayouts.Loaded loaded = w.load(weights.tensors(), channels, length, p, be);
                 try (ConvolutionalLayer layer = loaded.layer()) {
                     int dirs = layer.bidirectional() ? 2 : 1;
