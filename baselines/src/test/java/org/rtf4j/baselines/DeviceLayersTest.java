@@ -128,4 +128,28 @@ class DeviceLayersTest {
             assertTrue(device > 0 && device <= wall, "device time " + device + " ns must be in (0, wall " + wall + " ns]");
         }
     }
+
+    @Test
+    void chromeTraceIsValidTraceEventJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (RtfLayer layer = new RtfLayer(RtfConfig.builder(2, 3, 32).precision(Precision.F32).build(), cl)) {
+            cl.profiler().reset();
+            cl.profiler().setTracing(true);
+            layer.forward(new double[2 * 32], 1, 32);
+            cl.profiler().setTracing(false);
+            java.nio.file.Path f = dir.resolve("trace.json");
+            cl.profiler().writeChromeTrace(f, "test");
+            com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile());
+            com.fasterxml.jackson.databind.JsonNode events = root.get("traceEvents");
+            assertTrue(events.isArray() && events.size() > 5, "events: " + events.size());
+            int kernels = 0;
+            for (com.fasterxml.jackson.databind.JsonNode e : events) {
+                if ("X".equals(e.path("ph").asText())) {
+                    assertTrue(e.get("ts").isNumber() && e.get("dur").asDouble() >= 0 && e.has("name"), e.toString());
+                    kernels += "KERNEL".equals(e.path("cat").asText()) ? 1 : 0;
+                }
+            }
+            assertTrue(kernels > 0, "no kernel events in the trace");
+            assertEquals(cl.profiler().events().size(), events.size() - 1);
+        }
+    }
 }

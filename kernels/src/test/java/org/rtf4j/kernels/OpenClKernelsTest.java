@@ -245,6 +245,18 @@ class OpenClKernelsTest {
     }
 
     @Test
+    void aFailedProgramBuildThrowsWithItsLog() {
+        try (OpenClBackend bad = OpenClBackend.create(System.getProperty("rtf4j.opencl.platform"),
+                System.getProperty("rtf4j.opencl.device"), "-Dcmul=1");
+             DeviceBuffer d = bad.allocate(Precision.F32, 8)) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> bad.fftComplex(4, 1, d, false));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("OpenCL program build failed")
+                && e.getMessage().contains("error"), e.getMessage());
+        }
+    }
+
+    @Test
     void badBuffersAndFloat64AvailabilityAreClear() {
         try (DeviceBuffer j = jvm.allocate(Precision.F32, 8)) {
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
