@@ -3,7 +3,7 @@ package org.rtf4j.kernels.jvm;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
-import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.AbstractBackend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
@@ -16,7 +16,7 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * drivers spread over an explicit {@link JvmExecutor}. Per-worker scratch is owned by this instance, so
  * after the first call at a shape the kernels allocate nothing but their loop closures.
  */
-public final class JvmBackend implements Backend {
+public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
     private static final Set<KernelId> KERNELS = Collections.unmodifiableSet(EnumSet.allOf(KernelId.class));
 
@@ -147,10 +147,7 @@ public final class JvmBackend implements Backend {
     }
 
     @Override
-    public void fftComplex(int n, int rows, DeviceBuffer data, boolean inverse) {
-        positive("n", n);
-        nonNegative("rows", rows);
-        JvmBuffer d = need(data, "data", (long) 2 * n * rows, data.precision());
+    protected void runFftComplex(int n, int rows, JvmBuffer d, boolean inverse) {
         if (d.precision() == Precision.F64) {
             JvmKernelsF64.fftComplex(executor, scratch, n, rows, d.f64(), inverse);
         } else {
@@ -159,19 +156,8 @@ public final class JvmBackend implements Backend {
     }
 
     @Override
-    public void fftRealForward(int n, int rows, DeviceBuffer in, int inStride, int inLength, DeviceBuffer out) {
-        positive("n", n);
-        nonNegative("rows", rows);
-        if (inLength < 0 || inLength > n) {
-            throw new IllegalArgumentException("inLength=" + inLength + " must be in [0, n=" + n + "]");
-        }
-        if (inStride < inLength && rows > 1) {
-            throw new IllegalArgumentException("inStride=" + inStride + " must be >= inLength=" + inLength);
-        }
-        Precision p = in.precision();
-        JvmBuffer i = need(in, "in", rows == 0 ? 0 : (long) (rows - 1) * inStride + inLength, p);
-        JvmBuffer o = need(out, "out", (long) 2 * (n / 2 + 1) * rows, p);
-        if (p == Precision.F64) {
+    protected void runFftRealForward(int n, int rows, JvmBuffer i, int inStride, int inLength, JvmBuffer o) {
+        if (i.precision() == Precision.F64) {
             JvmKernelsF64.fftRealForward(executor, scratch, n, rows, i.f64(), inStride, inLength, o.f64());
         } else {
             JvmKernelsF32.fftRealForward(executor, scratch, n, rows, i.f32(), inStride, inLength, o.f32());
@@ -179,19 +165,8 @@ public final class JvmBackend implements Backend {
     }
 
     @Override
-    public void fftRealInverse(int n, int rows, DeviceBuffer in, DeviceBuffer out, int outStride, int outLength) {
-        positive("n", n);
-        nonNegative("rows", rows);
-        if (outLength < 0 || outLength > n) {
-            throw new IllegalArgumentException("outLength=" + outLength + " must be in [0, n=" + n + "]");
-        }
-        if (outStride < outLength && rows > 1) {
-            throw new IllegalArgumentException("outStride=" + outStride + " must be >= outLength=" + outLength);
-        }
-        Precision p = in.precision();
-        JvmBuffer i = need(in, "in", (long) 2 * (n / 2 + 1) * rows, p);
-        JvmBuffer o = need(out, "out", rows == 0 ? 0 : (long) (rows - 1) * outStride + outLength, p);
-        if (p == Precision.F64) {
+    protected void runFftRealInverse(int n, int rows, JvmBuffer i, JvmBuffer o, int outStride, int outLength) {
+        if (i.precision() == Precision.F64) {
             JvmKernelsF64.fftRealInverse(executor, scratch, n, rows, i.f64(), o.f64(), outStride, outLength);
         } else {
             JvmKernelsF32.fftRealInverse(executor, scratch, n, rows, i.f32(), o.f32(), outStride, outLength);
@@ -199,150 +174,93 @@ public final class JvmBackend implements Backend {
     }
 
     @Override
-    public void rationalSpectrum(RationalShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer h0,
-                                 DeviceBuffer specA, DeviceBuffer specB, DeviceBuffer specK,
-                                 DeviceBuffer minMagnitude) {
-        Precision p = a.precision();
-        int bins = shape.bins();
-        JvmBuffer ba = need(a, "a", (long) shape.numA() * shape.order(), p);
-        JvmBuffer bb = need(b, "b", (long) shape.channels() * shape.order(), p);
-        JvmBuffer bh = need(h0, "h0", shape.channels(), p);
-        JvmBuffer sa = need(specA, "specA", 2L * bins * shape.numA(), p);
-        JvmBuffer sb = need(specB, "specB", 2L * bins * shape.channels(), p);
-        JvmBuffer sk = need(specK, "specK", 2L * bins * shape.channels(), p);
-        JvmBuffer mm = need(minMagnitude, "minMagnitude", 2L * shape.numA(), p);
-        if (p == Precision.F64) {
-            JvmKernelsF64.rationalSpectrum(executor, scratch, shape, ba.f64(), bb.f64(), bh.f64(), sa.f64(),
-                sb.f64(), sk.f64(), mm.f64());
+    protected void runRationalSpectrum(RationalShape shape, JvmBuffer a, JvmBuffer b, JvmBuffer h0, JvmBuffer specA,
+                                       JvmBuffer specB, JvmBuffer specK, JvmBuffer minMag) {
+        if (a.precision() == Precision.F64) {
+            JvmKernelsF64.rationalSpectrum(executor, scratch, shape, a.f64(), b.f64(), h0.f64(), specA.f64(), specB.f64(),
+                specK.f64(), minMag.f64());
         } else {
-            JvmKernelsF32.rationalSpectrum(executor, scratch, shape, ba.f32(), bb.f32(), bh.f32(), sa.f32(),
-                sb.f32(), sk.f32(), mm.f32());
+            JvmKernelsF32.rationalSpectrum(executor, scratch, shape, a.f32(), b.f32(), h0.f32(), specA.f32(), specB.f32(),
+                specK.f32(), minMag.f32());
         }
     }
 
     @Override
-    public void rationalSpectrumBackward(RationalShape shape, DeviceBuffer gk, int ell, DeviceBuffer specA,
-                                         DeviceBuffer specB, DeviceBuffer da, DeviceBuffer db, DeviceBuffer dh0,
-                                         DeviceBuffer work) {
-        if (ell < 1 || ell > shape.length()) {
-            throw new IllegalArgumentException("ell=" + ell + " must be in [1, L=" + shape.length() + "]");
-        }
-        Precision p = gk.precision();
-        int bins = shape.bins();
-        JvmBuffer g = need(gk, "gk", (long) shape.channels() * ell, p);
-        JvmBuffer sa = need(specA, "specA", 2L * bins * shape.numA(), p);
-        JvmBuffer sb = need(specB, "specB", 2L * bins * shape.channels(), p);
-        JvmBuffer ga = need(da, "da", (long) shape.numA() * shape.order(), p);
-        JvmBuffer gb = need(db, "db", (long) shape.channels() * shape.order(), p);
-        JvmBuffer gh = need(dh0, "dh0", shape.channels(), p);
-        JvmBuffer wk = need(work, "work", shape.backwardWorkLength(), p);
-        if (p == Precision.F64) {
-            JvmKernelsF64.rationalSpectrumBackward(executor, scratch, shape, g.f64(), ell, sa.f64(), sb.f64(),
-                ga.f64(), gb.f64(), gh.f64(), wk.f64());
+    protected void runRationalSpectrumBackward(RationalShape shape, JvmBuffer gk, int ell, JvmBuffer specA,
+                                               JvmBuffer specB, JvmBuffer da, JvmBuffer db, JvmBuffer dh0, JvmBuffer work) {
+        if (gk.precision() == Precision.F64) {
+            JvmKernelsF64.rationalSpectrumBackward(executor, scratch, shape, gk.f64(), ell, specA.f64(), specB.f64(),
+                da.f64(), db.f64(), dh0.f64(), work.f64());
         } else {
-            JvmKernelsF32.rationalSpectrumBackward(executor, scratch, shape, g.f32(), ell, sa.f32(), sb.f32(),
-                ga.f32(), gb.f32(), gh.f32(), wk.f32());
+            JvmKernelsF32.rationalSpectrumBackward(executor, scratch, shape, gk.f32(), ell, specA.f32(), specB.f32(),
+                da.f32(), db.f32(), dh0.f32(), work.f32());
         }
     }
 
     @Override
-    public void fftConv(ConvShape shape, DeviceBuffer kf, DeviceBuffer kb, DeviceBuffer u, DeviceBuffer y,
-                        DeviceBuffer kSpec) {
-        Precision p = u.precision();
-        JvmBuffer f = need(kf, "kf", shape.kernelLength(), p);
-        JvmBuffer bk = shape.bidirectional() ? need(kb, "kb", shape.kernelLength(), p) : null;
-        JvmBuffer bu = need(u, "u", shape.signalLength(), p);
-        JvmBuffer by = need(y, "y", shape.signalLength(), p);
-        JvmBuffer ks = need(kSpec, "kSpec", shape.kernelSpectrumLength(), p);
-        if (p == Precision.F64) {
-            JvmKernelsF64.fftConv(executor, scratch, shape, f.f64(), bk == null ? null : bk.f64(), bu.f64(),
-                by.f64(), ks.f64());
+    protected void runFftConv(ConvShape shape, JvmBuffer kf, JvmBuffer kb, JvmBuffer u, JvmBuffer y, JvmBuffer kSpec) {
+        if (u.precision() == Precision.F64) {
+            JvmKernelsF64.fftConv(executor, scratch, shape, kf.f64(), kb == null ? null : kb.f64(), u.f64(), y.f64(),
+                kSpec.f64());
         } else {
-            JvmKernelsF32.fftConv(executor, scratch, shape, f.f32(), bk == null ? null : bk.f32(), bu.f32(),
-                by.f32(), ks.f32());
+            JvmKernelsF32.fftConv(executor, scratch, shape, kf.f32(), kb == null ? null : kb.f32(), u.f32(), y.f32(),
+                kSpec.f32());
         }
     }
 
     @Override
-    public void fftConvBackward(ConvShape shape, DeviceBuffer kSpec, DeviceBuffer u, DeviceBuffer gy,
-                                DeviceBuffer du, DeviceBuffer dkf, DeviceBuffer dkb) {
-        Precision p = u.precision();
-        JvmBuffer ks = need(kSpec, "kSpec", shape.kernelSpectrumLength(), p);
-        JvmBuffer bu = need(u, "u", shape.signalLength(), p);
-        JvmBuffer bg = need(gy, "gy", shape.signalLength(), p);
-        JvmBuffer bd = need(du, "du", shape.signalLength(), p);
-        JvmBuffer df = need(dkf, "dkf", shape.kernelLength(), p);
-        JvmBuffer dbk = shape.bidirectional() ? need(dkb, "dkb", shape.kernelLength(), p) : null;
-        if (p == Precision.F64) {
-            JvmKernelsF64.fftConvBackward(executor, scratch, shape, ks.f64(), bu.f64(), bg.f64(), bd.f64(),
-                df.f64(), dbk == null ? null : dbk.f64());
+    protected void runFftConvBackward(ConvShape shape, JvmBuffer kSpec, JvmBuffer u, JvmBuffer gy, JvmBuffer du,
+                                      JvmBuffer dkf, JvmBuffer dkb) {
+        if (u.precision() == Precision.F64) {
+            JvmKernelsF64.fftConvBackward(executor, scratch, shape, kSpec.f64(), u.f64(), gy.f64(), du.f64(), dkf.f64(),
+                dkb == null ? null : dkb.f64());
         } else {
-            JvmKernelsF32.fftConvBackward(executor, scratch, shape, ks.f32(), bu.f32(), bg.f32(), bd.f32(),
-                df.f32(), dbk == null ? null : dbk.f32());
+            JvmKernelsF32.fftConvBackward(executor, scratch, shape, kSpec.f32(), u.f32(), gy.f32(), du.f32(), dkf.f32(),
+                dkb == null ? null : dkb.f32());
         }
     }
 
     @Override
-    public void vandermonde(ModalShape shape, DeviceBuffer logZ, DeviceBuffer chat, DeviceBuffer lag0, DeviceBuffer k) {
-        Precision p = k.precision();
-        JvmBuffer z = need(logZ, "logZ", shape.modalLength(), p);
-        JvmBuffer c = need(chat, "chat", shape.modalLength(), p);
-        JvmBuffer d = lag0 == null ? null : need(lag0, "lag0", shape.channels(), p);
-        JvmBuffer out = need(k, "k", shape.kernelLength(), p);
-        if (p == Precision.F64) {
-            JvmModalKernelsF64.vandermonde(executor, scratch, shape, z.f64(), c.f64(), d == null ? null : d.f64(), out.f64());
+    protected void runVandermonde(ModalShape shape, JvmBuffer logZ, JvmBuffer chat, JvmBuffer lag0, JvmBuffer k) {
+        if (k.precision() == Precision.F64) {
+            JvmModalKernelsF64.vandermonde(executor, scratch, shape, logZ.f64(), chat.f64(), lag0 == null ? null : lag0.f64(),
+                k.f64());
         } else {
-            JvmModalKernelsF32.vandermonde(executor, scratch, shape, z.f32(), c.f32(), d == null ? null : d.f32(), out.f32());
+            JvmModalKernelsF32.vandermonde(executor, scratch, shape, logZ.f32(), chat.f32(), lag0 == null ? null : lag0.f32(),
+                k.f32());
         }
     }
 
     @Override
-    public void vandermondeBackward(ModalShape shape, DeviceBuffer logZ, DeviceBuffer gk, DeviceBuffer sums,
-                                    DeviceBuffer weightedSums, DeviceBuffer lag0Grad) {
-        Precision p = gk.precision();
-        JvmBuffer z = need(logZ, "logZ", shape.modalLength(), p);
-        JvmBuffer g = need(gk, "gk", shape.kernelLength(), p);
-        JvmBuffer s0 = need(sums, "sums", shape.modalLength(), p);
-        JvmBuffer s1 = need(weightedSums, "weightedSums", shape.modalLength(), p);
-        JvmBuffer d = need(lag0Grad, "lag0Grad", shape.channels(), p);
-        if (p == Precision.F64) {
-            JvmModalKernelsF64.vandermondeBackward(executor, scratch, shape, z.f64(), g.f64(), s0.f64(), s1.f64(), d.f64());
+    protected void runVandermondeBackward(ModalShape shape, JvmBuffer logZ, JvmBuffer gk, JvmBuffer sums,
+                                          JvmBuffer weighted, JvmBuffer lag0Grad) {
+        if (gk.precision() == Precision.F64) {
+            JvmModalKernelsF64.vandermondeBackward(executor, scratch, shape, logZ.f64(), gk.f64(), sums.f64(), weighted.f64(),
+                lag0Grad.f64());
         } else {
-            JvmModalKernelsF32.vandermondeBackward(executor, scratch, shape, z.f32(), g.f32(), s0.f32(), s1.f32(), d.f32());
+            JvmModalKernelsF32.vandermondeBackward(executor, scratch, shape, logZ.f32(), gk.f32(), sums.f32(), weighted.f32(),
+                lag0Grad.f32());
         }
     }
 
     @Override
-    public void cauchy(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer lag0, DeviceBuffer kHat) {
-        Precision p = kHat.precision();
-        JvmBuffer bw = need(w, "w", shape.modalLength(), p);
-        JvmBuffer bv = need(v, "v", 4L * shape.modalLength(), p);
-        JvmBuffer d = lag0 == null ? null : need(lag0, "lag0", shape.channels(), p);
-        JvmBuffer out = need(kHat, "kHat", shape.spectrumLength(), p);
-        if (p == Precision.F64) {
-            JvmModalKernelsF64.cauchy(executor, scratch, shape, bw.f64(), bv.f64(), d == null ? null : d.f64(), out.f64());
+    protected void runCauchy(ModalShape shape, JvmBuffer w, JvmBuffer v, JvmBuffer lag0, JvmBuffer kHat) {
+        if (kHat.precision() == Precision.F64) {
+            JvmModalKernelsF64.cauchy(executor, scratch, shape, w.f64(), v.f64(), lag0 == null ? null : lag0.f64(), kHat.f64());
         } else {
-            JvmModalKernelsF32.cauchy(executor, scratch, shape, bw.f32(), bv.f32(), d == null ? null : d.f32(), out.f32());
+            JvmModalKernelsF32.cauchy(executor, scratch, shape, w.f32(), v.f32(), lag0 == null ? null : lag0.f32(), kHat.f32());
         }
     }
 
     @Override
-    public void cauchyBackward(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer gradSpectrum,
-                               DeviceBuffer gv, DeviceBuffer gw, DeviceBuffer gamma, DeviceBuffer lag0Grad) {
-        Precision p = gradSpectrum.precision();
-        JvmBuffer bw = need(w, "w", shape.modalLength(), p);
-        JvmBuffer bv = need(v, "v", 4L * shape.modalLength(), p);
-        JvmBuffer gs = need(gradSpectrum, "gradSpectrum", shape.spectrumLength(), p);
-        JvmBuffer ov = need(gv, "gv", 4L * shape.modalLength(), p);
-        JvmBuffer ow = need(gw, "gw", shape.modalLength(), p);
-        JvmBuffer og = need(gamma, "gamma", shape.channels(), p);
-        JvmBuffer od = need(lag0Grad, "lag0Grad", shape.channels(), p);
-        if (p == Precision.F64) {
-            JvmModalKernelsF64.cauchyBackward(executor, scratch, shape, bw.f64(), bv.f64(), gs.f64(), ov.f64(),
-                ow.f64(), og.f64(), od.f64());
+    protected void runCauchyBackward(ModalShape shape, JvmBuffer w, JvmBuffer v, JvmBuffer gs, JvmBuffer gv, JvmBuffer gw,
+                                     JvmBuffer gamma, JvmBuffer lag0Grad) {
+        if (gs.precision() == Precision.F64) {
+            JvmModalKernelsF64.cauchyBackward(executor, scratch, shape, w.f64(), v.f64(), gs.f64(), gv.f64(), gw.f64(),
+                gamma.f64(), lag0Grad.f64());
         } else {
-            JvmModalKernelsF32.cauchyBackward(executor, scratch, shape, bw.f32(), bv.f32(), gs.f32(), ov.f32(),
-                ow.f32(), og.f32(), od.f32());
+            JvmModalKernelsF32.cauchyBackward(executor, scratch, shape, w.f32(), v.f32(), gs.f32(), gv.f32(), gw.f32(),
+                gamma.f32(), lag0Grad.f32());
         }
     }
 
@@ -367,7 +285,8 @@ public final class JvmBackend implements Backend {
         }
     }
 
-    private JvmBuffer own(DeviceBuffer b, String name) {
+    @Override
+    protected JvmBuffer own(DeviceBuffer b, String name) {
         open();
         if (b == null) {
             throw new IllegalArgumentException(name + " must not be null");
@@ -377,37 +296,5 @@ public final class JvmBackend implements Backend {
                 + ", not a buffer of backend jvm");
         }
         return (JvmBuffer) b;
-    }
-
-    private JvmBuffer need(DeviceBuffer b, String name, long minLength, Precision p) {
-        JvmBuffer j = own(b, name);
-        if (j.precision() != p) {
-            throw new IllegalArgumentException(name + " is " + j.precision() + ", expected " + p
-                + " like the other buffers of this call");
-        }
-        if (j.length() < minLength) {
-            throw new IllegalArgumentException(name + " has " + j.length() + " elements, expected at least "
-                + minLength);
-        }
-        return j;
-    }
-
-    private static void range(String name, int length, int offset, int count) {
-        if (offset < 0 || count < 0 || (long) offset + count > length) {
-            throw new IllegalArgumentException(name + " range [" + offset + ", " + ((long) offset + count)
-                + ") is outside [0, " + length + ")");
-        }
-    }
-
-    private static void positive(String name, int v) {
-        if (v < 1) {
-            throw new IllegalArgumentException(name + "=" + v + " must be >= 1");
-        }
-    }
-
-    private static void nonNegative(String name, int v) {
-        if (v < 0) {
-            throw new IllegalArgumentException(name + "=" + v + " must be >= 0");
-        }
     }
 }

@@ -31,7 +31,7 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
 import org.jocl.cl_queue_properties;
-import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.AbstractBackend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
@@ -55,7 +55,7 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * <p>Device selection is explicit and logged once; there is no fallback to another device or backend:
  * a missing platform, a failed build (its log included) or device out-of-memory throws.
  */
-public final class OpenClBackend implements Backend {
+public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer> {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
     private static final Set<KernelId> KERNELS = Collections.unmodifiableSet(EnumSet.allOf(KernelId.class));
     private static final String SOURCE = loadSource();
@@ -674,10 +674,7 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void fftComplex(int n, int rows, DeviceBuffer data, boolean inverse) {
-        positive("n", n);
-        nonNegative("rows", rows);
-        ClBuffer d = need(data, "data", (long) 2 * n * rows, data.precision());
+    protected void runFftComplex(int n, int rows, ClBuffer d, boolean inverse) {
         begin(KernelId.FFT_COMPLEX);
         try {
             fftRows(d.precision, d, rows, n, inverse ? 1 : -1);
@@ -690,18 +687,8 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void fftRealForward(int n, int rows, DeviceBuffer in, int inStride, int inLength, DeviceBuffer out) {
-        positive("n", n);
-        nonNegative("rows", rows);
-        if (inLength < 0 || inLength > n) {
-            throw new IllegalArgumentException("inLength=" + inLength + " must be in [0, n=" + n + "]");
-        }
-        if (inStride < inLength && rows > 1) {
-            throw new IllegalArgumentException("inStride=" + inStride + " must be >= inLength=" + inLength);
-        }
-        Precision p = in.precision();
-        ClBuffer i = need(in, "in", rows == 0 ? 0 : (long) (rows - 1) * inStride + inLength, p);
-        ClBuffer o = need(out, "out", (long) 2 * (n / 2 + 1) * rows, p);
+    protected void runFftRealForward(int n, int rows, ClBuffer i, int inStride, int inLength, ClBuffer o) {
+        Precision p = i.precision;
         begin(KernelId.FFT_REAL_FORWARD);
         try {
             rfft(p, n, rows, i, inStride, inLength, o);
@@ -711,18 +698,8 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void fftRealInverse(int n, int rows, DeviceBuffer in, DeviceBuffer out, int outStride, int outLength) {
-        positive("n", n);
-        nonNegative("rows", rows);
-        if (outLength < 0 || outLength > n) {
-            throw new IllegalArgumentException("outLength=" + outLength + " must be in [0, n=" + n + "]");
-        }
-        if (outStride < outLength && rows > 1) {
-            throw new IllegalArgumentException("outStride=" + outStride + " must be >= outLength=" + outLength);
-        }
-        Precision p = in.precision();
-        ClBuffer i = need(in, "in", (long) 2 * (n / 2 + 1) * rows, p);
-        ClBuffer o = need(out, "out", rows == 0 ? 0 : (long) (rows - 1) * outStride + outLength, p);
+    protected void runFftRealInverse(int n, int rows, ClBuffer i, ClBuffer o, int outStride, int outLength) {
+        Precision p = i.precision;
         begin(KernelId.FFT_REAL_INVERSE);
         try {
             irfft(p, n, rows, i, o, outStride, outLength);
@@ -734,20 +711,13 @@ public final class OpenClBackend implements Backend {
     // ---------------------------------------------------------------------------- composite kernels
 
     @Override
-    public void rationalSpectrum(RationalShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer h0,
-                                 DeviceBuffer specA, DeviceBuffer specB, DeviceBuffer specK, DeviceBuffer minMagnitude) {
-        Precision p = a.precision();
+    protected void runRationalSpectrum(RationalShape shape, ClBuffer ba, ClBuffer bb, ClBuffer bh, ClBuffer sa,
+                                       ClBuffer sb, ClBuffer sk, ClBuffer mm) {
+        Precision p = ba.precision;
         int bins = shape.bins();
         int numA = shape.numA();
         int h = shape.channels();
         int order = shape.order();
-        ClBuffer ba = need(a, "a", (long) numA * order, p);
-        ClBuffer bb = need(b, "b", (long) h * order, p);
-        ClBuffer bh = need(h0, "h0", h, p);
-        ClBuffer sa = need(specA, "specA", 2L * bins * numA, p);
-        ClBuffer sb = need(specB, "specB", 2L * bins * h, p);
-        ClBuffer sk = need(specK, "specK", 2L * bins * h, p);
-        ClBuffer mm = need(minMagnitude, "minMagnitude", 2L * numA, p);
         begin(KernelId.RATIONAL_SPECTRUM);
         try {
             int rows = numA + h;
@@ -764,25 +734,14 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void rationalSpectrumBackward(RationalShape shape, DeviceBuffer gk, int ell, DeviceBuffer specA,
-                                         DeviceBuffer specB, DeviceBuffer da, DeviceBuffer db, DeviceBuffer dh0,
-                                         DeviceBuffer work) {
-        if (ell < 1 || ell > shape.length()) {
-            throw new IllegalArgumentException("ell=" + ell + " must be in [1, L=" + shape.length() + "]");
-        }
-        Precision p = gk.precision();
+    protected void runRationalSpectrumBackward(RationalShape shape, ClBuffer g, int ell, ClBuffer sa, ClBuffer sb,
+                                               ClBuffer ga, ClBuffer gb, ClBuffer gh, ClBuffer wk) {
+        Precision p = g.precision;
         int bins = shape.bins();
         int numA = shape.numA();
         int h = shape.channels();
         int order = shape.order();
         int pp = shape.fftLength();
-        ClBuffer g = need(gk, "gk", (long) h * ell, p);
-        ClBuffer sa = need(specA, "specA", 2L * bins * numA, p);
-        ClBuffer sb = need(specB, "specB", 2L * bins * h, p);
-        ClBuffer ga = need(da, "da", (long) numA * order, p);
-        ClBuffer gb = need(db, "db", (long) h * order, p);
-        ClBuffer gh = need(dh0, "dh0", h, p);
-        ClBuffer wk = need(work, "work", shape.backwardWorkLength(), p);
         begin(KernelId.RATIONAL_SPECTRUM_BACKWARD);
         try {
             ClBuffer gam = scratch(p, "gamma", 2L * h * bins);
@@ -804,14 +763,8 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void fftConv(ConvShape shape, DeviceBuffer kf, DeviceBuffer kb, DeviceBuffer u, DeviceBuffer y,
-                        DeviceBuffer kSpec) {
-        Precision p = u.precision();
-        ClBuffer f = need(kf, "kf", shape.kernelLength(), p);
-        ClBuffer bk = shape.bidirectional() ? need(kb, "kb", shape.kernelLength(), p) : null;
-        ClBuffer bu = need(u, "u", shape.signalLength(), p);
-        ClBuffer by = need(y, "y", shape.signalLength(), p);
-        ClBuffer ks = need(kSpec, "kSpec", shape.kernelSpectrumLength(), p);
+    protected void runFftConv(ConvShape shape, ClBuffer f, ClBuffer bk, ClBuffer bu, ClBuffer by, ClBuffer ks) {
+        Precision p = bu.precision;
         int n = shape.fftLength();
         int ell = shape.length();
         int h = shape.channels();
@@ -836,15 +789,9 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void fftConvBackward(ConvShape shape, DeviceBuffer kSpec, DeviceBuffer u, DeviceBuffer gy,
-                                DeviceBuffer du, DeviceBuffer dkf, DeviceBuffer dkb) {
-        Precision p = u.precision();
-        ClBuffer ks = need(kSpec, "kSpec", shape.kernelSpectrumLength(), p);
-        ClBuffer bu = need(u, "u", shape.signalLength(), p);
-        ClBuffer bg = need(gy, "gy", shape.signalLength(), p);
-        ClBuffer bd = need(du, "du", shape.signalLength(), p);
-        ClBuffer df = need(dkf, "dkf", shape.kernelLength(), p);
-        ClBuffer dbk = shape.bidirectional() ? need(dkb, "dkb", shape.kernelLength(), p) : null;
+    protected void runFftConvBackward(ConvShape shape, ClBuffer ks, ClBuffer bu, ClBuffer bg, ClBuffer bd, ClBuffer df,
+                                      ClBuffer dbk) {
+        Precision p = bu.precision;
         int n = shape.fftLength();
         int ell = shape.length();
         int h = shape.channels();
@@ -869,12 +816,8 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void vandermonde(ModalShape shape, DeviceBuffer logZ, DeviceBuffer chat, DeviceBuffer lag0, DeviceBuffer k) {
-        Precision p = k.precision();
-        ClBuffer z = need(logZ, "logZ", shape.modalLength(), p);
-        ClBuffer c = need(chat, "chat", shape.modalLength(), p);
-        ClBuffer d = lag0 == null ? null : need(lag0, "lag0", shape.channels(), p);
-        ClBuffer out = need(k, "k", shape.kernelLength(), p);
+    protected void runVandermonde(ModalShape shape, ClBuffer z, ClBuffer c, ClBuffer d, ClBuffer out) {
+        Precision p = out.precision;
         begin(KernelId.VANDERMONDE);
         try {
             launch(p, "vandermonde", new long[] {shape.length(), shape.channels()}, null, z, c, d == null ? dummy(p) : d,
@@ -885,14 +828,8 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void vandermondeBackward(ModalShape shape, DeviceBuffer logZ, DeviceBuffer gk, DeviceBuffer sums,
-                                    DeviceBuffer weightedSums, DeviceBuffer lag0Grad) {
-        Precision p = gk.precision();
-        ClBuffer z = need(logZ, "logZ", shape.modalLength(), p);
-        ClBuffer g = need(gk, "gk", shape.kernelLength(), p);
-        ClBuffer s0 = need(sums, "sums", shape.modalLength(), p);
-        ClBuffer s1 = need(weightedSums, "weightedSums", shape.modalLength(), p);
-        ClBuffer d = need(lag0Grad, "lag0Grad", shape.channels(), p);
+    protected void runVandermondeBackward(ModalShape shape, ClBuffer z, ClBuffer g, ClBuffer s0, ClBuffer s1, ClBuffer d) {
+        Precision p = g.precision;
         begin(KernelId.VANDERMONDE_BACKWARD);
         try {
             launch(p, "vandermondeBackward", new long[] {shape.modes(), shape.channels()}, null, z, g, s0, s1,
@@ -904,12 +841,8 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void cauchy(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer lag0, DeviceBuffer kHat) {
-        Precision p = kHat.precision();
-        ClBuffer bw = need(w, "w", shape.modalLength(), p);
-        ClBuffer bv = need(v, "v", 4L * shape.modalLength(), p);
-        ClBuffer d = lag0 == null ? null : need(lag0, "lag0", shape.channels(), p);
-        ClBuffer out = need(kHat, "kHat", shape.spectrumLength(), p);
+    protected void runCauchy(ModalShape shape, ClBuffer bw, ClBuffer bv, ClBuffer d, ClBuffer out) {
+        Precision p = out.precision;
         begin(KernelId.CAUCHY);
         try {
             launch(p, "cauchy", new long[] {shape.bins(), shape.channels()}, null, bw, bv, d == null ? dummy(p) : d,
@@ -920,16 +853,9 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void cauchyBackward(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer gradSpectrum,
-                               DeviceBuffer gv, DeviceBuffer gw, DeviceBuffer gamma, DeviceBuffer lag0Grad) {
-        Precision p = gradSpectrum.precision();
-        ClBuffer bw = need(w, "w", shape.modalLength(), p);
-        ClBuffer bv = need(v, "v", 4L * shape.modalLength(), p);
-        ClBuffer gs = need(gradSpectrum, "gradSpectrum", shape.spectrumLength(), p);
-        ClBuffer ov = need(gv, "gv", 4L * shape.modalLength(), p);
-        ClBuffer ow = need(gw, "gw", shape.modalLength(), p);
-        ClBuffer og = need(gamma, "gamma", shape.channels(), p);
-        ClBuffer od = need(lag0Grad, "lag0Grad", shape.channels(), p);
+    protected void runCauchyBackward(ModalShape shape, ClBuffer bw, ClBuffer bv, ClBuffer gs, ClBuffer ov, ClBuffer ow,
+                                     ClBuffer og, ClBuffer od) {
+        Precision p = gs.precision;
         int count = (shape.length() + 1) / 2;
         begin(KernelId.CAUCHY_BACKWARD);
         try {
@@ -960,7 +886,8 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    private ClBuffer own(DeviceBuffer b, String name) {
+    @Override
+    protected ClBuffer own(DeviceBuffer b, String name) {
         open();
         if (b == null) {
             throw new IllegalArgumentException(name + " must not be null");
@@ -974,37 +901,6 @@ public final class OpenClBackend implements Backend {
             throw new IllegalStateException(name + " is closed");
         }
         return c;
-    }
-
-    private ClBuffer need(DeviceBuffer b, String name, long minLength, Precision p) {
-        ClBuffer c = own(b, name);
-        if (c.precision != p) {
-            throw new IllegalArgumentException(name + " is " + c.precision + ", expected " + p
-                + " like the other buffers of this call");
-        }
-        if (c.length < minLength) {
-            throw new IllegalArgumentException(name + " has " + c.length + " elements, expected at least " + minLength);
-        }
-        return c;
-    }
-
-    private static void range(String name, int length, int offset, int count) {
-        if (offset < 0 || count < 0 || (long) offset + count > length) {
-            throw new IllegalArgumentException(name + " range [" + offset + ", " + ((long) offset + count)
-                + ") is outside [0, " + length + ")");
-        }
-    }
-
-    private static void positive(String name, int v) {
-        if (v < 1) {
-            throw new IllegalArgumentException(name + "=" + v + " must be >= 1");
-        }
-    }
-
-    private static void nonNegative(String name, int v) {
-        if (v < 0) {
-            throw new IllegalArgumentException(name + "=" + v + " must be >= 0");
-        }
     }
 
     @Override

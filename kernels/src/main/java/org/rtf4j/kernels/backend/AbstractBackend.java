@@ -1,0 +1,200 @@
+package org.rtf4j.kernels.backend;
+
+import org.rtf4j.kernels.spectral.ConvShape;
+import org.rtf4j.kernels.spectral.ModalShape;
+import org.rtf4j.kernels.spectral.RationalShape;
+
+/**
+ * The argument checks of every kernel, once for all backends: each public kernel method validates
+ * shapes, buffer sizes, precisions and ownership (with messages naming the argument, the expected and the
+ * actual value) and hands the backend's own buffer type to the matching {@code run…} method.
+ *
+ * @param <B> the backend's buffer type
+ */
+public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend {
+
+    /** The backend's buffer behind a handle; throws naming {@code name} if it is not one of ours or is closed. */
+    protected abstract B own(DeviceBuffer buffer, String name);
+
+    protected abstract void runFftComplex(int n, int rows, B data, boolean inverse);
+
+    protected abstract void runFftRealForward(int n, int rows, B in, int inStride, int inLength, B out);
+
+    protected abstract void runFftRealInverse(int n, int rows, B in, B out, int outStride, int outLength);
+
+    protected abstract void runRationalSpectrum(RationalShape shape, B a, B b, B h0, B specA, B specB, B specK, B minMagnitude);
+
+    protected abstract void runRationalSpectrumBackward(RationalShape shape, B gk, int ell, B specA, B specB, B da, B db,
+                                                        B dh0, B work);
+
+    protected abstract void runFftConv(ConvShape shape, B kf, B kb, B u, B y, B kSpec);
+
+    protected abstract void runFftConvBackward(ConvShape shape, B kSpec, B u, B gy, B du, B dkf, B dkb);
+
+    protected abstract void runVandermonde(ModalShape shape, B logZ, B chat, B lag0, B k);
+
+    protected abstract void runVandermondeBackward(ModalShape shape, B logZ, B gk, B sums, B weightedSums, B lag0Grad);
+
+    protected abstract void runCauchy(ModalShape shape, B w, B v, B lag0, B kHat);
+
+    protected abstract void runCauchyBackward(ModalShape shape, B w, B v, B gradSpectrum, B gv, B gw, B gamma, B lag0Grad);
+
+    @Override
+    public final void fftComplex(int n, int rows, DeviceBuffer data, boolean inverse) {
+        positive("n", n);
+        nonNegative("rows", rows);
+        B d = need(data, "data", (long) 2 * n * rows, data == null ? null : data.precision());
+        runFftComplex(n, rows, d, inverse);
+    }
+
+    @Override
+    public final void fftRealForward(int n, int rows, DeviceBuffer in, int inStride, int inLength, DeviceBuffer out) {
+        positive("n", n);
+        nonNegative("rows", rows);
+        if (inLength < 0 || inLength > n) {
+            throw new IllegalArgumentException("inLength=" + inLength + " must be in [0, n=" + n + "]");
+        }
+        if (inStride < inLength && rows > 1) {
+            throw new IllegalArgumentException("inStride=" + inStride + " must be >= inLength=" + inLength);
+        }
+        Precision p = precisionOf(in, "in");
+        B i = need(in, "in", rows == 0 ? 0 : (long) (rows - 1) * inStride + inLength, p);
+        B o = need(out, "out", (long) 2 * (n / 2 + 1) * rows, p);
+        runFftRealForward(n, rows, i, inStride, inLength, o);
+    }
+
+    @Override
+    public final void fftRealInverse(int n, int rows, DeviceBuffer in, DeviceBuffer out, int outStride, int outLength) {
+        positive("n", n);
+        nonNegative("rows", rows);
+        if (outLength < 0 || outLength > n) {
+            throw new IllegalArgumentException("outLength=" + outLength + " must be in [0, n=" + n + "]");
+        }
+        if (outStride < outLength && rows > 1) {
+            throw new IllegalArgumentException("outStride=" + outStride + " must be >= outLength=" + outLength);
+        }
+        Precision p = precisionOf(in, "in");
+        B i = need(in, "in", (long) 2 * (n / 2 + 1) * rows, p);
+        B o = need(out, "out", rows == 0 ? 0 : (long) (rows - 1) * outStride + outLength, p);
+        runFftRealInverse(n, rows, i, o, outStride, outLength);
+    }
+
+    @Override
+    public final void rationalSpectrum(RationalShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer h0,
+                                       DeviceBuffer specA, DeviceBuffer specB, DeviceBuffer specK, DeviceBuffer minMagnitude) {
+        Precision p = precisionOf(a, "a");
+        int bins = shape.bins();
+        runRationalSpectrum(shape, need(a, "a", (long) shape.numA() * shape.order(), p),
+            need(b, "b", (long) shape.channels() * shape.order(), p), need(h0, "h0", shape.channels(), p),
+            need(specA, "specA", 2L * bins * shape.numA(), p), need(specB, "specB", 2L * bins * shape.channels(), p),
+            need(specK, "specK", 2L * bins * shape.channels(), p), need(minMagnitude, "minMagnitude", 2L * shape.numA(), p));
+    }
+
+    @Override
+    public final void rationalSpectrumBackward(RationalShape shape, DeviceBuffer gk, int ell, DeviceBuffer specA,
+                                               DeviceBuffer specB, DeviceBuffer da, DeviceBuffer db, DeviceBuffer dh0,
+                                               DeviceBuffer work) {
+        if (ell < 1 || ell > shape.length()) {
+            throw new IllegalArgumentException("ell=" + ell + " must be in [1, L=" + shape.length() + "]");
+        }
+        Precision p = precisionOf(gk, "gk");
+        int bins = shape.bins();
+        runRationalSpectrumBackward(shape, need(gk, "gk", (long) shape.channels() * ell, p), ell,
+            need(specA, "specA", 2L * bins * shape.numA(), p), need(specB, "specB", 2L * bins * shape.channels(), p),
+            need(da, "da", (long) shape.numA() * shape.order(), p), need(db, "db", (long) shape.channels() * shape.order(), p),
+            need(dh0, "dh0", shape.channels(), p), need(work, "work", shape.backwardWorkLength(), p));
+    }
+
+    @Override
+    public final void fftConv(ConvShape shape, DeviceBuffer kf, DeviceBuffer kb, DeviceBuffer u, DeviceBuffer y,
+                              DeviceBuffer kSpec) {
+        Precision p = precisionOf(u, "u");
+        runFftConv(shape, need(kf, "kf", shape.kernelLength(), p),
+            shape.bidirectional() ? need(kb, "kb", shape.kernelLength(), p) : null,
+            need(u, "u", shape.signalLength(), p), need(y, "y", shape.signalLength(), p),
+            need(kSpec, "kSpec", shape.kernelSpectrumLength(), p));
+    }
+
+    @Override
+    public final void fftConvBackward(ConvShape shape, DeviceBuffer kSpec, DeviceBuffer u, DeviceBuffer gy,
+                                      DeviceBuffer du, DeviceBuffer dkf, DeviceBuffer dkb) {
+        Precision p = precisionOf(u, "u");
+        runFftConvBackward(shape, need(kSpec, "kSpec", shape.kernelSpectrumLength(), p),
+            need(u, "u", shape.signalLength(), p), need(gy, "gy", shape.signalLength(), p),
+            need(du, "du", shape.signalLength(), p), need(dkf, "dkf", shape.kernelLength(), p),
+            shape.bidirectional() ? need(dkb, "dkb", shape.kernelLength(), p) : null);
+    }
+
+    @Override
+    public final void vandermonde(ModalShape shape, DeviceBuffer logZ, DeviceBuffer chat, DeviceBuffer lag0, DeviceBuffer k) {
+        Precision p = precisionOf(k, "k");
+        runVandermonde(shape, need(logZ, "logZ", shape.modalLength(), p), need(chat, "chat", shape.modalLength(), p),
+            lag0 == null ? null : need(lag0, "lag0", shape.channels(), p), need(k, "k", shape.kernelLength(), p));
+    }
+
+    @Override
+    public final void vandermondeBackward(ModalShape shape, DeviceBuffer logZ, DeviceBuffer gk, DeviceBuffer sums,
+                                          DeviceBuffer weightedSums, DeviceBuffer lag0Grad) {
+        Precision p = precisionOf(gk, "gk");
+        runVandermondeBackward(shape, need(logZ, "logZ", shape.modalLength(), p), need(gk, "gk", shape.kernelLength(), p),
+            need(sums, "sums", shape.modalLength(), p), need(weightedSums, "weightedSums", shape.modalLength(), p),
+            need(lag0Grad, "lag0Grad", shape.channels(), p));
+    }
+
+    @Override
+    public final void cauchy(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer lag0, DeviceBuffer kHat) {
+        Precision p = precisionOf(kHat, "kHat");
+        runCauchy(shape, need(w, "w", shape.modalLength(), p), need(v, "v", 4L * shape.modalLength(), p),
+            lag0 == null ? null : need(lag0, "lag0", shape.channels(), p), need(kHat, "kHat", shape.spectrumLength(), p));
+    }
+
+    @Override
+    public final void cauchyBackward(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer gradSpectrum,
+                                     DeviceBuffer gv, DeviceBuffer gw, DeviceBuffer gamma, DeviceBuffer lag0Grad) {
+        Precision p = precisionOf(gradSpectrum, "gradSpectrum");
+        runCauchyBackward(shape, need(w, "w", shape.modalLength(), p), need(v, "v", 4L * shape.modalLength(), p),
+            need(gradSpectrum, "gradSpectrum", shape.spectrumLength(), p), need(gv, "gv", 4L * shape.modalLength(), p),
+            need(gw, "gw", shape.modalLength(), p), need(gamma, "gamma", shape.channels(), p),
+            need(lag0Grad, "lag0Grad", shape.channels(), p));
+    }
+
+    private Precision precisionOf(DeviceBuffer b, String name) {
+        if (b == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return b.precision();
+    }
+
+    /** Our buffer of precision p with at least {@code minLength} elements. */
+    protected final B need(DeviceBuffer b, String name, long minLength, Precision p) {
+        B mine = own(b, name);
+        if (mine.precision() != p) {
+            throw new IllegalArgumentException(name + " is " + mine.precision() + ", expected " + p
+                + " like the other buffers of this call");
+        }
+        if (mine.length() < minLength) {
+            throw new IllegalArgumentException(name + " has " + mine.length() + " elements, expected at least " + minLength);
+        }
+        return mine;
+    }
+
+    /** Checks that [offset, offset + count) lies inside [0, length). */
+    protected static void range(String name, int length, int offset, int count) {
+        if (offset < 0 || count < 0 || (long) offset + count > length) {
+            throw new IllegalArgumentException(name + " range [" + offset + ", " + ((long) offset + count)
+                + ") is outside [0, " + length + ")");
+        }
+    }
+
+    private static void positive(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + "=" + v + " must be >= 1");
+        }
+    }
+
+    private static void nonNegative(String name, int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException(name + "=" + v + " must be >= 0");
+        }
+    }
+}
