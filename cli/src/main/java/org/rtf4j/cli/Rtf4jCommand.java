@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code ./rtf4j} command line: every feature is a subcommand. */
 @Command(name = "rtf4j", mixinStandardHelpOptions = true, version = "rtf4j 0.1.0-SNAPSHOT",
     description = "State-free sequence models (RTF) on the JVM.",
-    subcommands = {DemoCommand.class, LayerCommand.class, DevicesCommand.class, ProfileCommand.class,
+    subcommands = {DemoCommand.class, LayerCommand.class, DevicesCommand.class, ProfileCommand.class, StudyCommand.class,
         CommandLine.HelpCommand.class})
 public final class Rtf4jCommand implements Runnable {
 

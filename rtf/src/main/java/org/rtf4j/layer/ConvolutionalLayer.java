@@ -153,6 +153,24 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     }
 
     /**
+     * Kernel generation and its gradient at {@code length}, as a forward+backward pass runs them but
+     * without the convolution: what kernel benchmarks and speed-up studies time. The kernel gradient is
+     * whatever the gradient buffers hold (zero until a backward pass wrote them); parameter gradients
+     * accumulate. Invalidates the cached forward state.
+     */
+    public void kernelAndGradient(int length) {
+        open();
+        if (length < 1 || length > maxLength) {
+            throw new IllegalArgumentException("length=" + length + " must be in [1, L=" + maxLength + "]");
+        }
+        checkParameters();
+        forwardDone = false;
+        prepare(conv == null ? 1 : conv.batch(), length);
+        generateKernels(length);
+        kernelBackward(length);
+    }
+
+    /**
      * The kernel of direction d (0 forward/causal, 1 backward), shape (H, length), exactly as the
      * convolution uses it (for S4/S4D including the skip D at lag 0 of the forward kernel). Reuses the
      * layer's buffers, so call it outside a forward/backward pair.

@@ -35,6 +35,13 @@ public interface Backend extends AutoCloseable {
     /** Kernels this backend implements. */
     Set<KernelId> kernels();
 
+    /**
+     * Bytes this backend holds now: buffers allocated by callers and not closed, plus its own scratch and
+     * tables. Buffers are allocated per shape and scratch only grows, so after a call this is that call's
+     * peak.
+     */
+    long liveBytes();
+
     /** Allocates a zero-filled buffer. */
     DeviceBuffer allocate(Precision precision, int length);
 

@@ -23,6 +23,7 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private final JvmExecutor executor;
     private final boolean ownsExecutor;
     private final JvmScratch scratch;
+    private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
     private boolean closed;
 
     /**
@@ -73,7 +74,7 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
         if (precision == null) {
             throw new IllegalArgumentException("precision must not be null");
         }
-        return new JvmBuffer(precision, length);
+        return new JvmBuffer(precision, length, live);
     }
 
     @Override
@@ -262,6 +263,11 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
             JvmModalKernelsF32.cauchyBackward(executor, scratch, shape, w.f32(), v.f32(), gs.f32(), gv.f32(), gw.f32(),
                 gamma.f32(), lag0Grad.f32());
         }
+    }
+
+    @Override
+    public long liveBytes() {
+        return live.get() + scratch.bytes();
     }
 
     /** Bytes of per-worker scratch currently held. */

@@ -9,8 +9,9 @@ public final class JvmBuffer implements DeviceBuffer {
     private final int length;
     private double[] f64;
     private float[] f32;
+    private final java.util.concurrent.atomic.AtomicLong live;
 
-    JvmBuffer(Precision precision, int length) {
+    JvmBuffer(Precision precision, int length, java.util.concurrent.atomic.AtomicLong live) {
         if (length < 0) {
             throw new IllegalArgumentException("buffer length=" + length + " must be >= 0");
         }
@@ -21,6 +22,8 @@ public final class JvmBuffer implements DeviceBuffer {
         } else {
             f32 = new float[length];
         }
+        this.live = live;
+        live.addAndGet((long) length * precision.bytes());
     }
 
     @Override
@@ -51,6 +54,9 @@ public final class JvmBuffer implements DeviceBuffer {
 
     @Override
     public void close() {
+        if (f64 != null || f32 != null) {
+            live.addAndGet(-(long) length * precision.bytes());
+        }
         f64 = null;
         f32 = null;
     }

@@ -77,6 +77,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
     private String op = "";
     private long localFftLimit;
     private int liveBuffers;
+    private long liveBytes;
     private boolean closed;
 
     private OpenClBackend(OpenClDevices.Found found, String buildOptions) {
@@ -136,6 +137,11 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
         this.localFftLimit = bytes;
     }
 
+    @Override
+    public long liveBytes() {
+        return liveBytes;
+    }
+
     /** Buffers allocated by callers and not yet closed (scratch excluded). */
     public int liveBuffers() {
         return liveBuffers;
@@ -167,6 +173,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
             if (counted) {
                 liveBuffers++;
             }
+            liveBytes += bytes;
         }
 
         @Override
@@ -187,6 +194,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
                 if (counted) {
                     liveBuffers--;
                 }
+                liveBytes -= Math.max(1L, (long) length) * precision.bytes();
             }
         }
 

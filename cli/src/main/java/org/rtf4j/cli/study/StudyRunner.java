@@ -1,0 +1,132 @@
+package org.rtf4j.cli.study;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.rtf4j.baselines.LayerSpec;
+import org.rtf4j.baselines.SequenceLayers;
+import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.layer.ConvolutionalLayer;
+import org.rtf4j.layer.LayerKind;
+import org.rtf4j.layer.Parameter;
+import org.rtf4j.rtf.RtfConfig;
+import org.rtf4j.rtf.RtfLayer;
+
+/**
+ * Runs study cases: per case {@code warmup} untimed calls, then {@code repetitions} timed calls
+ * (System.nanoTime around one call), median and minimum; peak bytes from the backend after the calls.
+ * RTF layers get stable random denominators and numerators (Montel init), so no case times the trivial
+ * zero-init kernel.
+ */
+public final class StudyRunner {
+    private final java.util.function.Supplier<Backend> backends;
+    private Backend backend;
+    private final Precision precision;
+    private final int warmup;
+    private final int repetitions;
+    private final PrintWriter log;
+
+    /** A runner that opens a fresh backend per case (so each case's peak bytes are its own). */
+    public StudyRunner(java.util.function.Supplier<Backend> backends, Precision precision, int warmup, int repetitions,
+                       PrintWriter log) {
+        if (warmup < 0 || repetitions < 1) {
+            throw new IllegalArgumentException("warmup=" + warmup + " must be >= 0 and repetitions=" + repetitions + " >= 1");
+        }
+        this.backends = backends;
+        this.precision = precision;
+        this.warmup = warmup;
+        this.repetitions = repetitions;
+        this.log = log;
+    }
+
+    /** Runs every case in order. */
+    public List<StudyRecord> run(List<StudyCase> cases) {
+        List<StudyRecord> out = new ArrayList<>();
+        int i = 0;
+        for (StudyCase c : cases) {
+            i++;
+            StudyRecord r = run(c);
+            out.add(r);
+            log.printf("[%d/%d] %-4s %-3s B=%-2d H=%-4d L=%-6d N=%-5d %-16s median %9.3f ms  min %9.3f ms  peak %8.1f MiB%n",
+                i, cases.size(), r.layer(), r.direction(), r.B(), r.H(), r.L(), r.N(), r.phase(), r.median_ms(), r.min_ms(),
+                r.peak_bytes() / (double) (1 << 20));
+            log.flush();
+        }
+        return out;
+    }
+
+    private ConvolutionalLayer create(StudyCase c) {
+        if (c.layer() == LayerKind.RTF) {
+            RtfLayer layer = new RtfLayer(RtfConfig.builder(c.channels(), c.stateSize(), c.length())
+                .bidirectional(c.bidirectional()).init(RtfConfig.Init.MONTEL).precision(precision).seed(1).build(), backend);
+            SplittableRandom r = new SplittableRandom(2);
+            double[] ab = layer.ab().value();
+            for (int i = (c.bidirectional() ? 2 : 1) * c.channels() * c.stateSize(); i < ab.length; i++) {
+                ab[i] = r.nextDouble(-1, 1) / Math.sqrt(c.stateSize());
+            }
+            return layer;
+        }
+        return (ConvolutionalLayer) SequenceLayers.create(new LayerSpec(c.layer(), c.channels(), c.stateSize(), c.length(),
+            c.bidirectional(), precision, 1), backend);
+    }
+
+    private StudyRecord run(StudyCase c) {
+        try (Backend be = backends.get()) {
+            backend = be;
+            return measure(c);
+        } finally {
+            backend = null;
+        }
+    }
+
+    private StudyRecord measure(StudyCase c) {
+        try (ConvolutionalLayer layer = create(c)) {
+            int len = c.length();
+            float[] u = new float[c.batch() * c.channels() * len];
+            SplittableRandom r = new SplittableRandom(3);
+            for (int i = 0; i < u.length; i++) {
+                u[i] = (float) r.nextDouble(-1, 1);
+            }
+            float[] y = new float[u.length];
+            float[] du = new float[u.length];
+            Runnable call;
+            switch (c.phase()) {
+                case kernel:
+                    call = () -> layer.kernelAndGradient(len);
+                    break;
+                case forward:
+                    call = () -> layer.forward(u, c.batch(), len, y);
+                    break;
+                default:
+                    call = () -> {
+                        layer.forward(u, c.batch(), len, y);
+                        layer.backward(u, du);
+                    };
+                    break;
+            }
+            for (int i = 0; i < warmup; i++) {
+                call.run();
+            }
+            double[] t = new double[repetitions];
+            for (int i = 0; i < repetitions; i++) {
+                long t0 = System.nanoTime();
+                call.run();
+                t[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            long peak = backend.liveBytes() + (c.phase() == StudyCase.Phase.kernel ? 0 : 3L * u.length * 4);
+            long params = 0;
+            for (Parameter p : layer.parameters()) {
+                params += 16L * p.size();
+            }
+            double[] sorted = t.clone();
+            Arrays.sort(sorted);
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+            return new StudyRecord(c.layer().id(), c.bidirectional() ? "bi" : "uni", backend.name(), c.batch(), c.channels(),
+                len, c.stateSize(), c.phase().name(), median, sorted[0], peak, params, repetitions);
+        }
+    }
+}
