@@ -64,6 +64,10 @@ abstract class ModalLayer extends ConvolutionalLayer {
     private void initialise(SplittableRandom r) {
         int n = cfg.stateSize();
         HippoLegS.Nplr nplr = cfg.init() == SsmConfig.Init.LEGS || pParam != null ? HippoLegS.of(n) : null;
+        // the accessors copy: take each array once, not once per channel and mode
+        double[] legsImag = nplr == null ? null : nplr.lambdaImag();
+        double[] legsB = nplr == null ? null : nplr.b();
+        double[] legsP = nplr == null ? null : nplr.p();
         double lo = Math.log(cfg.dtMin());
         double hi = Math.log(cfg.dtMax());
         for (int c = 0; c < h; c++) {
@@ -86,15 +90,15 @@ abstract class ModalLayer extends ConvolutionalLayer {
                         im = 0;
                         break;
                     default:
-                        im = -nplr.lambdaImag()[m];
-                        b = nplr.b()[m];
+                        im = -legsImag[m];
+                        b = legsB[m];
                         break;
                 }
                 aReal.value()[i] = Math.log(Math.max(re, CLAMP));
                 aImag.value()[i] = Math.max(im, CLAMP);
                 bParam.value()[2 * i] = b;
                 if (pParam != null) {
-                    pParam.value()[2 * i] = nplr.p()[m];
+                    pParam.value()[2 * i] = legsP[m];
                 }
             }
         }
