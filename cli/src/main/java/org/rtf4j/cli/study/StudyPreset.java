@@ -11,11 +11,11 @@ import org.rtf4j.layer.LayerKind;
  */
 public enum StudyPreset {
     /** Under 2 minutes on 2 cores: the shapes of the acceptance targets. */
-    quick(1, 3, 1L << 28),
+    quick(3, 5, 1L << 28),
     /** Under 10 minutes on 2 cores: N and L sweeps. */
-    standard(1, 5, 1L << 26),
+    standard(2, 5, 1L << 26),
     /** The six LRA profiling shapes with batch and channels divided by 8 (L kept), N = 4 … 512. */
-    paper_cpu(1, 3, 1L << 27);
+    paper_cpu(2, 3, 1L << 27);
 
     final int warmup;
     final int repetitions;

@@ -16,7 +16,7 @@ import org.rtf4j.rtf.RtfConfig;
 import org.rtf4j.rtf.RtfLayer;
 
 /**
- * Runs study cases: per case {@code warmup} untimed calls, then {@code repetitions} timed calls
+ * Runs study cases: per case at least {@code warmup} untimed calls and 0.5 s, then {@code repetitions} timed calls
  * (System.nanoTime around one call), median and minimum; peak bytes from the backend after the calls.
  * RTF layers get stable random denominators and numerators (Montel init), so no case times the trivial
  * zero-init kernel.
@@ -42,9 +42,17 @@ public final class StudyRunner {
         this.log = log;
     }
 
-    /** Runs every case in order. */
+    /** Runs every case in order, after a JIT warm-up of every kind and phase at a small shape (~2 s). */
     public List<StudyRecord> run(List<StudyCase> cases) {
         List<StudyRecord> out = new ArrayList<>();
+        long until = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < until) {
+            for (LayerKind k : LayerKind.values()) {
+                for (StudyCase.Phase ph : StudyCase.Phase.values()) {
+                    run(new StudyCase(k, false, 2, 16, 512, 16, ph));
+                }
+            }
+        }
         int i = 0;
         for (StudyCase c : cases) {
             i++;
@@ -107,7 +115,9 @@ public final class StudyRunner {
                     };
                     break;
             }
-            for (int i = 0; i < warmup; i++) {
+            // warm-up: at least `warmup` calls and at least half a second, so the JIT has compiled this shape's loops
+            long warmUntil = System.nanoTime() + 500_000_000L;
+            for (int i = 0; i < warmup || System.nanoTime() < warmUntil; i++) {
                 call.run();
             }
             double[] t = new double[repetitions];
