@@ -249,57 +249,85 @@ public final class FftF64 {
 
     private static void radix4(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
         int t = n / 4;
-        for (int b = 0; b < t / p; b++) {
-            for (int k = 0; k < p; k++) {
-                int i = b * p + k;
+        int blocks = t / p;
+        if (p == 1) {
+            // first stage: no twiddles, one long contiguous loop
+            for (int i = 0; i < t; i++) {
                 int i0 = xo + 2 * i;
-                double a0r = x[i0];
-                double a0i = x[i0 + 1];
+                int o = yo + 8 * i;
+                butterfly4(x[i0], x[i0 + 1], x[i0 + 2 * t], x[i0 + 2 * t + 1], x[i0 + 4 * t], x[i0 + 4 * t + 1],
+                    x[i0 + 6 * t], x[i0 + 6 * t + 1], y, o, 2);
+            }
+            return;
+        }
+        if (p < blocks) {
+            // few k, many blocks: twiddles per k hoisted out of a long inner loop
+            for (int k = 0; k < p; k++) {
+                int w = 2 * (to + 3 * k);
+                double w1r = tw[w];
+                double w1i = tw[w + 1];
+                double w2r = tw[w + 2];
+                double w2i = tw[w + 3];
+                double w3r = tw[w + 4];
+                double w3i = tw[w + 5];
+                for (int bl = 0; bl < blocks; bl++) {
+                    int i0 = xo + 2 * (bl * p + k);
+                    double a1r = x[i0 + 2 * t];
+                    double a1i = x[i0 + 2 * t + 1];
+                    double a2r = x[i0 + 4 * t];
+                    double a2i = x[i0 + 4 * t + 1];
+                    double a3r = x[i0 + 6 * t];
+                    double a3i = x[i0 + 6 * t + 1];
+                    butterfly4(x[i0], x[i0 + 1], a1r * w1r - a1i * w1i, a1r * w1i + a1i * w1r,
+                        a2r * w2r - a2i * w2i, a2r * w2i + a2i * w2r, a3r * w3r - a3i * w3i, a3r * w3i + a3i * w3r,
+                        y, yo + 2 * (bl * p * 4 + k), 2 * p);
+                }
+            }
+            return;
+        }
+        for (int bl = 0; bl < blocks; bl++) {
+            for (int k = 0; k < p; k++) {
+                int i0 = xo + 2 * (bl * p + k);
+                int w = 2 * (to + 3 * k);
                 double a1r = x[i0 + 2 * t];
                 double a1i = x[i0 + 2 * t + 1];
                 double a2r = x[i0 + 4 * t];
                 double a2i = x[i0 + 4 * t + 1];
                 double a3r = x[i0 + 6 * t];
                 double a3i = x[i0 + 6 * t + 1];
-                if (p > 1) {
-                    int w = 2 * (to + 3 * k);
-                    double wr = tw[w];
-                    double wi = tw[w + 1];
-                    double tr = a1r * wr - a1i * wi;
-                    a1i = a1r * wi + a1i * wr;
-                    a1r = tr;
-                    wr = tw[w + 2];
-                    wi = tw[w + 3];
-                    tr = a2r * wr - a2i * wi;
-                    a2i = a2r * wi + a2i * wr;
-                    a2r = tr;
-                    wr = tw[w + 4];
-                    wi = tw[w + 5];
-                    tr = a3r * wr - a3i * wi;
-                    a3i = a3r * wi + a3i * wr;
-                    a3r = tr;
-                }
-                double t0r = a0r + a2r;
-                double t0i = a0i + a2i;
-                double t1r = a0r - a2r;
-                double t1i = a0i - a2i;
-                double t2r = a1r + a3r;
-                double t2i = a1i + a3i;
-                // t3 = (a1 - a3) * (-i)
-                double t3r = a1i - a3i;
-                double t3i = -(a1r - a3r);
-                int o = yo + 2 * (b * p * 4 + k);
-                int ps = 2 * p;
-                y[o] = t0r + t2r;
-                y[o + 1] = t0i + t2i;
-                y[o + ps] = t1r + t3r;
-                y[o + ps + 1] = t1i + t3i;
-                y[o + 2 * ps] = t0r - t2r;
-                y[o + 2 * ps + 1] = t0i - t2i;
-                y[o + 3 * ps] = t1r - t3r;
-                y[o + 3 * ps + 1] = t1i - t3i;
+                double w1r = tw[w];
+                double w1i = tw[w + 1];
+                double w2r = tw[w + 2];
+                double w2i = tw[w + 3];
+                double w3r = tw[w + 4];
+                double w3i = tw[w + 5];
+                butterfly4(x[i0], x[i0 + 1], a1r * w1r - a1i * w1i, a1r * w1i + a1i * w1r,
+                    a2r * w2r - a2i * w2i, a2r * w2i + a2i * w2r, a3r * w3r - a3i * w3i, a3r * w3i + a3i * w3r,
+                    y, yo + 2 * (bl * p * 4 + k), 2 * p);
             }
         }
+    }
+
+    /** Radix-4 DFT of (a0, a1, a2, a3), outputs at y[o], y[o + ps], y[o + 2ps], y[o + 3ps] (interleaved). */
+    private static void butterfly4(double a0r, double a0i, double a1r, double a1i, double a2r, double a2i,
+                                   double a3r, double a3i, double[] y, int o, int ps) {
+        double t0r = a0r + a2r;
+        double t0i = a0i + a2i;
+        double t1r = a0r - a2r;
+        double t1i = a0i - a2i;
+        double t2r = a1r + a3r;
+        double t2i = a1i + a3i;
+        // t3 = (a1 - a3) * (-i)
+        double t3r = a1i - a3i;
+        double t3i = -(a1r - a3r);
+        y[o] = t0r + t2r;
+        y[o + 1] = t0i + t2i;
+        y[o + ps] = t1r + t3r;
+        y[o + ps + 1] = t1i + t3i;
+        y[o + 2 * ps] = t0r - t2r;
+        y[o + 2 * ps + 1] = t0i - t2i;
+        y[o + 3 * ps] = t1r - t3r;
+        y[o + 3 * ps + 1] = t1i - t3i;
     }
 
     private static void radix3(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
