@@ -683,37 +683,28 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
 
     @Override
     protected void runFftComplex(int n, int rows, ClBuffer d, boolean inverse) {
-        begin(KernelId.FFT_COMPLEX);
-        try {
+        within(KernelId.FFT_COMPLEX, () -> {
             fftRows(d.precision, d, rows, n, inverse ? 1 : -1);
             if (inverse) {
                 launch(d.precision, "scaleComplex", new long[] {n, rows}, null, d, n, 1.0 / n);
             }
-        } finally {
-            end();
-        }
+        });
     }
 
     @Override
     protected void runFftRealForward(int n, int rows, ClBuffer i, int inStride, int inLength, ClBuffer o) {
         Precision p = i.precision;
-        begin(KernelId.FFT_REAL_FORWARD);
-        try {
+        within(KernelId.FFT_REAL_FORWARD, () -> {
             rfft(p, n, rows, i, inStride, inLength, o);
-        } finally {
-            end();
-        }
+        });
     }
 
     @Override
     protected void runFftRealInverse(int n, int rows, ClBuffer i, ClBuffer o, int outStride, int outLength) {
         Precision p = i.precision;
-        begin(KernelId.FFT_REAL_INVERSE);
-        try {
+        within(KernelId.FFT_REAL_INVERSE, () -> {
             irfft(p, n, rows, i, o, outStride, outLength);
-        } finally {
-            end();
-        }
+        });
     }
 
     // ---------------------------------------------------------------------------- composite kernels
@@ -726,8 +717,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
         int numA = shape.numA();
         int h = shape.channels();
         int order = shape.order();
-        begin(KernelId.RATIONAL_SPECTRUM);
-        try {
+        within(KernelId.RATIONAL_SPECTRUM, () -> {
             int rows = numA + h;
             ClBuffer padded = scratch(p, "rationalRows", (long) rows * (order + 1));
             launch(p, "padRational", new long[] {order + 1, rows}, null, ba, bb, padded, order, numA);
@@ -736,9 +726,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
             launch(p, "rationalDivide", new long[] {bins, rows}, null, ab, bh, sa, sb, sk, bins, numA,
                 shape.channelsPerDenominator());
             launch(p, "minMagnitude", new long[] {numA}, null, sa, ba, mm, bins, order);
-        } finally {
-            end();
-        }
+        });
     }
 
     @Override
@@ -750,8 +738,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
         int h = shape.channels();
         int order = shape.order();
         int pp = shape.fftLength();
-        begin(KernelId.RATIONAL_SPECTRUM_BACKWARD);
-        try {
+        within(KernelId.RATIONAL_SPECTRUM_BACKWARD, () -> {
             ClBuffer gam = scratch(p, "gamma", 2L * h * bins);
             rfft(p, pp, h, g, ell, ell, gam);
             ClBuffer xb = scratch(p, "numeratorSpectra", 2L * h * bins);
@@ -765,9 +752,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
             irfft(p, pp, numA, s, tmp, order + 1, order + 1);
             launch(p, "dropLag0", new long[] {order, numA}, null, tmp, ga, order);
             launch(p, "takeLag0", new long[] {h}, null, g, gh, ell);
-        } finally {
-            end();
-        }
+        });
     }
 
     @Override
@@ -778,8 +763,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
         int h = shape.channels();
         int rows = shape.batch() * h;
         int bins = shape.bins();
-        begin(KernelId.FFT_CONV);
-        try {
+        within(KernelId.FFT_CONV, () -> {
             if (bk == null) {
                 rfft(p, n, h, f, ell, ell, ks);
             } else {
@@ -791,9 +775,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
             rfft(p, n, rows, bu, ell, ell, us);
             launch(p, "spectralMul", new long[] {bins, rows}, null, us, ks, bins, h);
             irfft(p, n, rows, us, by, ell, ell);
-        } finally {
-            end();
-        }
+        });
     }
 
     @Override
@@ -805,8 +787,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
         int h = shape.channels();
         int rows = shape.batch() * h;
         int bins = shape.bins();
-        begin(KernelId.FFT_CONV_BACKWARD);
-        try {
+        within(KernelId.FFT_CONV_BACKWARD, () -> {
             ClBuffer gs = scratch(p, "gradientSpectra", 2L * rows * bins);
             ClBuffer us = scratch(p, "signalSpectra", 2L * rows * bins);
             rfft(p, n, rows, bg, ell, ell, gs);
@@ -818,46 +799,35 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
             irfft(p, n, h, acc, g, n, n);
             launch(p, "kernelGrads", new long[] {ell, h}, null, g, df, dbk == null ? dummy(p) : dbk, ell, n,
                 dbk == null ? 0 : 1);
-        } finally {
-            end();
-        }
+        });
     }
 
     @Override
     protected void runVandermonde(ModalShape shape, ClBuffer z, ClBuffer c, ClBuffer d, ClBuffer out) {
         Precision p = out.precision;
-        begin(KernelId.VANDERMONDE);
-        try {
+        within(KernelId.VANDERMONDE, () -> {
             launch(p, "vandermonde", new long[] {shape.length(), shape.channels()}, null, z, c, d == null ? dummy(p) : d,
                 d == null ? 0 : 1, out, shape.modes(), shape.length());
-        } finally {
-            end();
-        }
+        });
     }
 
     @Override
     protected void runVandermondeBackward(ModalShape shape, ClBuffer z, ClBuffer g, ClBuffer s0, ClBuffer s1, ClBuffer d) {
         Precision p = g.precision;
-        begin(KernelId.VANDERMONDE_BACKWARD);
-        try {
+        within(KernelId.VANDERMONDE_BACKWARD, () -> {
             launch(p, "vandermondeBackward", new long[] {shape.modes(), shape.channels()}, null, z, g, s0, s1,
                 shape.modes(), shape.length());
             launch(p, "takeLag0", new long[] {shape.channels()}, null, g, d, shape.length());
-        } finally {
-            end();
-        }
+        });
     }
 
     @Override
     protected void runCauchy(ModalShape shape, ClBuffer bw, ClBuffer bv, ClBuffer d, ClBuffer out) {
         Precision p = out.precision;
-        begin(KernelId.CAUCHY);
-        try {
+        within(KernelId.CAUCHY, () -> {
             launch(p, "cauchy", new long[] {shape.bins(), shape.channels()}, null, bw, bv, d == null ? dummy(p) : d,
                 d == null ? 0 : 1, out, shape.modes(), shape.length(), shape.channels());
-        } finally {
-            end();
-        }
+        });
     }
 
     @Override
@@ -865,27 +835,26 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
                                      ClBuffer og, ClBuffer od) {
         Precision p = gs.precision;
         int count = (shape.length() + 1) / 2;
-        begin(KernelId.CAUCHY_BACKWARD);
-        try {
+        within(KernelId.CAUCHY_BACKWARD, () -> {
             ClBuffer gr = scratch(p, "cauchyNodes", 8L * shape.channels() * count);
             launch(p, "cauchyBackwardNodes", new long[] {count, shape.channels()}, null, bw, bv, gs, gr, shape.modes(),
                 shape.length(), shape.channels());
             launch(p, "cauchyBackwardModes", new long[] {shape.modes(), shape.channels()}, null, bw, bv, gr, gs, ov, ow, og,
                 od, shape.modes(), shape.length(), shape.channels());
-        } finally {
-            end();
-        }
+        });
     }
 
     // --------------------------------------------------------------------------------------- checks
 
-    private void begin(KernelId id) {
+    /** Runs one backend operation: its launches are attributed to {@code id} and waited for at the end. */
+    private void within(KernelId id, Runnable body) {
         op = id.kernelName();
-    }
-
-    private void end() {
-        flushEvents();
-        op = "";
+        try {
+            body.run();
+        } finally {
+            flushEvents();
+            op = "";
+        }
     }
 
     private void open() {
