@@ -7,8 +7,8 @@ import java.util.Arrays;
  * both precisions and, for lengths with a prime factor above 7, the Bluestein chirp and its sub-plan.
  *
  * <p>Algorithms: lengths whose factors are all in {2, 3, 5, 7} run a self-sorting Stockham transform
- * (radix-4 stages first, then 2, 3, 5, 7; powers of two are the fast path with radix-4 stages only plus
- * at most one radix-2 stage). Every other length runs Bluestein's chirp-z algorithm on a power-of-two
+ * (radix-8 stages first, then 4, 2, 3, 5, 7; powers of two are the fast path with radix-8 stages plus at
+ * most one radix-4 or radix-2 stage). Every other length runs Bluestein's chirp-z algorithm on a power-of-two
  * transform of length {@code m >= 2n - 1}.
  *
  * <p>A plan holds no mutable state and may be shared by any number of threads. Execution needs a
@@ -175,6 +175,10 @@ public final class ComplexFftPlan {
         int[] out = new int[32];
         int count = 0;
         int r = n;
+        while (r % 8 == 0) {
+            out[count++] = 8;
+            r /= 8;
+        }
         while (r % 4 == 0) {
             out[count++] = 4;
             r /= 4;

@@ -20,6 +20,7 @@ public final class FftF64 {
     private static final double S71 = 0.78183148246802980871; // sin(2 pi / 7)
     private static final double S72 = 0.97492791218182360702; // sin(4 pi / 7)
     private static final double S73 = 0.43388373911755812048; // sin(6 pi / 7)
+    private static final double R2 = 0.70710678118654752440; // sqrt(1/2)
 
     private FftF64() {
     }
@@ -188,6 +189,9 @@ public final class FftF64 {
             int p = plan.blockLengths[s];
             int to = plan.stageOffsets[s];
             switch (r) {
+                case 8:
+                    radix8(n, p, src, srcOff, dst, dstOff, tw, to);
+                    break;
                 case 4:
                     radix4(n, p, src, srcOff, dst, dstOff, tw, to);
                     break;
@@ -304,6 +308,131 @@ public final class FftF64 {
                 butterfly4(x[i0], x[i0 + 1], a1r * w1r - a1i * w1i, a1r * w1i + a1i * w1r,
                     a2r * w2r - a2i * w2i, a2r * w2i + a2i * w2r, a3r * w3r - a3i * w3i, a3r * w3i + a3i * w3r,
                     y, yo + 2 * (bl * p * 4 + k), 2 * p);
+            }
+        }
+    }
+
+    private static void radix8(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
+        int t = n / 8;
+        int blocks = t / p;
+        for (int k = 0; k < p; k++) {
+            int w = 2 * (to + 7 * k);
+            for (int bl = 0; bl < blocks; bl++) {
+                int i0 = xo + 2 * (bl * p + k);
+                double a0r = x[i0];
+                double a0i = x[i0 + 1];
+                double a1r = x[i0 + 2 * t];
+                double a1i = x[i0 + 2 * t + 1];
+                double a2r = x[i0 + 4 * t];
+                double a2i = x[i0 + 4 * t + 1];
+                double a3r = x[i0 + 6 * t];
+                double a3i = x[i0 + 6 * t + 1];
+                double a4r = x[i0 + 8 * t];
+                double a4i = x[i0 + 8 * t + 1];
+                double a5r = x[i0 + 10 * t];
+                double a5i = x[i0 + 10 * t + 1];
+                double a6r = x[i0 + 12 * t];
+                double a6i = x[i0 + 12 * t + 1];
+                double a7r = x[i0 + 14 * t];
+                double a7i = x[i0 + 14 * t + 1];
+                if (p > 1) {
+                    double wr;
+                    double wi;
+                    double tr;
+                    wr = tw[w];
+                    wi = tw[w + 1];
+                    tr = a1r * wr - a1i * wi;
+                    a1i = a1r * wi + a1i * wr;
+                    a1r = tr;
+                    wr = tw[w + 2];
+                    wi = tw[w + 3];
+                    tr = a2r * wr - a2i * wi;
+                    a2i = a2r * wi + a2i * wr;
+                    a2r = tr;
+                    wr = tw[w + 4];
+                    wi = tw[w + 5];
+                    tr = a3r * wr - a3i * wi;
+                    a3i = a3r * wi + a3i * wr;
+                    a3r = tr;
+                    wr = tw[w + 6];
+                    wi = tw[w + 7];
+                    tr = a4r * wr - a4i * wi;
+                    a4i = a4r * wi + a4i * wr;
+                    a4r = tr;
+                    wr = tw[w + 8];
+                    wi = tw[w + 9];
+                    tr = a5r * wr - a5i * wi;
+                    a5i = a5r * wi + a5i * wr;
+                    a5r = tr;
+                    wr = tw[w + 10];
+                    wi = tw[w + 11];
+                    tr = a6r * wr - a6i * wi;
+                    a6i = a6r * wi + a6i * wr;
+                    a6r = tr;
+                    wr = tw[w + 12];
+                    wi = tw[w + 13];
+                    tr = a7r * wr - a7i * wi;
+                    a7i = a7r * wi + a7i * wr;
+                    a7r = tr;
+                }
+                // even half: DFT4 of (a0, a2, a4, a6); odd half: DFT4 of (a1, a3, a5, a7)
+                double e0r = a0r + a4r;
+                double e0i = a0i + a4i;
+                double e1r = a0r - a4r;
+                double e1i = a0i - a4i;
+                double e2r = a2r + a6r;
+                double e2i = a2i + a6i;
+                double e3r = a2i - a6i;
+                double e3i = -(a2r - a6r);
+                double ev0r = e0r + e2r;
+                double ev0i = e0i + e2i;
+                double ev1r = e1r + e3r;
+                double ev1i = e1i + e3i;
+                double ev2r = e0r - e2r;
+                double ev2i = e0i - e2i;
+                double ev3r = e1r - e3r;
+                double ev3i = e1i - e3i;
+                double o0r = a1r + a5r;
+                double o0i = a1i + a5i;
+                double o1r = a1r - a5r;
+                double o1i = a1i - a5i;
+                double o2r = a3r + a7r;
+                double o2i = a3i + a7i;
+                double o3r = a3i - a7i;
+                double o3i = -(a3r - a7r);
+                double od0r = o0r + o2r;
+                double od0i = o0i + o2i;
+                double od1r = o1r + o3r;
+                double od1i = o1i + o3i;
+                double od2r = o0r - o2r;
+                double od2i = o0i - o2i;
+                double od3r = o1r - o3r;
+                double od3i = o1i - o3i;
+                // times W8^q: q=1 (r2, -r2), q=2 (0, -1), q=3 (-r2, -r2)
+                double m1r = R2 * (od1r + od1i);
+                double m1i = R2 * (od1i - od1r);
+                double m2r = od2i;
+                double m2i = -od2r;
+                double m3r = R2 * (od3i - od3r);
+                double m3i = -R2 * (od3r + od3i);
+                int o = yo + 2 * (bl * p * 8 + k);
+                int ps = 2 * p;
+                y[o] = ev0r + od0r;
+                y[o + 1] = ev0i + od0i;
+                y[o + 4 * ps] = ev0r - od0r;
+                y[o + 4 * ps + 1] = ev0i - od0i;
+                y[o + ps] = ev1r + m1r;
+                y[o + ps + 1] = ev1i + m1i;
+                y[o + 5 * ps] = ev1r - m1r;
+                y[o + 5 * ps + 1] = ev1i - m1i;
+                y[o + 2 * ps] = ev2r + m2r;
+                y[o + 2 * ps + 1] = ev2i + m2i;
+                y[o + 6 * ps] = ev2r - m2r;
+                y[o + 6 * ps + 1] = ev2i - m2i;
+                y[o + 3 * ps] = ev3r + m3r;
+                y[o + 3 * ps + 1] = ev3i + m3i;
+                y[o + 7 * ps] = ev3r - m3r;
+                y[o + 7 * ps + 1] = ev3i - m3i;
             }
         }
     }
