@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.spectral.RationalShape;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.layer.Recurrence;
@@ -213,15 +214,20 @@ public final class RtfLayer extends ConvolutionalLayer {
         be.write(bufH0[d], 0, h0.value(), d * h, h);
         be.rationalSpectrum(shape, bufA[d], bufB[d], bufH0[d], specA[d], specB[d], specK[d], minMag[d]);
         be.read(minMag[d], 0, hostMag, 0, 2 * numA);
+        checkDenominators(d, hostMag);
+    }
+
+    /** Refuses a denominator whose smallest relative magnitude {@code mags[2g]} is below the threshold. */
+    private void checkDenominators(int d, double[] mags) {
         for (int g = 0; g < numA; g++) {
-            double m = hostMag[2 * g];
+            double m = mags[2 * g];
             if (!(m >= cfg.minDenominator())) {
                 int per = h / numA;
                 throw new IllegalArgumentException(String.format(
                     "denominator %s row %d (channels %d..%d): relative magnitude |a(z_k)|/(1+sum|a_n|) = %.3e at bin k=%d"
                         + " of P=%d is below the threshold minDenominator=%.1e (a pole on or near the unit circle;"
                         + " raise or lower RtfConfig.minDenominator, or use the l1-Montel constraint)",
-                    d == 0 ? "forward" : "backward", g, g * per, (g + 1) * per - 1, m, (int) hostMag[2 * g + 1],
+                    d == 0 ? "forward" : "backward", g, g * per, (g + 1) * per - 1, m, (int) mags[2 * g + 1],
                     shape.fftLength(), cfg.minDenominator()));
             }
         }
@@ -300,7 +306,7 @@ public final class RtfLayer extends ConvolutionalLayer {
     /**
      * The exact recurrent form of a causal layer: companion realisation with numerator
      * {@code c_n = Σ_{j<n} â_j k_{n−j}} and feed-through {@code k_0}, computed in float64 from the
-     * conv-mode kernel, so steps reproduce the convolution with kernel length L exactly (up to rounding)
+     * conv-mode kernel (on a float64 host JVM backend, whatever the layer's backend), so steps reproduce the convolution with kernel length L exactly (up to rounding)
      * for inputs of up to L steps.
      */
     @Override
@@ -316,29 +322,27 @@ public final class RtfLayer extends ConvolutionalLayer {
         computeEffective();
         int lags = order + 1;
         double[] k = new double[h * lags];
+        double[] mags = new double[2 * numA];
         int bins = shape.bins();
-        try (DeviceBuffer a64 = be.allocate(Precision.F64, numA * order);
-             DeviceBuffer b64 = be.allocate(Precision.F64, h * order);
-             DeviceBuffer h64 = be.allocate(Precision.F64, h);
-             DeviceBuffer sa = be.allocate(Precision.F64, 2 * bins * numA);
-             DeviceBuffer sb = be.allocate(Precision.F64, 2 * bins * h);
-             DeviceBuffer sk = be.allocate(Precision.F64, 2 * bins * h);
-             DeviceBuffer mm = be.allocate(Precision.F64, 2 * numA);
-             DeviceBuffer kb64 = be.allocate(Precision.F64, h * lags)) {
-            be.write(a64, 0, aEff, 0, numA * order);
-            be.write(b64, 0, ab.value(), numA * order, h * order);
-            be.write(h64, 0, h0.value(), 0, h);
-            be.rationalSpectrum(shape, a64, b64, h64, sa, sb, sk, mm);
-            be.read(mm, 0, hostMag, 0, 2 * numA);
-            for (int g = 0; g < numA; g++) {
-                if (!(hostMag[2 * g] >= cfg.minDenominator())) {
-                    throw new IllegalArgumentException("denominator row " + g + ": relative magnitude "
-                        + hostMag[2 * g] + " at bin " + (int) hostMag[2 * g + 1] + " is below minDenominator="
-                        + cfg.minDenominator());
-                }
-            }
-            be.fftRealInverse(shape.fftLength(), h, sk, kb64, lags, lags);
-            be.read(kb64, 0, k, 0, k.length);
+        // The recurrence is a float64 host computation whatever the layer's backend and precision: its
+        // kernel lags come from the one JVM implementation of the spectrum kernel, in float64 on this thread.
+        try (JvmBackend host = JvmBackend.forHostComputation();
+             DeviceBuffer a64 = host.allocate(Precision.F64, numA * order);
+             DeviceBuffer b64 = host.allocate(Precision.F64, h * order);
+             DeviceBuffer h64 = host.allocate(Precision.F64, h);
+             DeviceBuffer sa = host.allocate(Precision.F64, 2 * bins * numA);
+             DeviceBuffer sb = host.allocate(Precision.F64, 2 * bins * h);
+             DeviceBuffer sk = host.allocate(Precision.F64, 2 * bins * h);
+             DeviceBuffer mm = host.allocate(Precision.F64, 2 * numA);
+             DeviceBuffer kb64 = host.allocate(Precision.F64, h * lags)) {
+            host.write(a64, 0, aEff, 0, numA * order);
+            host.write(b64, 0, ab.value(), numA * order, h * order);
+            host.write(h64, 0, h0.value(), 0, h);
+            host.rationalSpectrum(shape, a64, b64, h64, sa, sb, sk, mm);
+            host.read(mm, 0, mags, 0, mags.length);
+            checkDenominators(0, mags);
+            host.fftRealInverse(shape.fftLength(), h, sk, kb64, lags, lags);
+            host.read(kb64, 0, k, 0, k.length);
         }
         double[] cRev = new double[h * order];
         double[] aRev = new double[h * order];

@@ -34,13 +34,27 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     }
 
     private JvmBackend(JvmExecutor executor, boolean owns) {
+        this(executor, owns, true);
+    }
+
+    private JvmBackend(JvmExecutor executor, boolean owns, boolean log) {
         if (executor == null) {
             throw new IllegalArgumentException("executor must not be null");
         }
         this.executor = executor;
         this.ownsExecutor = owns;
         this.scratch = new JvmScratch(executor.threads());
-        LOG.log(System.Logger.Level.INFO, "backend jvm: " + deviceDescription());
+        if (log) {
+            LOG.log(System.Logger.Level.INFO, "backend jvm: " + deviceDescription());
+        }
+    }
+
+    /**
+     * A one-thread backend for small float64 host computations inside a layer (e.g. recurrent
+     * coefficients). It is not the compute backend the user chose, so its creation is not logged.
+     */
+    public static JvmBackend forHostComputation() {
+        return new JvmBackend(new JvmExecutor(1), true, false);
     }
 
     /** A backend with its own executor of {@code threads} workers, closed with the backend. */

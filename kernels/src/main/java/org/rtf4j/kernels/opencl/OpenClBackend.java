@@ -237,10 +237,8 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
 
     @Override
     public void write(DeviceBuffer dst, int dstOffset, double[] src, int srcOffset, int length) {
-        ClBuffer d = own(dst, "dst");
-        range("dst", d.length, dstOffset, length);
-        range("src", src.length, srcOffset, length);
-        if (length == 0) {
+        ClBuffer d = transfer(dst, "dst", dstOffset, src.length, srcOffset, length);
+        if (d == null) {
             return;
         }
         Pointer ptr;
@@ -258,10 +256,8 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
 
     @Override
     public void write(DeviceBuffer dst, int dstOffset, float[] src, int srcOffset, int length) {
-        ClBuffer d = own(dst, "dst");
-        range("dst", d.length, dstOffset, length);
-        range("src", src.length, srcOffset, length);
-        if (length == 0) {
+        ClBuffer d = transfer(dst, "dst", dstOffset, src.length, srcOffset, length);
+        if (d == null) {
             return;
         }
         Pointer ptr;
@@ -275,6 +271,17 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
             ptr = Pointer.to(f);
         }
         copyIn(d, dstOffset, length, ptr);
+    }
+
+    /**
+     * Checks a host transfer of {@code length} elements between {@code buffer[offset ..]} and a host array
+     * of {@code hostLength} at {@code hostOffset}; null when there is nothing to move.
+     */
+    private ClBuffer transfer(DeviceBuffer buffer, String name, int offset, int hostLength, int hostOffset, int length) {
+        ClBuffer b = own(buffer, name);
+        range(name, b.length, offset, length);
+        range("host array", hostLength, hostOffset, length);
+        return length == 0 ? null : b;
     }
 
     private void copyIn(ClBuffer d, int offset, int length, Pointer ptr) {
@@ -291,10 +298,8 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
 
     @Override
     public void read(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length) {
-        ClBuffer s = own(src, "src");
-        range("src", s.length, srcOffset, length);
-        range("dst", dst.length, dstOffset, length);
-        if (length == 0) {
+        ClBuffer s = transfer(src, "src", srcOffset, dst.length, dstOffset, length);
+        if (s == null) {
             return;
         }
         if (s.precision == Precision.F64) {
@@ -310,10 +315,8 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
 
     @Override
     public void read(DeviceBuffer src, int srcOffset, float[] dst, int dstOffset, int length) {
-        ClBuffer s = own(src, "src");
-        range("src", s.length, srcOffset, length);
-        range("dst", dst.length, dstOffset, length);
-        if (length == 0) {
+        ClBuffer s = transfer(src, "src", srcOffset, dst.length, dstOffset, length);
+        if (s == null) {
             return;
         }
         if (s.precision == Precision.F32) {
