@@ -1,0 +1,113 @@
+package org.rtf4j.train.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.rtf4j.layer.Parameter;
+import org.rtf4j.layer.SequenceLayer;
+
+/**
+ * One residual block (ssm-math.md §6.1). Padding positions are zeroed before the SSM layer, so they never
+ * reach a valid output even through a bidirectional layer; every other op acts per position.
+ */
+final class Block implements AutoCloseable {
+    private final ModelConfig config;
+    private final LayerNorm norm;
+    private final SequenceLayer ssm;
+    private final Gelu gelu;
+    private final Dropout dropout;
+    private final Linear out;
+    private final Glu glu;
+    private final Dropout residualDropout;
+    private int batch;
+    private int length;
+    private int[] lengths;
+
+    Block(String name, ModelConfig config, SequenceLayer ssm, SplittableRandom rng) {
+        this.config = config;
+        int h = config.channels();
+        this.norm = config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm(name + ".norm", h) : null;
+        this.ssm = ssm;
+        this.gelu = config.activation() == ModelConfig.Activation.GELU ? new Gelu() : null;
+        this.dropout = new Dropout(config.dropout(), false);
+        this.out = config.glu() ? new Linear(name + ".output_linear", h, 2 * h, rng) : null;
+        this.glu = config.glu() ? new Glu() : null;
+        this.residualDropout = new Dropout(config.residualDropout(), true);
+    }
+
+    SequenceLayer ssm() {
+        return ssm;
+    }
+
+    /** Parameters with their names relative to the block. */
+    List<Parameter> ownParameters() {
+        List<Parameter> ps = new ArrayList<>();
+        if (norm != null) {
+            ps.addAll(norm.parameters());
+        }
+        if (out != null) {
+            ps.addAll(out.parameters());
+        }
+        return ps;
+    }
+
+    double[] forward(double[] x, int batch, int length, int[] lengths, boolean training, long seed) {
+        this.batch = batch;
+        this.length = length;
+        this.lengths = lengths;
+        int h = config.channels();
+        double[] z = norm != null && config.prenorm() ? norm.forward(x, batch, length) : x;
+        double[] u = Masks.zeroPadding(z.clone(), batch, h, length, lengths);
+        double[] v = new double[u.length];
+        ssm.forward(u, batch, length, v);
+        if (gelu != null) {
+            v = gelu.forward(v);
+        }
+        v = dropout.forward(v, batch, h, length, training, seed);
+        if (out != null) {
+            v = glu.forward(out.forward(v, batch, length), batch, 2 * h, length);
+        }
+        v = residualDropout.forward(v, batch, h, length, training, seed ^ 0x5DEECE66DL);
+        if (config.residual()) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] += x[i];
+            }
+        }
+        if (norm != null && !config.prenorm()) {
+            v = norm.forward(v, batch, length);
+        }
+        return v;
+    }
+
+    double[] backward(double[] dy) {
+        int h = config.channels();
+        double[] g = dy;
+        if (norm != null && !config.prenorm()) {
+            g = norm.backward(g);
+        }
+        double[] dres = config.residual() ? g : null;
+        double[] gv = residualDropout.backward(g);
+        if (out != null) {
+            gv = out.backward(glu.backward(gv));
+        }
+        gv = dropout.backward(gv);
+        if (gelu != null) {
+            gv = gelu.backward(gv);
+        }
+        double[] du = new double[gv.length];
+        ssm.backward(gv, du);
+        Masks.zeroPadding(du, batch, h, length, lengths);
+        double[] dx = norm != null && config.prenorm() ? norm.backward(du) : du;
+        if (dres != null) {
+            for (int i = 0; i < dx.length; i++) {
+                dx[i] += dres[i];
+            }
+        }
+        return dx;
+    }
+
+    @Override
+    public void close() {
+        ssm.close();
+    }
+}

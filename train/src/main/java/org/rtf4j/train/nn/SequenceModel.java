@@ -1,0 +1,179 @@
+package org.rtf4j.train.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.rtf4j.baselines.LayerSpec;
+import org.rtf4j.baselines.SequenceLayers;
+import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.layer.Parameter;
+import org.rtf4j.layer.SequenceLayer;
+import org.rtf4j.train.Batch;
+import org.rtf4j.train.data.TaskSpec;
+
+/**
+ * A deep SSM model for one task: encoder (embedding for token inputs, linear otherwise), the blocks of
+ * {@link ModelConfig}, a final LayerNorm when pre-norm, pooling over the valid positions and a linear
+ * decoder. The SSM layers run on the given backend; every other op is float64 host code with its own
+ * explicit backward. Construction is deterministic in the seed.
+ */
+public final class SequenceModel implements AutoCloseable {
+    private final ModelConfig config;
+    private final TaskSpec task;
+    private final Embedding embedding;
+    private final Linear encoder;
+    private final List<Block> blocks = new ArrayList<>();
+    private final LayerNorm finalNorm;
+    private final Linear decoder;
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private Batch batch;
+    private int outLength;
+
+    public SequenceModel(ModelConfig config, TaskSpec task, Backend backend, long seed) {
+        if (config == null || task == null || backend == null) {
+            throw new IllegalArgumentException("config, task and backend must not be null");
+        }
+        if (task.target() == TaskSpec.Target.SEQUENCE_CLASS && config.pooling() == Pooling.NONE) {
+            throw new IllegalArgumentException("task " + task.name() + " predicts one class per sequence: pooling must be"
+                + " mean or last, got none");
+        }
+        if (task.target() != TaskSpec.Target.SEQUENCE_CLASS && config.pooling() != Pooling.NONE) {
+            throw new IllegalArgumentException("task " + task.name() + " predicts per position: pooling must be none, got "
+                + config.pooling().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        this.config = config;
+        this.task = task;
+        SplittableRandom rng = new SplittableRandom(seed);
+        int h = config.channels();
+        if (task.tokens()) {
+            embedding = new Embedding("encoder", task.vocabulary(), h, rng);
+            encoder = null;
+            put(embedding.parameters(), "");
+        } else {
+            embedding = null;
+            encoder = new Linear("encoder", task.inputChannels(), h, rng);
+            put(encoder.parameters(), "");
+        }
+        try {
+            for (int i = 0; i < config.layers(); i++) {
+                String name = "blocks." + i;
+                LayerSpec spec = new LayerSpec(config.kind(), h, config.stateSize(), task.maxLength(),
+                    config.bidirectional(), config.precision(), seed + 1 + i);
+                SequenceLayer ssm = SequenceLayers.create(spec, backend);
+                Block block = new Block(name, config, ssm, rng);
+                blocks.add(block);
+                put(block.ownParameters(), "");
+                put(ssm.parameters(), name + ".ssm.");
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        finalNorm = config.prenorm() && config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm("norm", h) : null;
+        if (finalNorm != null) {
+            put(finalNorm.parameters(), "");
+        }
+        decoder = new Linear("decoder", h, task.outputs(), rng);
+        put(decoder.parameters(), "");
+    }
+
+    private void put(List<Parameter> ps, String prefix) {
+        for (Parameter p : ps) {
+            String name = prefix + p.name();
+            if (parameters.putIfAbsent(name, p) != null) {
+                throw new IllegalStateException("duplicate parameter name " + name);
+            }
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public TaskSpec task() {
+        return task;
+    }
+
+    /** Every trainable parameter by its full name, in a fixed order. */
+    public Map<String, Parameter> parameters() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    /** Sets every gradient to zero. */
+    public void zeroGrad() {
+        for (Parameter p : parameters.values()) {
+            java.util.Arrays.fill(p.grad(), 0.0);
+        }
+    }
+
+    /**
+     * Outputs of a batch: logits (B, K) for sequence classification, else (B, K, ℓ). In training mode dropout
+     * masks derive from {@code seed}; in eval mode dropout is off.
+     */
+    public double[] forward(Batch batch, boolean training, long seed) {
+        if (batch.length() > task.maxLength()) {
+            throw new IllegalArgumentException("batch length " + batch.length() + " exceeds the model's max length "
+                + task.maxLength());
+        }
+        this.batch = batch;
+        int n = batch.size();
+        int len = batch.length();
+        int[] lengths = batch.full() ? null : batch.lengths();
+        double[] x = embedding != null ? embedding.forward(batch.tokens(), n, len)
+            : encoder.forward(batch.features(), n, len);
+        for (int i = 0; i < blocks.size(); i++) {
+            x = blocks.get(i).forward(x, n, len, lengths, training, seed * 0x9E3779B97F4A7C15L + i);
+        }
+        if (finalNorm != null) {
+            x = finalNorm.forward(x, n, len);
+        }
+        x = config.pooling().forward(x, n, config.channels(), len, lengths);
+        outLength = config.pooling() == Pooling.NONE ? len : 1;
+        return decoder.forward(x, n, outLength);
+    }
+
+    /** Back-propagates ∂loss/∂outputs; accumulates every parameter gradient. */
+    public void backward(double[] dOut) {
+        if (batch == null) {
+            throw new IllegalStateException("backward needs a forward pass first");
+        }
+        int n = batch.size();
+        int len = batch.length();
+        int[] lengths = batch.full() ? null : batch.lengths();
+        double[] g = decoder.backward(dOut);
+        g = config.pooling().backward(g, n, config.channels(), len, lengths);
+        if (config.pooling() == Pooling.NONE && lengths != null) {
+            g = Masks.zeroPadding(g.clone(), n, config.channels(), len, lengths);
+        }
+        if (finalNorm != null) {
+            g = finalNorm.backward(g);
+        }
+        for (int i = blocks.size() - 1; i >= 0; i--) {
+            g = blocks.get(i).backward(g);
+        }
+        if (embedding != null) {
+            embedding.backward(g);
+        } else {
+            encoder.backward(g);
+        }
+    }
+
+    /** Number of trainable values. */
+    public long size() {
+        long s = 0;
+        for (Parameter p : parameters.values()) {
+            s += p.size();
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        for (Block b : blocks) {
+            b.close();
+        }
+    }
+}
