@@ -1,0 +1,51 @@
+package org.rtf4j.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rtf4j.train.data.Dataset;
+import org.rtf4j.train.data.Example;
+import org.rtf4j.train.data.Split;
+import org.rtf4j.train.data.TaskSpec;
+import org.rtf4j.train.nn.Loss;
+import org.rtf4j.train.nn.SequenceModel;
+
+/**
+ * Loss and score of a model on a split, in eval mode (no dropout).
+ *
+ * @param split    the split
+ * @param examples examples evaluated
+ * @param loss     mean loss over the counted targets
+ * @param accuracy correct / counted targets (classification), else NaN
+ * @param rmse     root mean squared error (regression), else NaN
+ */
+public record Evaluation(Split split, long examples, double loss, double accuracy, double rmse) {
+
+    /** Evaluates the first {@code limit} examples (0 = all) in batches. */
+    public static Evaluation of(SequenceModel model, Dataset data, Split split, int limit, int batchSize) {
+        int n = data.size(split);
+        if (limit > 0) {
+            n = Math.min(n, limit);
+        }
+        TaskSpec spec = data.spec();
+        double lossSum = 0;
+        long correct = 0;
+        long count = 0;
+        double ss = 0;
+        for (int start = 0; start < n; start += batchSize) {
+            List<Example> ex = new ArrayList<>();
+            for (int i = start; i < Math.min(n, start + batchSize); i++) {
+                ex.add(data.get(split, i));
+            }
+            Batch b = Batch.of(spec, ex);
+            Loss l = Loss.of(spec, model.forward(b, false, 0), b);
+            lossSum += l.loss() * l.count();
+            correct += l.correct();
+            count += l.count();
+            ss += l.sumSquares();
+        }
+        boolean regression = spec.target() == TaskSpec.Target.REGRESSION;
+        return new Evaluation(split, n, count == 0 ? Double.NaN : lossSum / count,
+            regression || count == 0 ? Double.NaN : (double) correct / count,
+            regression && count > 0 ? Math.sqrt(ss / count) : Double.NaN);
+    }
+}

@@ -1,0 +1,254 @@
+package org.rtf4j.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.layer.Parameter;
+import org.rtf4j.train.data.Dataset;
+import org.rtf4j.train.data.Example;
+import org.rtf4j.train.data.Split;
+import org.rtf4j.train.nn.Loss;
+import org.rtf4j.train.nn.SequenceModel;
+import org.rtf4j.train.optim.AdamW;
+import org.rtf4j.train.optim.CosineSchedule;
+import org.rtf4j.train.optim.Gradients;
+import org.rtf4j.train.optim.TrainingDivergedException;
+
+/**
+ * The training loop: micro-batches with gradient accumulation, finiteness and explosion checks, global
+ * clipping, AdamW with a cosine schedule, periodic evaluation, metrics and checkpoints. Everything random is
+ * a function of (seed, step), so a run resumed from a checkpoint continues the same loss curve bit for bit
+ * (same backend, thread count and JDK).
+ */
+public final class Trainer implements AutoCloseable {
+
+    /** Receives progress; every method has a no-op default. */
+    public interface Listener {
+        default void started(long fromStep, long steps, long parameters) {
+        }
+
+        default void step(long step, double loss, double accuracy, double lr) {
+        }
+
+        default void evaluated(long step, Evaluation e) {
+        }
+
+        default void log(String message) {
+        }
+    }
+
+    private final TrainConfig config;
+    private final Dataset data;
+    private final SequenceModel model;
+    private final AdamW opt;
+    private final CosineSchedule schedule;
+    private final Path runDir;
+    private final Listener listener;
+    private long step;
+    private long[] permutation;
+    private long permutationEpoch = -1;
+
+    /** A trainer of a fresh model, or resumed from the newest checkpoint in {@code runDir} when there is one. */
+    public Trainer(TrainConfig config, Dataset data, Backend backend, Path runDir, Listener listener) {
+        this.config = config;
+        this.data = data;
+        this.runDir = runDir;
+        this.listener = listener == null ? new Listener() { } : listener;
+        if (!config.task().equals(data.spec().name())) {
+            throw new IllegalArgumentException("config task " + config.task() + " but dataset " + data.spec().name());
+        }
+        Optional<Checkpoints.Loaded> ck = runDir == null ? Optional.empty()
+            : Checkpoints.latest(runDir, this.listener::log);
+        if (ck.isPresent() && !ck.get().config().equals(config)) {
+            throw new IllegalArgumentException("run directory " + runDir + " holds a checkpoint of another configuration:\n"
+                + "  checkpoint: " + Checkpoints.toJson(ck.get().config()) + "\n  requested:  " + Checkpoints.toJson(config)
+                + "\nuse another --run directory, or the same settings to resume");
+        }
+        this.model = new SequenceModel(config.model(), data.spec(), backend, config.seed());
+        this.opt = new AdamW(model.parameters(), AdamW.Settings.of(config.lr(), config.weightDecay(), config.ssmLr(),
+            config.ssmWeightDecay()));
+        this.schedule = new CosineSchedule(config.warmup(), config.steps());
+        if (ck.isPresent()) {
+            Checkpoints.restore(ck.get(), model, opt);
+            step = ck.get().step();
+            this.listener.log("resumed from " + ck.get().file() + " at step " + step);
+        }
+    }
+
+    public SequenceModel model() {
+        return model;
+    }
+
+    /** Updates done so far. */
+    public long step() {
+        return step;
+    }
+
+    /** Trains until {@code config.steps()} (or {@code untilStep}, if smaller); returns the final evaluation. */
+    public Evaluation run(long untilStep) {
+        long end = Math.min(untilStep, config.steps());
+        long started = System.nanoTime();
+        listener.started(step, config.steps(), model.size());
+        Evaluation last = null;
+        try (Metrics metrics = runDir == null ? null : Metrics.open(runDir, step == 0 ? -1 : step)) {
+            while (step < end) {
+                StepResult r = trainStep();
+                step++;
+                double secs = (System.nanoTime() - started) * 1e-9;
+                listener.step(step, r.loss, r.accuracy, r.lr);
+                if (metrics != null) {
+                    Map<String, Object> row = Metrics.row("train", step);
+                    row.put("epoch", String.format("%.4f", (double) step * config.batchSize() * config.accumulate()
+                        / data.size(Split.TRAIN)));
+                    row.put("loss", r.loss);
+                    putScore(row, r.accuracy, r.rmse);
+                    row.put("lr", r.lr);
+                    row.put("grad_norm", r.gradNorm);
+                    row.put("examples", (long) config.batchSize() * config.accumulate());
+                    row.put("seconds", String.format("%.3f", secs));
+                    metrics.write(row);
+                }
+                boolean evalNow = step == end || config.evalEvery() > 0 && step % config.evalEvery() == 0;
+                if (evalNow) {
+                    last = evaluate(Split.TEST, config.evalExamples());
+                    listener.evaluated(step, last);
+                    if (metrics != null) {
+                        Map<String, Object> row = Metrics.row("eval", step);
+                        row.put("loss", last.loss());
+                        putScore(row, last.accuracy(), last.rmse());
+                        row.put("examples", last.examples());
+                        row.put("seconds", String.format("%.3f", (System.nanoTime() - started) * 1e-9));
+                        metrics.write(row);
+                    }
+                }
+                boolean save = step == end || config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
+                if (save && runDir != null) {
+                    Checkpoints.save(runDir, step, config, model, opt);
+                }
+            }
+        }
+        return last;
+    }
+
+    private static void putScore(Map<String, Object> row, double accuracy, double rmse) {
+        if (!Double.isNaN(accuracy)) {
+            row.put("accuracy", accuracy);
+        }
+        if (!Double.isNaN(rmse)) {
+            row.put("rmse", rmse);
+        }
+    }
+
+    private record StepResult(double loss, double accuracy, double rmse, double lr, double gradNorm) {
+    }
+
+    private StepResult trainStep() {
+        model.zeroGrad();
+        double loss = 0;
+        long correct = 0;
+        long count = 0;
+        double ss = 0;
+        int accum = config.accumulate();
+        for (int micro = 0; micro < accum; micro++) {
+            long first = (step * accum + micro) * config.batchSize();
+            Batch batch = Batch.of(data.spec(), trainingExamples(first, config.batchSize()));
+            double[] out = model.forward(batch, true, dropoutSeed(step, micro));
+            Loss l = Loss.of(data.spec(), out, batch);
+            if (!Double.isFinite(l.loss())) {
+                throw new TrainingDivergedException(step, null, "loss = " + l.loss());
+            }
+            double[] g = l.grad();
+            for (int i = 0; i < g.length; i++) {
+                g[i] /= accum;
+            }
+            model.backward(g);
+            loss += l.loss() / accum;
+            correct += l.correct();
+            count += l.count();
+            ss += l.sumSquares();
+        }
+        Map<String, Parameter> params = model.parameters();
+        Gradients.requireFinite(step, params);
+        double norm = Gradients.clip(params, config.clip());
+        if (config.explode() > 0 && norm > config.explode()) {
+            throw new TrainingDivergedException(step, largestGradient(params), "gradient norm " + norm + " > explode limit "
+                + config.explode());
+        }
+        double factor = schedule.factor(step);
+        opt.step(factor);
+        Gradients.requireFiniteValues(step, params);
+        boolean regression = data.spec().target() == org.rtf4j.train.data.TaskSpec.Target.REGRESSION;
+        return new StepResult(loss, regression || count == 0 ? Double.NaN : (double) correct / count,
+            regression ? Math.sqrt(ss / count) : Double.NaN, factor * config.lr(), norm);
+    }
+
+    private static String largestGradient(Map<String, Parameter> params) {
+        String best = null;
+        double bn = -1;
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            double s = 0;
+            for (double g : e.getValue().grad()) {
+                s += g * g;
+            }
+            if (s > bn) {
+                bn = s;
+                best = e.getKey();
+            }
+        }
+        return best;
+    }
+
+    private long dropoutSeed(long s, int micro) {
+        return new SplittableRandom(config.seed() ^ 0xD1B54A32D192ED03L * (s * config.accumulate() + micro + 1)).nextLong();
+    }
+
+    /** Training examples number first … first+n−1 of the run's example stream. */
+    private List<Example> trainingExamples(long first, int n) {
+        List<Example> out = new ArrayList<>(n);
+        int size = data.size(Split.TRAIN);
+        for (long i = first; i < first + n; i++) {
+            if (data.generatesFreshTrainingExamples()) {
+                out.add(data.get(Split.TRAIN, i));
+            } else {
+                long epoch = i / size;
+                out.add(data.get(Split.TRAIN, permuted(epoch, (int) (i % size))));
+            }
+        }
+        return out;
+    }
+
+    /** The epoch's shuffled order (Fisher–Yates seeded by seed and epoch). */
+    private long permuted(long epoch, int i) {
+        if (epoch != permutationEpoch) {
+            int size = data.size(Split.TRAIN);
+            long[] p = new long[size];
+            for (int k = 0; k < size; k++) {
+                p[k] = k;
+            }
+            SplittableRandom r = new SplittableRandom(config.seed() * 31 + epoch);
+            for (int k = size - 1; k > 0; k--) {
+                int j = r.nextInt(k + 1);
+                long t = p[k];
+                p[k] = p[j];
+                p[j] = t;
+            }
+            permutation = p;
+            permutationEpoch = epoch;
+        }
+        return permutation[i];
+    }
+
+    /** Loss and score on the first {@code limit} examples of a split (0 = all), in eval mode. */
+    public Evaluation evaluate(Split split, int limit) {
+        return Evaluation.of(model, data, split, limit, config.batchSize());
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,158 @@
+package org.rtf4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.testing.WithJvmBackend;
+import org.rtf4j.layer.LayerKind;
+import org.rtf4j.layer.Parameter;
+import org.rtf4j.train.data.Split;
+import org.rtf4j.train.nn.ModelConfig;
+import org.rtf4j.train.optim.TrainingDivergedException;
+
+class TrainerTest extends WithJvmBackend {
+    @TempDir
+    Path tmp;
+
+    static TrainConfig config(long steps, int batch, int accumulate, long checkpointEvery) {
+        ModelConfig m = ModelConfig.standard(LayerKind.RTF, 2, 8, 4).withDropout(0.1, 0.1);
+        return new TrainConfig("sign", Map.of(), m, batch, accumulate, steps, 0.01, 0.01, 0.005, 0.0, Math.min(2, steps - 1), 1.0, 0.0, 0,
+            16, checkpointEvery, 7);
+    }
+
+    static final class Recorder implements Trainer.Listener {
+        final List<Double> losses = new ArrayList<>();
+        final List<String> log = new ArrayList<>();
+
+        @Override
+        public void step(long step, double loss, double accuracy, double lr) {
+            losses.add(loss);
+        }
+
+        @Override
+        public void log(String message) {
+            log.add(message);
+        }
+    }
+
+    @Test
+    void learnsATinyTask() {
+        TrainConfig c = config(60, 16, 1, 0);
+        try (Trainer t = new Trainer(c, new SignTask(true), be, null, null)) {
+            Evaluation before = t.evaluate(Split.TEST, 0);
+            Evaluation after = t.run(Long.MAX_VALUE);
+            assertTrue(after.accuracy() > 0.8 && after.loss() < before.loss(),
+                "accuracy " + after.accuracy() + ", loss " + before.loss() + " → " + after.loss());
+        }
+    }
+
+    @Test
+    void sameSeedGivesTheSameLossCurveAndResumingContinuesIt() throws IOException {
+        TrainConfig c = config(6, 4, 2, 2);
+        Recorder straight = new Recorder();
+        try (Trainer t = new Trainer(c, new SignTask(false), be, tmp.resolve("a"), straight)) {
+            t.run(Long.MAX_VALUE);
+        }
+        Recorder again = new Recorder();
+        try (Trainer t = new Trainer(c, new SignTask(false), be, tmp.resolve("b"), again)) {
+            t.run(Long.MAX_VALUE);
+        }
+        assertEquals(straight.losses, again.losses, "bit-identical loss curves");
+
+        Recorder first = new Recorder();
+        try (Trainer t = new Trainer(c, new SignTask(false), be, tmp.resolve("c"), first)) {
+            t.run(3);
+        }
+        Recorder second = new Recorder();
+        try (Trainer t = new Trainer(c, new SignTask(false), be, tmp.resolve("c"), second)) {
+            assertEquals(3, t.step(), "resumes from the checkpoint saved where the first part stopped");
+            t.run(Long.MAX_VALUE);
+        }
+        List<Double> joined = new ArrayList<>(first.losses);
+        joined.addAll(second.losses);
+        assertEquals(straight.losses, joined, "resumed curve");
+        assertEquals(trainLosses(tmp.resolve("a")), trainLosses(tmp.resolve("c")), "metrics files hold one curve");
+        assertEquals(List.of("checkpoint-000000006.safetensors", "checkpoint-000000004.safetensors"),
+            Checkpoints.list(tmp.resolve("c")).stream().map(p -> p.getFileName().toString()).toList(), "two kept");
+    }
+
+    static List<String> trainLosses(Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("metrics.csv"))) {
+            String[] p = line.split(",", -1);
+            if (p[0].equals("train")) {
+                out.add(p[1] + ":" + p[3]);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aTornNewestCheckpointFallsBackToThePreviousOneAndSaysSo() throws IOException {
+        TrainConfig c = config(4, 4, 1, 2);
+        Path dir = tmp.resolve("torn");
+        try (Trainer t = new Trainer(c, new SignTask(false), be, dir, null)) {
+            t.run(4);
+        }
+        Path newest = Checkpoints.list(dir).get(0);
+        byte[] bytes = Files.readAllBytes(newest);
+        Files.write(newest, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(dir.resolve(".checkpoint-000000006.safetensors.123.tmp"), new byte[] {1, 2, 3});
+        Recorder r = new Recorder();
+        try (Trainer t = new Trainer(c, new SignTask(false), be, dir, r)) {
+            assertEquals(2, t.step());
+        }
+        assertTrue(r.log.get(0).contains("unreadable") && r.log.get(0).contains("checkpoint-000000004"), r.log.toString());
+    }
+
+    @Test
+    void anotherConfigurationInTheRunDirectoryIsRefused() {
+        Path dir = tmp.resolve("x");
+        try (Trainer t = new Trainer(config(2, 4, 1, 1), new SignTask(false), be, dir, null)) {
+            t.run(1);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new Trainer(config(3, 4, 1, 1), new SignTask(false), be, dir, null));
+        assertTrue(e.getMessage().contains("another configuration"), e.getMessage());
+    }
+
+    @Test
+    void accumulationEqualsOneLargerBatch() {
+        ModelConfig m = ModelConfig.standard(LayerKind.S4D, 1, 4, 4).withPrecision(Precision.F64);
+        TrainConfig big = new TrainConfig("sign", Map.of(), m, 8, 1, 1, 0.01, 0.0, 0.01, 0.0, 0, 0.0, 0.0, 0, 8, 0, 3);
+        TrainConfig acc = new TrainConfig("sign", Map.of(), m, 4, 2, 1, 0.01, 0.0, 0.01, 0.0, 0, 0.0, 0.0, 0, 8, 0, 3);
+        try (Trainer a = new Trainer(big, new SignTask(false), be, null, null);
+             Trainer b = new Trainer(acc, new SignTask(false), be, null, null)) {
+            a.run(1);
+            b.run(1);
+            for (Map.Entry<String, Parameter> e : a.model().parameters().entrySet()) {
+                assertArrayEquals(e.getValue().value(), b.model().parameters().get(e.getKey()).value(), 1e-12, e.getKey());
+            }
+        }
+    }
+
+    @Test
+    void aNonFiniteGradientStopsWithStepLayerAndParameter() {
+        TrainConfig c = config(3, 4, 1, 0);
+        try (Trainer t = new Trainer(c, new SignTask(false), be, null, null)) {
+            t.run(1);
+            t.model().parameters().get("blocks.1.output_linear.weight").value()[3] = Double.NaN;
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.run(2));
+            assertEquals(1, e.step());
+            assertFalse(e.getMessage().isEmpty());
+            assertTrue(e.getMessage().startsWith("training diverged at step 1"), e.getMessage());
+        }
+    }
+}
