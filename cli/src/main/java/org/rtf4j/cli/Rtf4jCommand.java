@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code ./rtf4j} command line: every feature is a subcommand. */
 @Command(name = "rtf4j", mixinStandardHelpOptions = true, version = "rtf4j 0.1.0-SNAPSHOT",
     description = "State-free sequence models (RTF) on the JVM.",
-    subcommands = {DemoCommand.class, LayerCommand.class, DevicesCommand.class, ProfileCommand.class, StudyCommand.class,
+    subcommands = {TrainCommand.class, EvalCommand.class, SetupDataCommand.class, DemoCommand.class, LayerCommand.class, DevicesCommand.class, ProfileCommand.class, StudyCommand.class,
         CommandLine.HelpCommand.class})
 public final class Rtf4jCommand implements Runnable {
 
@@ -21,6 +21,7 @@ public final class Rtf4jCommand implements Runnable {
     /** A command line whose errors are one clear line (no stack trace) and exit code 2. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Rtf4jCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
                 || ex instanceof ArithmeticException || ex instanceof java.io.UncheckedIOException) {

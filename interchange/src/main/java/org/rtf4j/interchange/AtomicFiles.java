@@ -11,7 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
-/** Writes a file completely or not at all: temporary file beside the target, fsync, atomic rename. */
+/**
+ * Writes a file completely or not at all: temporary file beside the target, fsync, atomic rename, then an
+ * fsync of the directory so that the rename itself survives a power loss.
+ */
 final class AtomicFiles {
     private AtomicFiles() {
     }
@@ -38,6 +41,7 @@ final class AtomicFiles {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             tmp = null;
+            syncDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         } finally {
@@ -48,6 +52,18 @@ final class AtomicFiles {
                     // the original failure is what the caller needs to see
                 }
             }
+        }
+    }
+
+    /** Flushes a directory entry; platforms that cannot open a directory (Windows) have nothing to flush. */
+    private static void syncDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // a directory cannot be opened for reading there: the rename is already as durable as it gets
         }
     }
 }
