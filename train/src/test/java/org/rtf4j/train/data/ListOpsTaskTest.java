@@ -119,4 +119,14 @@ class ListOpsTaskTest {
             TaskConfig.of("listops", 0).with("max-length", "100").with("min-length", "101")));
         assertTrue(e.getMessage().contains("min-length") && e.getMessage().contains("101"), e.getMessage());
     }
+
+    /** Pins the generator: stored experiments depend on it. */
+    @Test
+    void golden() {
+        Example e = Tasks.open(TaskConfig.of("listops", 1).with("max-length", "200")).get(Split.TRAIN, 0);
+        assertEquals(135, e.length());
+        assertEquals(1, e.label());
+        assertArrayEquals(new int[] {14, 11, 5, 6, 12, 9, 3, 15, 3, 13, 12, 6}, Arrays.copyOf(e.tokens(), 12));
+        assertEquals(-1596684042, Arrays.hashCode(e.tokens()));
+    }
 }

@@ -21,6 +21,9 @@ class TasksTest {
             "M, number of tokens to copy (the paper uses 1024)")));
         assertEquals("max-length/4", Tasks.describe().get(2).options().get(1).defaultValue());
         assertEquals(List.of(), Tasks.describe().get(4).options());
+        String help = Tasks.help();
+        assertTrue(help.contains("copying - Copying") && help.contains("tokens=128"), help);
+        assertTrue(help.contains("min-length=max-length/4"), help);
     }
 
     @Test
@@ -38,6 +41,9 @@ class TasksTest {
         e = assertThrows(IllegalArgumentException.class, () -> Tasks.open(
             new TaskConfig("smnist", 0, Map.of("pixels", "1"), null)));
         assertTrue(e.getMessage().contains("pixels") && e.getMessage().contains("(none)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tasks.open(
+            new TaskConfig("psmnist", 0, Map.of("pixels", "1"), null)));
+        assertTrue(e.getMessage().startsWith("task psmnist: unknown option pixels"), e.getMessage());
     }
 
     @Test
