@@ -66,18 +66,23 @@ final class Fft {
                 ti[r] = yi[yoff + r * m + k];
             }
             for (int q = 0; q < p; q++) {
-                long kk = k + (long) q * m;
+                int kk = k + q * m;
                 double sr = 0;
                 double si = 0;
+                int j = 0;                       // r·kk mod len, advanced by kk per term
                 for (int r = 0; r < p; r++) {
-                    int idx = (int) ((r * kk) % len) * tw;
+                    int idx = j * tw;
                     double c = cos[idx];
                     double s = sign * sin[idx];
                     sr += tr[r] * c - ti[r] * s;
                     si += tr[r] * s + ti[r] * c;
+                    j += kk;
+                    if (j >= len) {
+                        j -= len;
+                    }
                 }
-                yr[yoff + (int) kk] = sr;
-                yi[yoff + (int) kk] = si;
+                yr[yoff + kk] = sr;
+                yi[yoff + kk] = si;
             }
         }
     }

@@ -12,7 +12,8 @@ import java.util.Map;
  * IMDB sentiment as byte-level text classification (LRA Text) from the cache of {@code ./rtf4j setup-data imdb}:
  * the tokens are the review's UTF-8 bytes plus one ({@code id = byte + 1}, 1–256; 0 is reserved for padding, so
  * the vocabulary is 257), truncated to {@code max-length}; label 0 = negative, 1 = positive. Splits are the
- * official 25,000/25,000, each with its negatives first (see {@link ImdbFormat}). The cache is verified (sizes and
+ * official 25,000/25,000, each with its negatives first (see {@link ImdbFormat}); the text is the package's
+ * as is (HTML line breaks {@code <br />} included, as in LRA). The cache is verified (sizes and
  * SHA-256) when the task is opened. When the config has no data directory, {@link DataSetup#defaultDataDir()} is
  * used.
  */

@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public final class MnistTask implements Dataset {
 
-    static final TaskOptions OPTIONS = new TaskOptions("smnist");
+    static final TaskOptions SEQUENTIAL_OPTIONS = new TaskOptions("smnist");
+    static final TaskOptions PERMUTED_OPTIONS = new TaskOptions("psmnist");
 
     private final TaskSpec spec;
     private final int[] order;
@@ -25,7 +26,7 @@ public final class MnistTask implements Dataset {
 
     /** Opens the task from the cache. */
     public static MnistTask open(TaskConfig config, boolean permuted) {
-        OPTIONS.parse(config.options());
+        (permuted ? PERMUTED_OPTIONS : SEQUENTIAL_OPTIONS).parse(config.options());
         Path dataDir = config.dataDir() != null ? config.dataDir() : DataSetup.defaultDataDir();
         return new MnistTask(dataDir, permuted);
     }

@@ -27,6 +27,10 @@ import java.util.Arrays;
  * within Chebyshev distance 2 (dash gaps are one pixel; separate paths are at least 3 apart). Every image is
  * checked against that rule by flood fill before it is returned (and redrawn if it failed, which the
  * construction prevents). Features: 1 channel, the 1024 pixels row-major; 2 classes.
+ *
+ * <p>Known partial cue: connected markers are at most one path length apart, so a threshold on the distance
+ * between the two markers alone scores about 65% (measured on 4,000 images with the defaults); a model has to
+ * beat that to show it follows paths.
  */
 public final class PathfinderTask extends GeneratedDataset {
 

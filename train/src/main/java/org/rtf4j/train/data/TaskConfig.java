@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * @param name    task name, one of {@link Tasks#names()}
  * @param seed    seed of a generated task's examples (ignored by real data except where documented)
  * @param options task-specific options as text, e.g. {@code tokens=128}; see {@link Tasks#describe()}
- * @param dataDir cache of real data written by {@link DataSetup}; may be null for generated tasks
+ * @param dataDir cache of real data written by {@link DataSetup}; may be null for generated tasks (real-data
+ *                tasks then use {@link DataSetup#defaultDataDir()})
  */
 public record TaskConfig(String name, long seed, Map<String, String> options, Path dataDir) {
 

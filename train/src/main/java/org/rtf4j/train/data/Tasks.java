@@ -37,9 +37,9 @@ public final class Tasks {
         register("pathfinder", "Pathfinder-like 32x32 images (our own generator, 2 classes)", true,
             PathfinderTask.OPTIONS, PathfinderTask::open);
         register("smnist", "sequential MNIST (784 pixels in row order, 10 classes; needs setup-data mnist)", false,
-            MnistTask.OPTIONS, c -> MnistTask.open(c, false));
+            MnistTask.SEQUENTIAL_OPTIONS, c -> MnistTask.open(c, false));
         register("psmnist", "permuted sequential MNIST (bit-reversal permutation; needs setup-data mnist)", false,
-            MnistTask.OPTIONS, c -> MnistTask.open(c, true));
+            MnistTask.PERMUTED_OPTIONS, c -> MnistTask.open(c, true));
         register("imdb", "IMDB reviews as UTF-8 bytes (LRA Text, 2 classes; needs setup-data imdb)", false,
             ImdbTask.OPTIONS, ImdbTask::open);
     }
@@ -60,6 +60,18 @@ public final class Tasks {
     /** Every task with its options and their defaults, in the order of {@link #names()}. */
     public static List<TaskInfo> describe() {
         return TASKS.values().stream().map(Entry::info).toList();
+    }
+
+    /** Help text: every task, one line each, with its options as {@code name=default  description}. */
+    public static String help() {
+        StringBuilder sb = new StringBuilder();
+        for (TaskInfo t : describe()) {
+            sb.append(t.name()).append(" - ").append(t.description()).append('\n');
+            for (TaskOptions.Option o : t.options()) {
+                sb.append(String.format("    %-24s %s%n", o.name() + "=" + o.defaultValue(), o.description()));
+            }
+        }
+        return sb.toString();
     }
 
     /**
