@@ -1,6 +1,8 @@
 package org.rtf4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,10 +32,14 @@ final class SetupDataCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = data != null ? data : DataSetup.defaultDataDir();
         for (String d : datasets) {
-            DataSetup.fetch(d, dir, m -> {
-                out.println(m);
-                out.flush();
-            });
+            try {
+                DataSetup.fetch(d, dir, m -> {
+                    out.println(m);
+                    out.flush();
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("setup-data " + d + ": " + e.getMessage(), e);
+            }
         }
         out.println("data cache: " + dir);
         out.flush();

@@ -26,7 +26,7 @@ final class TaskOptions {
     long seed = 1;
 
     /** The embedded default: a small Copying task that trains in minutes. */
-    static final Map<String, String> DEFAULT_COPYING = Map.of("tokens", "16", "alphabet", "10");
+    static final Map<String, String> DEFAULT_COPYING = Map.of("tokens", "32", "alphabet", "16");
 
     Map<String, String> options() {
         Map<String, String> o = new LinkedHashMap<>();

@@ -57,7 +57,7 @@ final class TrainCommand implements Callable<Integer> {
     int channels = 32;
 
     @Option(names = "--state", description = "State size N (default: ${DEFAULT-VALUE}).")
-    int state = 64;
+    int state = 48;
 
     @Option(names = "--bidirectional", description = "Two-sided SSM layers.")
     boolean bidirectional;
@@ -99,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
     int accumulate = 1;
 
     @Option(names = "--steps", description = "Updates (default: ${DEFAULT-VALUE}).")
-    long steps = 400;
+    long steps = 300;
 
     @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double lr = 3e-3;

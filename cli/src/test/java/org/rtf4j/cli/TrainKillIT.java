@@ -27,7 +27,7 @@ class TrainKillIT {
     static Process start(Path run, String... extra) throws Exception {
         Path root = Paths.get(System.getProperty("rtf4j.root", "..")).toAbsolutePath().normalize();
         List<String> cmd = new ArrayList<>(List.of(root.resolve("rtf4j").toString(), "train", "--task", "copying",
-            "-o", "tokens=4", "-o", "alphabet=6", "--layers", "1", "--channels", "64", "--state", "8", "--batch", "4",
+            "-o", "tokens=4", "-o", "alphabet=6", "--layers", "1", "--channels", "64", "--state", "6", "--batch", "4",
             "--steps", "400", "--eval-every", "400", "--eval-examples", "8", "--checkpoint-every", "1", "--threads", "1",
             "--run", run.toString()));
         cmd.addAll(List.of(extra));
@@ -47,6 +47,10 @@ class TrainKillIT {
                 List<Path> ck = Checkpoints.list(run);
                 if (!ck.isEmpty() && step(ck.get(0)) >= lastStep + 2 + kill) {
                     break;
+                }
+                if (!p.isAlive()) {
+                    throw new AssertionError("train exited with " + p.exitValue() + " before it was killed:\n"
+                        + Files.readString(run.resolveSibling("train.log"), StandardCharsets.UTF_8));
                 }
                 Thread.sleep(5);
             }

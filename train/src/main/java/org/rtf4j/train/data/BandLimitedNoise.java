@@ -1,5 +1,8 @@
 package org.rtf4j.train.data;
 
+import org.rtf4j.kernels.fft.FftF64;
+import org.rtf4j.kernels.fft.RealFftPlan;
+
 /**
  * Band-limited white noise as the Delay task defines it (reference §12.3, after the state-spaces
  * {@code whitesignal}): {@code n_c = ⌈ℓ/2⌉}, {@code n_c + 1} complex Gaussian bins with standard deviation
@@ -16,7 +19,7 @@ final class BandLimitedNoise {
     private final int bins;
     private final boolean[] zeroed;
     private final double scale;
-    private final Fft fft;
+    private final RealFftPlan fft;
 
     /**
      * @param length ℓ, samples
@@ -48,7 +51,7 @@ final class BandLimitedNoise {
         }
         double correction = StrictMath.sqrt(1.0 - (double) nZero / nc);
         this.scale = (correction > 0 ? 1.0 / correction : 1.0) * StrictMath.sqrt(2.0 * nc);
-        this.fft = new Fft(2 * nc);
+        this.fft = RealFftPlan.of(2 * nc);
     }
 
     /** The index of the highest bin that may be non-zero, for checks. */
@@ -83,11 +86,17 @@ final class BandLimitedNoise {
                 im[k] *= scale;
             }
         }
-        double[] full = fft.inverseReal(re, im);
+        double[] spec = new double[2 * bins];
+        for (int k = 0; k < bins; k++) {
+            spec[2 * k] = re[k];
+            spec[2 * k + 1] = im[k];
+        }
         double[] x = new double[length];
-        double x0 = full[0];
+        // our float64 FFT kernel (numpy's irfft: scaled by 1/n)
+        FftF64.realInverse(fft, spec, 0, x, 0, length, new double[fft.scratchLength()], 0);
+        double x0 = x[0];
         for (int t = 0; t < length; t++) {
-            x[t] = full[t] - x0;
+            x[t] -= x0;
         }
         return x;
     }
