@@ -125,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", description = "Updates between test evaluations (default: --steps/10).")
     Long evalEvery;
 
-    @Option(names = "--eval-examples", description = "Test examples per evaluation, 0 = all (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-examples", description = "Evenly spaced test examples per evaluation, 0 = all (default: ${DEFAULT-VALUE}).")
     int evalExamples = 256;
 
     @Option(names = "--checkpoint-every", description = "Updates between checkpoints (default: --eval-every).")
@@ -133,6 +133,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--run", description = "Run directory: checkpoints and metrics (default: runs/<task>-<model>-s<seed>).")
     Path run;
+
+    @Option(names = "--log-every", description = "Updates between training rows of the metrics files (default: ${DEFAULT-VALUE}).")
+    long logEvery = 1;
 
     @Option(names = "--fresh", description = "Delete the run directory's checkpoints and metrics first instead of resuming.")
     boolean fresh;
@@ -167,6 +170,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean bar = progress != null ? progress : System.console() != null;
         try (Backend be = backendOptions.create();
              Trainer trainer = new Trainer(config, data, be, dir, new Curve(out, bar, config))) {
+            trainer.logEvery(logEvery);
             if (trainer.step() >= steps) {
                 out.println("run " + dir + " is complete (step " + trainer.step() + "); use --fresh to train again");
             }

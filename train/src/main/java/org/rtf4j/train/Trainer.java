@@ -49,6 +49,7 @@ public final class Trainer implements AutoCloseable {
     private final Path runDir;
     private final Listener listener;
     private long step;
+    private long logEvery = 1;
     private long[] permutation;
     private long permutationEpoch = -1;
 
@@ -79,6 +80,15 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /** Writes a training metrics row every {@code n} updates (evaluations are always written). */
+    public Trainer logEvery(long n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("log interval must be ≥ 1, got " + n);
+        }
+        this.logEvery = n;
+        return this;
+    }
+
     public SequenceModel model() {
         return model;
     }
@@ -100,7 +110,7 @@ public final class Trainer implements AutoCloseable {
                 step++;
                 double secs = (System.nanoTime() - started) * 1e-9;
                 listener.step(step, r.loss, r.accuracy, r.lr);
-                if (metrics != null) {
+                if (metrics != null && (step % logEvery == 0 || step == end)) {
                     Map<String, Object> row = Metrics.row("train", step);
                     row.put("epoch", String.format("%.4f", (double) step * config.batchSize() * config.accumulate()
                         / data.size(Split.TRAIN)));
@@ -242,7 +252,7 @@ public final class Trainer implements AutoCloseable {
         return permutation[i];
     }
 
-    /** Loss and score on the first {@code limit} examples of a split (0 = all), in eval mode. */
+    /** Loss and score on {@code limit} evenly spaced examples of a split (0 = all), in eval mode. */
     public Evaluation evaluate(Split split, int limit) {
         return Evaluation.of(model, data, split, limit, config.batchSize());
     }

@@ -61,14 +61,10 @@ public final class Linear {
             for (int o = 0; o < out; o++) {
                 int yo = (b * out + o) * length;
                 java.util.Arrays.fill(y, yo, yo + length, bv[o]);
-                for (int i = 0; i < in; i++) {
-                    double wi = w[o * in + i];
-                    int xo = (b * in + i) * length;
-                    for (int t = 0; t < length; t++) {
-                        y[yo + t] += wi * x[xo + t];
-                    }
-                }
             }
+            double[] xt = new double[in * length];
+            Gemm.transpose(x, b * in * length, in, length, xt, 0);
+            Gemm.accumulateABt(0, out, length, in, w, 0, xt, 0, y, b * out * length, length);
         });
         return y;
     }
@@ -80,37 +76,31 @@ public final class Linear {
         double[] gw = weight.grad();
         double[] gb = bias.grad();
         double[] xs = x;
-        // each output row is owned by one task and summed over the batch in order: deterministic
-        Parallel.forEach(out, o -> {
-            double sb = 0;
+        // weight rows are split in blocks of 8 over the tasks and summed over the batch in order: deterministic
+        int blocks = (out + 7) / 8;
+        Parallel.forEach(blocks, blk -> {
+            int r0 = blk * 8;
+            int r1 = Math.min(out, r0 + 8);
             for (int b = 0; b < batch; b++) {
-                int yo = (b * out + o) * length;
-                for (int t = 0; t < length; t++) {
-                    sb += dy[yo + t];
-                }
-                for (int i = 0; i < in; i++) {
-                    int xo = (b * in + i) * length;
-                    double s = 0;
+                Gemm.accumulateABt(r0, r1, in, length, dy, b * out * length, xs, b * in * length, gw, 0, in);
+                for (int o = r0; o < r1; o++) {
+                    int yo = (b * out + o) * length;
+                    double sb = 0;
                     for (int t = 0; t < length; t++) {
-                        s += dy[yo + t] * xs[xo + t];
+                        sb += dy[yo + t];
                     }
-                    gw[o * in + i] += s;
+                    gb[o] += sb;
                 }
             }
-            gb[o] += sb;
         });
         double[] dx = new double[batch * in * length];
+        // dx[i, t] = Σ_o Wᵀ[i, o]·dyᵀ[t, o]
+        double[] wt = new double[in * out];
+        Gemm.transpose(w, 0, out, in, wt, 0);
         Parallel.forEach(batch, b -> {
-            for (int o = 0; o < out; o++) {
-                int yo = (b * out + o) * length;
-                for (int i = 0; i < in; i++) {
-                    double wi = w[o * in + i];
-                    int xo = (b * in + i) * length;
-                    for (int t = 0; t < length; t++) {
-                        dx[xo + t] += wi * dy[yo + t];
-                    }
-                }
-            }
+            double[] dyt = new double[out * length];
+            Gemm.transpose(dy, b * out * length, out, length, dyt, 0);
+            Gemm.accumulateABt(0, in, length, out, wt, 0, dyt, 0, dx, b * in * length, length);
         });
         return dx;
     }
