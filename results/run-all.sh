@@ -29,7 +29,11 @@ for name in "${names[@]}"; do
   echo "./rtf4j train $args --threads 2 --run $dir" > "$dir/command.txt"
   echo "== $name: $(cat "$dir/command.txt")"
   start=$(date +%s)
+  # a private copy of the jar: rebuilding the project meanwhile cannot change the classes under a long run
+  ./rtf4j --version > /dev/null
+  mkdir -p runs
+  cp cli/target/rtf4j-cli.jar "runs/rtf4j-cli-$name.jar"
   # shellcheck disable=SC2086
-  ./rtf4j train $args --threads 2 --run "$dir" --no-progress 2>&1 | tee -a "$dir/train.log"
+  RTF4J_JAR="runs/rtf4j-cli-$name.jar" ./rtf4j train $args --threads 2 --run "$dir" --no-progress 2>&1 | tee -a "$dir/train.log"
   echo "wall seconds this session: $(( $(date +%s) - start ))" | tee -a "$dir/train.log"
 done
