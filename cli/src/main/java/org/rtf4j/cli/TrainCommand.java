@@ -6,9 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -18,7 +16,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.layer.LayerKind;
-import org.rtf4j.train.Checkpoints;
 import org.rtf4j.train.Evaluation;
 import org.rtf4j.train.TrainConfig;
 import org.rtf4j.train.Trainer;
@@ -143,12 +140,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: when stderr is a terminal).")
     Boolean progress;
 
+    @Option(names = "--list-tasks", description = "Print the tasks and their options (-o NAME=VALUE) and exit.")
+    boolean listTasks;
+
     @Mixin
     BackendOptions backendOptions = new BackendOptions();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (listTasks) {
+            out.print(org.rtf4j.train.data.Tasks.help());
+            out.flush();
+            return 0;
+        }
         LayerKind kind = TaskOptions.kind(model);
         Dataset data = taskOptions.open();
         TaskSpec task = data.spec();
