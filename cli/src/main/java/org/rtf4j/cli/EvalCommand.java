@@ -5,6 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.train.Checkpoints;
 import org.rtf4j.train.Evaluation;
@@ -47,6 +51,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Data cache of setup-data (default: $RTF4J_DATA or ~/.cache/rtf4j/data).")
     Path data;
 
+    @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: when stderr is a terminal).")
+    Boolean progress;
+
     @Mixin
     BackendOptions backendOptions = new BackendOptions();
 
@@ -76,7 +83,16 @@ final class EvalCommand implements Callable<Integer> {
         try (Backend be = backendOptions.create();
              SequenceModel model = new SequenceModel(c.model(), ds.spec(), be, c.seed())) {
             Checkpoints.restore(ck, model, null);
-            Evaluation e = Evaluation.of(model, ds, split, examples, batch != null ? batch : c.batchSize());
+            int n = examples > 0 ? Math.min(examples, ds.size(split)) : ds.size(split);
+            Evaluation e;
+            if (progress != null ? progress : System.console() != null) {
+                try (ProgressBar pb = new ProgressBarBuilder().setTaskName("eval").setInitialMax(n)
+                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
+                    e = Evaluation.of(model, ds, split, n, batch != null ? batch : c.batchSize(), pb::stepTo);
+                }
+            } else {
+                e = Evaluation.of(model, ds, split, n, batch != null ? batch : c.batchSize());
+            }
             out.println(ck.file() + " (step " + ck.step() + "): " + TrainCommand.describe(e));
             out.flush();
             backendOptions.report(be, out);

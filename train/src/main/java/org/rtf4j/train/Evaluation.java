@@ -22,6 +22,12 @@ public record Evaluation(Split split, long examples, double loss, double accurac
 
     /** Evaluates {@code limit} evenly spaced examples (0 = all) in batches. */
     public static Evaluation of(SequenceModel model, Dataset data, Split split, int limit, int batchSize) {
+        return of(model, data, split, limit, batchSize, done -> { });
+    }
+
+    /** As {@link #of(SequenceModel, Dataset, Split, int, int)}, reporting the examples done after each batch. */
+    public static Evaluation of(SequenceModel model, Dataset data, Split split, int limit, int batchSize,
+                                java.util.function.LongConsumer progress) {
         int size = data.size(split);
         int n = limit > 0 ? Math.min(size, limit) : size;
         TaskSpec spec = data.spec();
@@ -41,6 +47,7 @@ public record Evaluation(Split split, long examples, double loss, double accurac
             correct += l.correct();
             count += l.count();
             ss += l.sumSquares();
+            progress.accept(Math.min(n, start + batchSize));
         }
         boolean regression = spec.target() == TaskSpec.Target.REGRESSION;
         return new Evaluation(split, n, count == 0 ? Double.NaN : lossSum / count,
