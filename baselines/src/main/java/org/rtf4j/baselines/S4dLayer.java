@@ -22,15 +22,18 @@ public final class S4dLayer extends ModalLayer {
     private final DeviceBuffer weightedBuf;
     private final DeviceBuffer lag0GradBuf;
     private final double[] logZ;
+    private final double[] hostE;
     private final double[] chat;
     private final double[] hostSums;
     private final double[] hostWeighted;
     private final double[] hostLag0;
+    private ModalShape shape;
 
     public S4dLayer(SsmConfig config, Backend backend) {
         super(requireKind(config), backend, false);
         int n2 = 2 * h * modes;
         logZ = new double[n2];
+        hostE = new double[n2];
         chat = new double[dirs * n2];
         hostSums = new double[n2];
         hostWeighted = new double[n2];
@@ -58,26 +61,42 @@ public final class S4dLayer extends ModalLayer {
         return LayerKind.S4D;
     }
 
-    /** log Λ̄ and E = Ĉ/(C·B) of channel c, mode m under the configured discretisation. */
-    private Complex[] discretise(int c, int m) {
+    /**
+     * log Λ̄ and E = Ĉ/(C·B) of channel c, mode m under the configured discretisation, written to
+     * {@code z[i..i+1]} and {@code e[i..i+1]}. Written, not returned: values that stay in one branch are
+     * scalar-replaced by the JIT, so the per-pass loop over H·M modes allocates nothing (a returned pair
+     * merged from the two branches was 32 bytes per mode and pass).
+     */
+    private void discretise(int c, int m, double[] z, double[] e, int i) {
         double dt = delta(c);
         Complex lam = lambda(c, m);
         Complex q = lam.times(dt);
         if (cfg.disc() == SsmConfig.Discretization.ZOH) {
-            return new Complex[] {q, q.exp().plus(-1).div(lam)};
+            q.into(z, i);
+            q.exp().plus(-1).div(lam).into(e, i);
+        } else {
+            Complex den = Complex.ONE.minus(q.times(0.5));
+            q.times(0.5).plus(1).div(den).log().into(z, i);
+            new Complex(dt, 0).div(den).into(e, i);
         }
-        Complex den = Complex.ONE.minus(q.times(0.5));
-        return new Complex[] {q.times(0.5).plus(1).div(den).log(), new Complex(dt, 0).div(den)};
+    }
+
+    /** The Vandermonde shape at {@code length}, kept while the length stays the same. */
+    private ModalShape modalShape(int length) {
+        if (shape == null || shape.length() != length) {
+            shape = new ModalShape(h, modes, length);
+        }
+        return shape;
     }
 
     private void discretiseAll() {
         for (int c = 0; c < h; c++) {
             for (int m = 0; m < modes; m++) {
                 int i = 2 * (c * modes + m);
-                Complex[] xe = discretise(c, m);
-                xe[0].into(logZ, i);
+                discretise(c, m, logZ, hostE, i);
+                Complex e = Complex.of(hostE, i);
                 for (int d = 0; d < dirs; d++) {
-                    c(d, c, m).times(b(c, m)).times(xe[1]).into(chat, d * 2 * h * modes + i);
+                    c(d, c, m).times(b(c, m)).times(e).into(chat, d * 2 * h * modes + i);
                 }
             }
         }
@@ -89,7 +108,7 @@ public final class S4dLayer extends ModalLayer {
         int n2 = 2 * h * modes;
         be.write(logZBuf, 0, logZ, 0, n2);
         be.write(dBuf, 0, dParam.value(), 0, h);
-        ModalShape s = new ModalShape(h, modes, length);
+        ModalShape s = modalShape(length);
         for (int d = 0; d < dirs; d++) {
             be.write(chatBuf[d], 0, chat, d * n2, n2);
             be.vandermonde(s, logZBuf, chatBuf[d], d == 0 ? dBuf : null, d == 0 ? kf : kb);
@@ -98,7 +117,7 @@ public final class S4dLayer extends ModalLayer {
 
     @Override
     protected void kernelBackward(int length) {
-        ModalShape s = new ModalShape(h, modes, length);
+        ModalShape s = modalShape(length);
         int n2 = 2 * h * modes;
         boolean zoh = cfg.disc() == SsmConfig.Discretization.ZOH;
         for (int d = 0; d < dirs; d++) {
@@ -172,14 +191,15 @@ public final class S4dLayer extends ModalLayer {
         open();
         checkParameters();
         double[] zbar = new double[2 * h * modes];
+        double[] e = new double[2 * h * modes];
         double[] bbar = new double[2 * h * modes];
         double[] cc = new double[2 * h * modes];
         for (int c = 0; c < h; c++) {
             for (int m = 0; m < modes; m++) {
                 int i = 2 * (c * modes + m);
-                Complex[] xe = discretise(c, m);
-                xe[0].exp().into(zbar, i);
-                b(c, m).times(xe[1]).into(bbar, i);
+                discretise(c, m, zbar, e, i);
+                Complex.of(zbar, i).exp().into(zbar, i);
+                b(c, m).times(Complex.of(e, i)).into(bbar, i);
                 c(0, c, m).into(cc, i);
             }
         }

@@ -147,8 +147,9 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     private void backwardCommon() {
         be.fftConvBackward(conv, kSpec, u, gy, du, dkf, dkb);
         kernelBackward(conv.length());
-        for (Parameter q : parameters()) {
-            finite("gradient of " + q.name(), q.grad());
+        List<Parameter> ps = parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            finite("gradient of ", ps.get(i).name(), ps.get(i).grad());
         }
     }
 
@@ -245,15 +246,23 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     /** Every parameter finite, else IllegalArgumentException naming it. */
     protected void checkParameters() {
         List<Parameter> ps = parameters();
-        for (Parameter q : ps) {
-            finite("parameter " + q.name(), q.value());
+        for (int i = 0; i < ps.size(); i++) {
+            finite("parameter ", ps.get(i).name(), ps.get(i).value());
         }
     }
 
     protected static void finite(String name, double[] a) {
+        finite("", name, a);
+    }
+
+    /**
+     * As {@link #finite(String, double[])} for the array named {@code prefix + name}, the name joined only
+     * when the check fails: these checks run on every pass, and a steady-state pass allocates nothing.
+     */
+    private static void finite(String prefix, String name, double[] a) {
         for (int i = 0; i < a.length; i++) {
             if (!Double.isFinite(a[i])) {
-                throw new IllegalArgumentException(name + " has a non-finite value " + a[i] + " at index " + i);
+                throw new IllegalArgumentException(prefix + name + " has a non-finite value " + a[i] + " at index " + i);
             }
         }
     }

@@ -1,65 +1,73 @@
 package org.rtf4j.kernels.fft;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
- * Process-wide cache of immutable plans (plans hold only tables, so sharing them is safe). Lookups first
- * scan a small array of recently used plans, so a steady-state call allocates nothing (the map's
- * {@code Integer} keys would box every length above 127).
+ * Process-wide cache of immutable plans (plans hold only tables, so sharing them is safe). Each kind of
+ * plan lives in a table sorted by length that is replaced as a whole when a length is added, so a lookup
+ * is a lock-free binary search that allocates nothing, however many lengths are in use (a map keyed by
+ * {@code Integer} would box every length above 127 on every call).
  */
 final class PlanCache {
-    private static final int RECENT = 16;
-    private static final ConcurrentHashMap<Integer, ComplexFftPlan> COMPLEX = new ConcurrentHashMap<>();
-    private static final ConcurrentHashMap<Integer, RealFftPlan> REAL = new ConcurrentHashMap<>();
-    private static final AtomicReferenceArray<ComplexFftPlan> RECENT_COMPLEX = new AtomicReferenceArray<>(RECENT);
-    private static final AtomicReferenceArray<RealFftPlan> RECENT_REAL = new AtomicReferenceArray<>(RECENT);
+    private static final Plans<ComplexFftPlan> COMPLEX = new Plans<>(ComplexFftPlan::create);
+    private static final Plans<RealFftPlan> REAL = new Plans<>(RealFftPlan::create);
 
     private PlanCache() {
     }
 
     static ComplexFftPlan complex(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("FFT length n=" + n + " must be >= 1");
-        }
-        for (int i = 0; i < RECENT; i++) {
-            ComplexFftPlan p = RECENT_COMPLEX.get(i);
-            if (p != null && p.length() == n) {
-                return p;
-            }
-        }
-        ComplexFftPlan p = COMPLEX.get(n);
-        if (p == null) {
-            // not computeIfAbsent: Bluestein plans recursively create their power-of-two sub-plan
-            p = ComplexFftPlan.create(n);
-            ComplexFftPlan prev = COMPLEX.putIfAbsent(n, p);
-            if (prev != null) {
-                p = prev;
-            }
-        }
-        RECENT_COMPLEX.set(Math.floorMod(n * 0x9E3779B1, RECENT), p);
-        return p;
+        return COMPLEX.get(n);
     }
 
     static RealFftPlan real(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("FFT length n=" + n + " must be >= 1");
+        return REAL.get(n);
+    }
+
+    /** The plans of one kind, by length. */
+    private static final class Plans<P> {
+        /** Ascending lengths and their plans; never modified once published. */
+        private record Table(int[] lengths, Object[] plans) {
         }
-        for (int i = 0; i < RECENT; i++) {
-            RealFftPlan p = RECENT_REAL.get(i);
-            if (p != null && p.length() == n) {
-                return p;
+
+        private final IntFunction<P> create;
+        private volatile Table table = new Table(new int[0], new Object[0]);
+
+        Plans(IntFunction<P> create) {
+            this.create = create;
+        }
+
+        @SuppressWarnings("unchecked")
+        P get(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("FFT length n=" + n + " must be >= 1");
+            }
+            Table t = table;
+            int i = Arrays.binarySearch(t.lengths(), n);
+            if (i >= 0) {
+                return (P) t.plans()[i];
+            }
+            // created outside the lock: Bluestein plans create their power-of-two sub-plan through this cache
+            P plan = create.apply(n);
+            synchronized (this) {
+                t = table;
+                i = Arrays.binarySearch(t.lengths(), n);
+                if (i >= 0) {
+                    return (P) t.plans()[i];
+                }
+                int at = -i - 1;
+                int size = t.lengths().length;
+                int[] lengths = new int[size + 1];
+                Object[] plans = new Object[size + 1];
+                System.arraycopy(t.lengths(), 0, lengths, 0, at);
+                System.arraycopy(t.plans(), 0, plans, 0, at);
+                lengths[at] = n;
+                plans[at] = plan;
+                System.arraycopy(t.lengths(), at, lengths, at + 1, size - at);
+                System.arraycopy(t.plans(), at, plans, at + 1, size - at);
+                table = new Table(lengths, plans);
+                return plan;
             }
         }
-        RealFftPlan p = REAL.get(n);
-        if (p == null) {
-            p = RealFftPlan.create(n);
-            RealFftPlan prev = REAL.putIfAbsent(n, p);
-            if (prev != null) {
-                p = prev;
-            }
-        }
-        RECENT_REAL.set(Math.floorMod(n * 0x9E3779B1, RECENT), p);
-        return p;
     }
 }

@@ -13,8 +13,8 @@ import org.rtf4j.kernels.spectral.RationalShape;
 
 /**
  * The plain-Java backend: buffers are heap arrays, kernels are the {@code JvmKernelsF64}/{@code F32}
- * drivers spread over an explicit {@link JvmExecutor}. Per-worker scratch is owned by this instance, so
- * after the first call at a shape the kernels allocate nothing but their loop closures.
+ * drivers spread over an explicit {@link JvmExecutor}. Per-worker scratch and the kernels' reusable loop
+ * tasks are owned by this instance, so after the first call at a shape a kernel call allocates nothing.
  */
 public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
@@ -23,6 +23,10 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private final JvmExecutor executor;
     private final boolean ownsExecutor;
     private final JvmScratch scratch;
+    private final JvmKernelsF64 kernelsF64;
+    private final JvmKernelsF32 kernelsF32;
+    private final JvmModalKernelsF64 modalF64;
+    private final JvmModalKernelsF32 modalF32;
     private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
     private boolean closed;
 
@@ -44,6 +48,10 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
         this.executor = executor;
         this.ownsExecutor = owns;
         this.scratch = new JvmScratch(executor.threads());
+        this.kernelsF64 = new JvmKernelsF64(executor, scratch);
+        this.kernelsF32 = new JvmKernelsF32(executor, scratch);
+        this.modalF64 = new JvmModalKernelsF64(executor, scratch);
+        this.modalF32 = new JvmModalKernelsF32(executor, scratch);
         if (log) {
             LOG.log(System.Logger.Level.INFO, "backend jvm: " + deviceDescription());
         }
@@ -164,27 +172,27 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     @Override
     protected void runFftComplex(int n, int rows, JvmBuffer d, boolean inverse) {
         if (d.precision() == Precision.F64) {
-            JvmKernelsF64.fftComplex(executor, scratch, n, rows, d.f64(), inverse);
+            kernelsF64.fftComplex(n, rows, d.f64(), inverse);
         } else {
-            JvmKernelsF32.fftComplex(executor, scratch, n, rows, d.f32(), inverse);
+            kernelsF32.fftComplex(n, rows, d.f32(), inverse);
         }
     }
 
     @Override
     protected void runFftRealForward(int n, int rows, JvmBuffer i, int inStride, int inLength, JvmBuffer o) {
         if (i.precision() == Precision.F64) {
-            JvmKernelsF64.fftRealForward(executor, scratch, n, rows, i.f64(), inStride, inLength, o.f64());
+            kernelsF64.fftRealForward(n, rows, i.f64(), inStride, inLength, o.f64());
         } else {
-            JvmKernelsF32.fftRealForward(executor, scratch, n, rows, i.f32(), inStride, inLength, o.f32());
+            kernelsF32.fftRealForward(n, rows, i.f32(), inStride, inLength, o.f32());
         }
     }
 
     @Override
     protected void runFftRealInverse(int n, int rows, JvmBuffer i, JvmBuffer o, int outStride, int outLength) {
         if (i.precision() == Precision.F64) {
-            JvmKernelsF64.fftRealInverse(executor, scratch, n, rows, i.f64(), o.f64(), outStride, outLength);
+            kernelsF64.fftRealInverse(n, rows, i.f64(), o.f64(), outStride, outLength);
         } else {
-            JvmKernelsF32.fftRealInverse(executor, scratch, n, rows, i.f32(), o.f32(), outStride, outLength);
+            kernelsF32.fftRealInverse(n, rows, i.f32(), o.f32(), outStride, outLength);
         }
     }
 
@@ -192,10 +200,10 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     protected void runRationalSpectrum(RationalShape shape, JvmBuffer a, JvmBuffer b, JvmBuffer h0, JvmBuffer specA,
                                        JvmBuffer specB, JvmBuffer specK, JvmBuffer minMag) {
         if (a.precision() == Precision.F64) {
-            JvmKernelsF64.rationalSpectrum(executor, scratch, shape, a.f64(), b.f64(), h0.f64(), specA.f64(), specB.f64(),
+            kernelsF64.rationalSpectrum(shape, a.f64(), b.f64(), h0.f64(), specA.f64(), specB.f64(),
                 specK.f64(), minMag.f64());
         } else {
-            JvmKernelsF32.rationalSpectrum(executor, scratch, shape, a.f32(), b.f32(), h0.f32(), specA.f32(), specB.f32(),
+            kernelsF32.rationalSpectrum(shape, a.f32(), b.f32(), h0.f32(), specA.f32(), specB.f32(),
                 specK.f32(), minMag.f32());
         }
     }
@@ -204,10 +212,10 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     protected void runRationalSpectrumBackward(RationalShape shape, JvmBuffer gk, int ell, JvmBuffer specA,
                                                JvmBuffer specB, JvmBuffer da, JvmBuffer db, JvmBuffer dh0, JvmBuffer work) {
         if (gk.precision() == Precision.F64) {
-            JvmKernelsF64.rationalSpectrumBackward(executor, scratch, shape, gk.f64(), ell, specA.f64(), specB.f64(),
+            kernelsF64.rationalSpectrumBackward(shape, gk.f64(), ell, specA.f64(), specB.f64(),
                 da.f64(), db.f64(), dh0.f64(), work.f64());
         } else {
-            JvmKernelsF32.rationalSpectrumBackward(executor, scratch, shape, gk.f32(), ell, specA.f32(), specB.f32(),
+            kernelsF32.rationalSpectrumBackward(shape, gk.f32(), ell, specA.f32(), specB.f32(),
                 da.f32(), db.f32(), dh0.f32(), work.f32());
         }
     }
@@ -215,10 +223,10 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     @Override
     protected void runFftConv(ConvShape shape, JvmBuffer kf, JvmBuffer kb, JvmBuffer u, JvmBuffer y, JvmBuffer kSpec) {
         if (u.precision() == Precision.F64) {
-            JvmKernelsF64.fftConv(executor, scratch, shape, kf.f64(), kb == null ? null : kb.f64(), u.f64(), y.f64(),
+            kernelsF64.fftConv(shape, kf.f64(), kb == null ? null : kb.f64(), u.f64(), y.f64(),
                 kSpec.f64());
         } else {
-            JvmKernelsF32.fftConv(executor, scratch, shape, kf.f32(), kb == null ? null : kb.f32(), u.f32(), y.f32(),
+            kernelsF32.fftConv(shape, kf.f32(), kb == null ? null : kb.f32(), u.f32(), y.f32(),
                 kSpec.f32());
         }
     }
@@ -227,10 +235,10 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     protected void runFftConvBackward(ConvShape shape, JvmBuffer kSpec, JvmBuffer u, JvmBuffer gy, JvmBuffer du,
                                       JvmBuffer dkf, JvmBuffer dkb) {
         if (u.precision() == Precision.F64) {
-            JvmKernelsF64.fftConvBackward(executor, scratch, shape, kSpec.f64(), u.f64(), gy.f64(), du.f64(), dkf.f64(),
+            kernelsF64.fftConvBackward(shape, kSpec.f64(), u.f64(), gy.f64(), du.f64(), dkf.f64(),
                 dkb == null ? null : dkb.f64());
         } else {
-            JvmKernelsF32.fftConvBackward(executor, scratch, shape, kSpec.f32(), u.f32(), gy.f32(), du.f32(), dkf.f32(),
+            kernelsF32.fftConvBackward(shape, kSpec.f32(), u.f32(), gy.f32(), du.f32(), dkf.f32(),
                 dkb == null ? null : dkb.f32());
         }
     }
@@ -238,10 +246,10 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     @Override
     protected void runVandermonde(ModalShape shape, JvmBuffer logZ, JvmBuffer chat, JvmBuffer lag0, JvmBuffer k) {
         if (k.precision() == Precision.F64) {
-            JvmModalKernelsF64.vandermonde(executor, scratch, shape, logZ.f64(), chat.f64(), lag0 == null ? null : lag0.f64(),
+            modalF64.vandermonde(shape, logZ.f64(), chat.f64(), lag0 == null ? null : lag0.f64(),
                 k.f64());
         } else {
-            JvmModalKernelsF32.vandermonde(executor, scratch, shape, logZ.f32(), chat.f32(), lag0 == null ? null : lag0.f32(),
+            modalF32.vandermonde(shape, logZ.f32(), chat.f32(), lag0 == null ? null : lag0.f32(),
                 k.f32());
         }
     }
@@ -250,10 +258,10 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     protected void runVandermondeBackward(ModalShape shape, JvmBuffer logZ, JvmBuffer gk, JvmBuffer sums,
                                           JvmBuffer weighted, JvmBuffer lag0Grad) {
         if (gk.precision() == Precision.F64) {
-            JvmModalKernelsF64.vandermondeBackward(executor, scratch, shape, logZ.f64(), gk.f64(), sums.f64(), weighted.f64(),
+            modalF64.vandermondeBackward(shape, logZ.f64(), gk.f64(), sums.f64(), weighted.f64(),
                 lag0Grad.f64());
         } else {
-            JvmModalKernelsF32.vandermondeBackward(executor, scratch, shape, logZ.f32(), gk.f32(), sums.f32(), weighted.f32(),
+            modalF32.vandermondeBackward(shape, logZ.f32(), gk.f32(), sums.f32(), weighted.f32(),
                 lag0Grad.f32());
         }
     }
@@ -261,9 +269,9 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     @Override
     protected void runCauchy(ModalShape shape, JvmBuffer w, JvmBuffer v, JvmBuffer lag0, JvmBuffer kHat) {
         if (kHat.precision() == Precision.F64) {
-            JvmModalKernelsF64.cauchy(executor, scratch, shape, w.f64(), v.f64(), lag0 == null ? null : lag0.f64(), kHat.f64());
+            modalF64.cauchy(shape, w.f64(), v.f64(), lag0 == null ? null : lag0.f64(), kHat.f64());
         } else {
-            JvmModalKernelsF32.cauchy(executor, scratch, shape, w.f32(), v.f32(), lag0 == null ? null : lag0.f32(), kHat.f32());
+            modalF32.cauchy(shape, w.f32(), v.f32(), lag0 == null ? null : lag0.f32(), kHat.f32());
         }
     }
 
@@ -271,10 +279,10 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     protected void runCauchyBackward(ModalShape shape, JvmBuffer w, JvmBuffer v, JvmBuffer gs, JvmBuffer gv, JvmBuffer gw,
                                      JvmBuffer gamma, JvmBuffer lag0Grad) {
         if (gs.precision() == Precision.F64) {
-            JvmModalKernelsF64.cauchyBackward(executor, scratch, shape, w.f64(), v.f64(), gs.f64(), gv.f64(), gw.f64(),
+            modalF64.cauchyBackward(shape, w.f64(), v.f64(), gs.f64(), gv.f64(), gw.f64(),
                 gamma.f64(), lag0Grad.f64());
         } else {
-            JvmModalKernelsF32.cauchyBackward(executor, scratch, shape, w.f32(), v.f32(), gs.f32(), gv.f32(), gw.f32(),
+            modalF32.cauchyBackward(shape, w.f32(), v.f32(), gs.f32(), gv.f32(), gw.f32(),
                 gamma.f32(), lag0Grad.f32());
         }
     }

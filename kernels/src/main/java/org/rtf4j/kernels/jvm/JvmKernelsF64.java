@@ -11,16 +11,51 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * driver spreads independent rows over the executor; each worker uses only its own scratch. Sizes and
  * precisions were validated by {@link JvmBackend}; layouts are those of
  * {@link org.rtf4j.kernels.backend.Backend}.
+ *
+ * <p>One instance per backend. Each kernel is a {@link KernelTask} held here and reused: a driver puts
+ * its arguments into the task's fields and runs it, so a steady-state call allocates nothing. Drivers
+ * are synchronized because the fields belong to one call at a time.
  */
 final class JvmKernelsF64 {
-    private JvmKernelsF64() {
+    private final JvmExecutor ex;
+    private final JvmScratch sc;
+    private final FftComplex fftComplex = new FftComplex();
+    private final FftRealForward fftRealForward = new FftRealForward();
+    private final FftRealInverse fftRealInverse = new FftRealInverse();
+    private final RationalSpectrum rationalSpectrum = new RationalSpectrum();
+    private final RationalSpectrumBackward rationalSpectrumBackward = new RationalSpectrumBackward();
+    private final FftConv fftConv = new FftConv();
+    private final FftConvBackward fftConvBackward = new FftConvBackward();
+
+    JvmKernelsF64(JvmExecutor ex, JvmScratch sc) {
+        this.ex = ex;
+        this.sc = sc;
     }
 
-    static void fftComplex(JvmExecutor ex, JvmScratch sc, int n, int rows, double[] data, boolean inverse) {
-        ComplexFftPlan plan = ComplexFftPlan.of(n);
-        int sl = plan.scratchLength();
-        ex.parallelFor(rows, (w, from, to) -> {
-            double[] s = sc.bufferF64(w, sl);
+    synchronized void fftComplex(int n, int rows, double[] data, boolean inverse) {
+        FftComplex t = fftComplex;
+        t.plan = ComplexFftPlan.of(n);
+        t.count = rows;
+        t.data = data;
+        t.inverse = inverse;
+        t.call(ex);
+    }
+
+    private final class FftComplex extends KernelTask {
+        ComplexFftPlan plan;
+        int count;
+        double[] data;
+        boolean inverse;
+
+        @Override
+        int rowCount(int phase) {
+            return count;
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            int n = plan.length();
+            double[] s = sc.bufferF64(w, plan.scratchLength());
             for (int r = from; r < to; r++) {
                 if (inverse) {
                     FftF64.inverse(plan, data, 2 * n * r, s, 0);
@@ -28,44 +63,148 @@ final class JvmKernelsF64 {
                     FftF64.forward(plan, data, 2 * n * r, s, 0);
                 }
             }
-        });
+        }
+
+        @Override
+        void clear() {
+            plan = null;
+            data = null;
+        }
     }
 
-    static void fftRealForward(JvmExecutor ex, JvmScratch sc, int n, int rows, double[] in, int inStride,
-                               int inLength, double[] out) {
-        RealFftPlan plan = RealFftPlan.of(n);
-        int sl = plan.scratchLength();
-        int rowOut = 2 * plan.bins();
-        ex.parallelFor(rows, (w, from, to) -> {
-            double[] s = sc.bufferF64(w, sl);
+    synchronized void fftRealForward(int n, int rows, double[] in, int inStride, int inLength, double[] out) {
+        FftRealForward t = fftRealForward;
+        t.plan = RealFftPlan.of(n);
+        t.count = rows;
+        t.in = in;
+        t.inStride = inStride;
+        t.inLength = inLength;
+        t.out = out;
+        t.call(ex);
+    }
+
+    private final class FftRealForward extends KernelTask {
+        RealFftPlan plan;
+        int count;
+        double[] in;
+        int inStride;
+        int inLength;
+        double[] out;
+
+        @Override
+        int rowCount(int phase) {
+            return count;
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            int rowOut = 2 * plan.bins();
+            double[] s = sc.bufferF64(w, plan.scratchLength());
             for (int r = from; r < to; r++) {
                 FftF64.realForward(plan, in, r * inStride, inLength, out, r * rowOut, s, 0);
             }
-        });
+        }
+
+        @Override
+        void clear() {
+            plan = null;
+            in = null;
+            out = null;
+        }
     }
 
-    static void fftRealInverse(JvmExecutor ex, JvmScratch sc, int n, int rows, double[] in, double[] out,
-                               int outStride, int outLength) {
-        RealFftPlan plan = RealFftPlan.of(n);
-        int sl = plan.scratchLength();
-        int rowIn = 2 * plan.bins();
-        ex.parallelFor(rows, (w, from, to) -> {
-            double[] s = sc.bufferF64(w, sl);
+    synchronized void fftRealInverse(int n, int rows, double[] in, double[] out, int outStride, int outLength) {
+        FftRealInverse t = fftRealInverse;
+        t.plan = RealFftPlan.of(n);
+        t.count = rows;
+        t.in = in;
+        t.out = out;
+        t.outStride = outStride;
+        t.outLength = outLength;
+        t.call(ex);
+    }
+
+    private final class FftRealInverse extends KernelTask {
+        RealFftPlan plan;
+        int count;
+        double[] in;
+        double[] out;
+        int outStride;
+        int outLength;
+
+        @Override
+        int rowCount(int phase) {
+            return count;
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            int rowIn = 2 * plan.bins();
+            double[] s = sc.bufferF64(w, plan.scratchLength());
             for (int r = from; r < to; r++) {
                 FftF64.realInverse(plan, in, r * rowIn, out, r * outStride, outLength, s, 0);
             }
-        });
+        }
+
+        @Override
+        void clear() {
+            plan = null;
+            in = null;
+            out = null;
+        }
     }
 
-    static void rationalSpectrum(JvmExecutor ex, JvmScratch sc, RationalShape shape, double[] a, double[] b,
-                                 double[] h0, double[] specA, double[] specB, double[] specK, double[] minMag) {
-        int order = shape.order();
-        int bins = shape.bins();
-        RealFftPlan plan = RealFftPlan.of(shape.fftLength());
-        int sl = plan.scratchLength();
-        int pad = order + 1;
-        ex.parallelFor(shape.numA(), (w, from, to) -> {
-            double[] s = sc.bufferF64(w, pad + sl);
+    synchronized void rationalSpectrum(RationalShape shape, double[] a, double[] b, double[] h0, double[] specA,
+                                       double[] specB, double[] specK, double[] minMag) {
+        RationalSpectrum t = rationalSpectrum;
+        t.shape = shape;
+        t.plan = RealFftPlan.of(shape.fftLength());
+        t.a = a;
+        t.b = b;
+        t.h0 = h0;
+        t.specA = specA;
+        t.specB = specB;
+        t.specK = specK;
+        t.minMag = minMag;
+        t.call(ex);
+    }
+
+    /** Phase 0: spectra of the denominators and their smallest magnitude; phase 1: numerators and K = B/A + h0. */
+    private final class RationalSpectrum extends KernelTask {
+        RationalShape shape;
+        RealFftPlan plan;
+        double[] a;
+        double[] b;
+        double[] h0;
+        double[] specA;
+        double[] specB;
+        double[] specK;
+        double[] minMag;
+
+        @Override
+        int phases() {
+            return 2;
+        }
+
+        @Override
+        int rowCount(int phase) {
+            return phase == 0 ? shape.numA() : shape.channels();
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            if (phase == 0) {
+                denominators(w, from, to);
+            } else {
+                numerators(w, from, to);
+            }
+        }
+
+        private void denominators(int w, int from, int to) {
+            int order = shape.order();
+            int bins = shape.bins();
+            int pad = order + 1;
+            double[] s = sc.bufferF64(w, pad + plan.scratchLength());
             for (int g = from; g < to; g++) {
                 // row (1, a_1 .. a_N), zero-padded to P by the transform
                 s[0] = 1.0;
@@ -91,9 +230,13 @@ final class JvmKernelsF64 {
                 minMag[2 * g] = best / norm;
                 minMag[2 * g + 1] = arg;
             }
-        });
-        ex.parallelFor(shape.channels(), (w, from, to) -> {
-            double[] s = sc.bufferF64(w, pad + sl);
+        }
+
+        private void numerators(int w, int from, int to) {
+            int order = shape.order();
+            int bins = shape.bins();
+            int pad = order + 1;
+            double[] s = sc.bufferF64(w, pad + plan.scratchLength());
             for (int c = from; c < to; c++) {
                 s[0] = 0.0;
                 for (int j = 1; j <= order; j++) {
@@ -113,134 +256,261 @@ final class JvmKernelsF64 {
                     specK[o + 2 * k + 1] = (bi * ar - br * ai) * inv;
                 }
             }
-        });
+        }
+
+        @Override
+        void clear() {
+            shape = null;
+            plan = null;
+            a = null;
+            b = null;
+            h0 = null;
+            specA = null;
+            specB = null;
+            specK = null;
+            minMag = null;
+        }
     }
 
-    static void rationalSpectrumBackward(JvmExecutor ex, JvmScratch sc, RationalShape shape, double[] gk,
-                                         int ell, double[] specA, double[] specB, double[] da, double[] db,
-                                         double[] dh0, double[] work) {
-        int order = shape.order();
-        int bins = shape.bins();
-        int p = shape.fftLength();
-        RealFftPlan plan = RealFftPlan.of(p);
-        int sl = plan.scratchLength();
-        int spec = 2 * bins;
-        ex.parallelFor(shape.channels(), (w, from, to) -> {
-            double[] s = sc.bufferF64(w, spec + p + sl);
+    synchronized void rationalSpectrumBackward(RationalShape shape, double[] gk, int ell, double[] specA, double[] specB,
+                                               double[] da, double[] db, double[] dh0, double[] work) {
+        RationalSpectrumBackward t = rationalSpectrumBackward;
+        t.shape = shape;
+        t.plan = RealFftPlan.of(shape.fftLength());
+        t.gk = gk;
+        t.ell = ell;
+        t.specA = specA;
+        t.specB = specB;
+        t.da = da;
+        t.db = db;
+        t.dh0 = dh0;
+        t.work = work;
+        t.call(ex);
+    }
+
+    /** Phase 0: per channel, db, dh0 and the channel's share of the denominator gradient in work; phase 1: da. */
+    private final class RationalSpectrumBackward extends KernelTask {
+        RationalShape shape;
+        RealFftPlan plan;
+        double[] gk;
+        int ell;
+        double[] specA;
+        double[] specB;
+        double[] da;
+        double[] db;
+        double[] dh0;
+        double[] work;
+
+        @Override
+        int phases() {
+            return 2;
+        }
+
+        @Override
+        int rowCount(int phase) {
+            return phase == 0 ? shape.channels() : shape.numA();
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            int order = shape.order();
+            int bins = shape.bins();
+            int p = shape.fftLength();
+            int spec = 2 * bins;
+            double[] s = sc.bufferF64(w, spec + p + plan.scratchLength());
             int tmp = spec;
             int fs = spec + p;
-            for (int c = from; c < to; c++) {
-                // Gamma = rfft_P(g_k zero-extended)
-                FftF64.realForward(plan, gk, c * ell, ell, s, 0, s, fs);
-                dh0[c] = gk[c * ell];
-                int oa = 2 * bins * shape.denominatorOf(c);
-                int ob = 2 * bins * c;
-                for (int k = 0; k < bins; k++) {
-                    double gr = s[2 * k];
-                    double gi = s[2 * k + 1];
-                    double ar = specA[oa + 2 * k];
-                    double ai = specA[oa + 2 * k + 1];
-                    double br = specB[ob + 2 * k];
-                    double bi = specB[ob + 2 * k + 1];
-                    double inv = 1.0 / (ar * ar + ai * ai);
-                    // q = B/A, then r = q/A = B/A^2
-                    double qr = (br * ar + bi * ai) * inv;
-                    double qi = (bi * ar - br * ai) * inv;
-                    double rr = (qr * ar + qi * ai) * inv;
-                    double ri = (qi * ar - qr * ai) * inv;
-                    // work_c = -Gamma * conj(B/A^2)
-                    work[ob + 2 * k] = -(gr * rr + gi * ri);
-                    work[ob + 2 * k + 1] = -(gi * rr - gr * ri);
-                    // Gamma / conj(A) = Gamma * A / |A|^2
-                    s[2 * k] = (gr * ar - gi * ai) * inv;
-                    s[2 * k + 1] = (gr * ai + gi * ar) * inv;
+            if (phase == 0) {
+                for (int c = from; c < to; c++) {
+                    // Gamma = rfft_P(g_k zero-extended)
+                    FftF64.realForward(plan, gk, c * ell, ell, s, 0, s, fs);
+                    dh0[c] = gk[c * ell];
+                    int oa = 2 * bins * shape.denominatorOf(c);
+                    int ob = 2 * bins * c;
+                    for (int k = 0; k < bins; k++) {
+                        double gr = s[2 * k];
+                        double gi = s[2 * k + 1];
+                        double ar = specA[oa + 2 * k];
+                        double ai = specA[oa + 2 * k + 1];
+                        double br = specB[ob + 2 * k];
+                        double bi = specB[ob + 2 * k + 1];
+                        double inv = 1.0 / (ar * ar + ai * ai);
+                        // q = B/A, then r = q/A = B/A^2
+                        double qr = (br * ar + bi * ai) * inv;
+                        double qi = (bi * ar - br * ai) * inv;
+                        double rr = (qr * ar + qi * ai) * inv;
+                        double ri = (qi * ar - qr * ai) * inv;
+                        // work_c = -Gamma * conj(B/A^2)
+                        work[ob + 2 * k] = -(gr * rr + gi * ri);
+                        work[ob + 2 * k + 1] = -(gi * rr - gr * ri);
+                        // Gamma / conj(A) = Gamma * A / |A|^2
+                        s[2 * k] = (gr * ar - gi * ai) * inv;
+                        s[2 * k + 1] = (gr * ai + gi * ar) * inv;
+                    }
+                    FftF64.realInverse(plan, s, 0, s, tmp, order + 1, s, fs);
+                    for (int j = 1; j <= order; j++) {
+                        db[c * order + j - 1] = s[tmp + j];
+                    }
                 }
-                FftF64.realInverse(plan, s, 0, s, tmp, order + 1, s, fs);
-                for (int j = 1; j <= order; j++) {
-                    db[c * order + j - 1] = s[tmp + j];
-                }
-            }
-        });
-        int per = shape.channelsPerDenominator();
-        ex.parallelFor(shape.numA(), (w, from, to) -> {
-            double[] s = sc.bufferF64(w, spec + p + sl);
-            int tmp = spec;
-            int fs = spec + p;
-            for (int g = from; g < to; g++) {
-                for (int i = 0; i < spec; i++) {
-                    s[i] = 0.0;
-                }
-                for (int c = g * per; c < (g + 1) * per; c++) {
-                    int o = 2 * bins * c;
+            } else {
+                int per = shape.channelsPerDenominator();
+                for (int g = from; g < to; g++) {
                     for (int i = 0; i < spec; i++) {
-                        s[i] += work[o + i];
+                        s[i] = 0.0;
+                    }
+                    for (int c = g * per; c < (g + 1) * per; c++) {
+                        int o = 2 * bins * c;
+                        for (int i = 0; i < spec; i++) {
+                            s[i] += work[o + i];
+                        }
+                    }
+                    FftF64.realInverse(plan, s, 0, s, tmp, order + 1, s, fs);
+                    for (int j = 1; j <= order; j++) {
+                        da[g * order + j - 1] = s[tmp + j];
                     }
                 }
-                FftF64.realInverse(plan, s, 0, s, tmp, order + 1, s, fs);
-                for (int j = 1; j <= order; j++) {
-                    da[g * order + j - 1] = s[tmp + j];
-                }
             }
-        });
+        }
+
+        @Override
+        void clear() {
+            shape = null;
+            plan = null;
+            gk = null;
+            specA = null;
+            specB = null;
+            da = null;
+            db = null;
+            dh0 = null;
+            work = null;
+        }
     }
 
-    static void fftConv(JvmExecutor ex, JvmScratch sc, ConvShape shape, double[] kf, double[] kb,
-                        double[] u, double[] y, double[] kSpec) {
-        int n = shape.fftLength();
-        int ell = shape.length();
-        int h = shape.channels();
-        int spec = 2 * shape.bins();
-        RealFftPlan plan = RealFftPlan.of(n);
-        int sl = plan.scratchLength();
-        boolean bi = shape.bidirectional();
-        ex.parallelFor(h, (w, from, to) -> {
-            double[] s = sc.bufferF64(w, n + sl);
-            for (int c = from; c < to; c++) {
-                if (!bi) {
-                    FftF64.realForward(plan, kf, c * ell, ell, kSpec, c * spec, s, 0);
-                } else {
-                    // kappa[t] = kf[t] (t < ell), kappa[n-1-j] = kb[j] (lag -(j+1)); zero elsewhere
-                    for (int t = 0; t < n; t++) {
-                        s[t] = 0.0;
-                    }
-                    System.arraycopy(kf, c * ell, s, 0, ell);
-                    for (int j = 0; j < ell && n - 1 - j >= ell; j++) {
-                        s[n - 1 - j] = kb[c * ell + j];
-                    }
-                    FftF64.realForward(plan, s, 0, n, kSpec, c * spec, s, n);
-                }
-            }
-        });
-        ex.parallelFor(shape.batch() * h, (w, from, to) -> {
-            double[] s = sc.bufferF64(w, spec + sl);
-            for (int r = from; r < to; r++) {
-                int ko = (r % h) * spec;
-                FftF64.realForward(plan, u, r * ell, ell, s, 0, s, spec);
-                for (int k = 0; k < spec; k += 2) {
-                    double xr = s[k];
-                    double xi = s[k + 1];
-                    double kr = kSpec[ko + k];
-                    double ki = kSpec[ko + k + 1];
-                    s[k] = xr * kr - xi * ki;
-                    s[k + 1] = xr * ki + xi * kr;
-                }
-                FftF64.realInverse(plan, s, 0, y, r * ell, ell, s, spec);
-            }
-        });
+    synchronized void fftConv(ConvShape shape, double[] kf, double[] kb, double[] u, double[] y, double[] kSpec) {
+        FftConv t = fftConv;
+        t.shape = shape;
+        t.plan = RealFftPlan.of(shape.fftLength());
+        t.kf = kf;
+        t.kb = kb;
+        t.u = u;
+        t.y = y;
+        t.kSpec = kSpec;
+        t.call(ex);
     }
 
-    static void fftConvBackward(JvmExecutor ex, JvmScratch sc, ConvShape shape, double[] kSpec, double[] u,
-                                double[] gy, double[] du, double[] dkf, double[] dkb) {
-        int n = shape.fftLength();
-        int ell = shape.length();
-        int h = shape.channels();
-        int spec = 2 * shape.bins();
-        RealFftPlan plan = RealFftPlan.of(n);
-        int sl = plan.scratchLength();
-        boolean bi = shape.bidirectional();
-        int batch = shape.batch();
-        ex.parallelFor(h, (w, from, to) -> {
-            double[] s = sc.bufferF64(w, 3 * spec + n + sl);
+    /** Phase 0: kernel spectra per channel; phase 1: per (batch, channel) row, y = irfft(rfft(u) K). */
+    private final class FftConv extends KernelTask {
+        ConvShape shape;
+        RealFftPlan plan;
+        double[] kf;
+        double[] kb;
+        double[] u;
+        double[] y;
+        double[] kSpec;
+
+        @Override
+        int phases() {
+            return 2;
+        }
+
+        @Override
+        int rowCount(int phase) {
+            return phase == 0 ? shape.channels() : shape.batch() * shape.channels();
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            int n = shape.fftLength();
+            int ell = shape.length();
+            int h = shape.channels();
+            int spec = 2 * shape.bins();
+            int sl = plan.scratchLength();
+            if (phase == 0) {
+                boolean bi = shape.bidirectional();
+                double[] s = sc.bufferF64(w, n + sl);
+                for (int c = from; c < to; c++) {
+                    if (!bi) {
+                        FftF64.realForward(plan, kf, c * ell, ell, kSpec, c * spec, s, 0);
+                    } else {
+                        // kappa[t] = kf[t] (t < ell), kappa[n-1-j] = kb[j] (lag -(j+1)); zero elsewhere
+                        for (int t = 0; t < n; t++) {
+                            s[t] = 0.0;
+                        }
+                        System.arraycopy(kf, c * ell, s, 0, ell);
+                        for (int j = 0; j < ell && n - 1 - j >= ell; j++) {
+                            s[n - 1 - j] = kb[c * ell + j];
+                        }
+                        FftF64.realForward(plan, s, 0, n, kSpec, c * spec, s, n);
+                    }
+                }
+            } else {
+                double[] s = sc.bufferF64(w, spec + sl);
+                for (int r = from; r < to; r++) {
+                    int ko = (r % h) * spec;
+                    FftF64.realForward(plan, u, r * ell, ell, s, 0, s, spec);
+                    for (int k = 0; k < spec; k += 2) {
+                        double xr = s[k];
+                        double xi = s[k + 1];
+                        double kr = kSpec[ko + k];
+                        double ki = kSpec[ko + k + 1];
+                        s[k] = xr * kr - xi * ki;
+                        s[k + 1] = xr * ki + xi * kr;
+                    }
+                    FftF64.realInverse(plan, s, 0, y, r * ell, ell, s, spec);
+                }
+            }
+        }
+
+        @Override
+        void clear() {
+            shape = null;
+            plan = null;
+            kf = null;
+            kb = null;
+            u = null;
+            y = null;
+            kSpec = null;
+        }
+    }
+
+    synchronized void fftConvBackward(ConvShape shape, double[] kSpec, double[] u, double[] gy, double[] du, double[] dkf,
+                                      double[] dkb) {
+        FftConvBackward t = fftConvBackward;
+        t.shape = shape;
+        t.plan = RealFftPlan.of(shape.fftLength());
+        t.kSpec = kSpec;
+        t.u = u;
+        t.gy = gy;
+        t.du = du;
+        t.dkf = dkf;
+        t.dkb = dkb;
+        t.call(ex);
+    }
+
+    private final class FftConvBackward extends KernelTask {
+        ConvShape shape;
+        RealFftPlan plan;
+        double[] kSpec;
+        double[] u;
+        double[] gy;
+        double[] du;
+        double[] dkf;
+        double[] dkb;
+
+        @Override
+        int rowCount(int phase) {
+            return shape.channels();
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            int n = shape.fftLength();
+            int ell = shape.length();
+            int h = shape.channels();
+            int spec = 2 * shape.bins();
+            boolean bi = shape.bidirectional();
+            int batch = shape.batch();
+            double[] s = sc.bufferF64(w, 3 * spec + n + plan.scratchLength());
             int gOff = 0;
             int uOff = spec;
             int acc = 2 * spec;
@@ -278,6 +548,18 @@ final class JvmKernelsF64 {
                     }
                 }
             }
-        });
+        }
+
+        @Override
+        void clear() {
+            shape = null;
+            plan = null;
+            kSpec = null;
+            u = null;
+            gy = null;
+            du = null;
+            dkf = null;
+            dkb = null;
+        }
     }
 }

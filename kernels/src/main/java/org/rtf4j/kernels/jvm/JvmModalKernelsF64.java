@@ -10,19 +10,53 @@ import org.rtf4j.kernels.spectral.ModalShape;
  * <p>Powers {@code z^l} run by complex multiplication inside blocks of {@value #BLOCK} lags from float64
  * anchors {@code z^{l0}} (themselves advanced by the float64 factor {@code z^BLOCK}), so the float32
  * twin's error does not grow with L.
+ *
+ * <p>One instance per backend; each kernel is a reused {@link KernelTask} whose fields hold the call's
+ * arguments, so a steady-state call allocates nothing. Drivers are synchronized because those fields
+ * belong to one call at a time.
  */
 final class JvmModalKernelsF64 {
     static final int BLOCK = 64;
     private static final int GROUP = 4;
 
-    private JvmModalKernelsF64() {
+    private final JvmExecutor ex;
+    private final JvmScratch sc;
+    private final Vandermonde vandermonde = new Vandermonde();
+    private final VandermondeBackward vandermondeBackward = new VandermondeBackward();
+    private final Cauchy cauchy = new Cauchy();
+    private final CauchyBackward cauchyBackward = new CauchyBackward();
+
+    JvmModalKernelsF64(JvmExecutor ex, JvmScratch sc) {
+        this.ex = ex;
+        this.sc = sc;
     }
 
-    static void vandermonde(JvmExecutor ex, JvmScratch sc, ModalShape s, double[] logZ, double[] chat,
-                            double[] lag0, double[] k) {
-        int modes = s.modes();
-        int len = s.length();
-        ex.parallelFor(s.channels(), (w, from, to) -> {
+    synchronized void vandermonde(ModalShape shape, double[] logZ, double[] chat, double[] lag0, double[] k) {
+        Vandermonde t = vandermonde;
+        t.shape = shape;
+        t.logZ = logZ;
+        t.chat = chat;
+        t.lag0 = lag0;
+        t.k = k;
+        t.call(ex);
+    }
+
+    private final class Vandermonde extends KernelTask {
+        ModalShape shape;
+        double[] logZ;
+        double[] chat;
+        double[] lag0;
+        double[] k;
+
+        @Override
+        int rowCount(int phase) {
+            return shape.channels();
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            int modes = shape.modes();
+            int len = shape.length();
             // per mode g of a group: z at st[2g..2g+1]; float64 anchor chat*z^l0 at an[4g..4g+1], z^BLOCK at an[4g+2..4g+3]
             double[] st = sc.bufferF64(w, 2 * GROUP);
             double /*keep*/[] an = sc.wide(w, 4 * GROUP);
@@ -102,14 +136,47 @@ final class JvmModalKernelsF64 {
                     k[ko] += lag0[h];
                 }
             }
-        });
+        }
+
+        @Override
+        void clear() {
+            shape = null;
+            logZ = null;
+            chat = null;
+            lag0 = null;
+            k = null;
+        }
     }
 
-    static void vandermondeBackward(JvmExecutor ex, JvmScratch sc, ModalShape s, double[] logZ, double[] wt,
-                                    double[] sums, double[] weighted, double[] lag0Grad) {
-        int modes = s.modes();
-        int len = s.length();
-        ex.parallelFor(s.channels(), (w, from, to) -> {
+    synchronized void vandermondeBackward(ModalShape shape, double[] logZ, double[] wt, double[] sums,
+                                     double[] weighted, double[] lag0Grad) {
+        VandermondeBackward t = vandermondeBackward;
+        t.shape = shape;
+        t.logZ = logZ;
+        t.wt = wt;
+        t.sums = sums;
+        t.weighted = weighted;
+        t.lag0Grad = lag0Grad;
+        t.call(ex);
+    }
+
+    private final class VandermondeBackward extends KernelTask {
+        ModalShape shape;
+        double[] logZ;
+        double[] wt;
+        double[] sums;
+        double[] weighted;
+        double[] lag0Grad;
+
+        @Override
+        int rowCount(int phase) {
+            return shape.channels();
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            int modes = shape.modes();
+            int len = shape.length();
             for (int h = from; h < to; h++) {
                 int wo = h * len;
                 lag0Grad[h] = wt[wo];
@@ -163,7 +230,17 @@ final class JvmModalKernelsF64 {
                     weighted[i + 1] = (double) s1i;
                 }
             }
-        });
+        }
+
+        @Override
+        void clear() {
+            shape = null;
+            logZ = null;
+            wt = null;
+            sums = null;
+            weighted = null;
+            lag0Grad = null;
+        }
     }
 
     /** Nodes: zImag[k] = 2 tan(pi k / L) (z_k is purely imaginary) and s_k = 2/(1 + omega_k), k < L/2. */
@@ -181,14 +258,35 @@ final class JvmModalKernelsF64 {
         return count;
     }
 
-    static void cauchy(JvmExecutor ex, JvmScratch sc, ModalShape s, double[] wv, double[] v, double[] lag0,
-                       double[] kHat) {
-        int modes = s.modes();
-        int len = s.length();
-        int hh = s.channels();
-        int bins = s.bins();
-        int count = (len + 1) / 2;
-        ex.parallelFor(hh, (w, from, to) -> {
+    synchronized void cauchy(ModalShape shape, double[] wv, double[] v, double[] lag0, double[] kHat) {
+        Cauchy t = cauchy;
+        t.shape = shape;
+        t.wv = wv;
+        t.v = v;
+        t.lag0 = lag0;
+        t.kHat = kHat;
+        t.call(ex);
+    }
+
+    private final class Cauchy extends KernelTask {
+        ModalShape shape;
+        double[] wv;
+        double[] v;
+        double[] lag0;
+        double[] kHat;
+
+        @Override
+        int rowCount(int phase) {
+            return shape.channels();
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            int modes = shape.modes();
+            int len = shape.length();
+            int hh = shape.channels();
+            int bins = shape.bins();
+            int count = (len + 1) / 2;
             double[] st = sc.bufferF64(w, 3 * count);
             nodes(len, st, 0);
             for (int h = from; h < to; h++) {
@@ -263,18 +361,55 @@ final class JvmModalKernelsF64 {
                     kHat[ko + 2 * (len / 2) + 1] = 0.0;
                 }
             }
-        });
+        }
+
+        @Override
+        void clear() {
+            shape = null;
+            wv = null;
+            v = null;
+            lag0 = null;
+            kHat = null;
+        }
     }
 
-    static void cauchyBackward(JvmExecutor ex, JvmScratch sc, ModalShape s, double[] wv, double[] v,
-                               double[] gSpec, double[] gv, double[] gw, double[] gamma, double[] lag0Grad) {
-        int modes = s.modes();
-        int len = s.length();
-        int hh = s.channels();
-        int bins = s.bins();
-        int count = (len + 1) / 2;
-        int step = 2 * hh * modes;
-        ex.parallelFor(hh, (w, from, to) -> {
+    synchronized void cauchyBackward(ModalShape shape, double[] wv, double[] v, double[] gSpec, double[] gv,
+                                double[] gw, double[] gamma, double[] lag0Grad) {
+        CauchyBackward t = cauchyBackward;
+        t.shape = shape;
+        t.wv = wv;
+        t.v = v;
+        t.gSpec = gSpec;
+        t.gv = gv;
+        t.gw = gw;
+        t.gamma = gamma;
+        t.lag0Grad = lag0Grad;
+        t.call(ex);
+    }
+
+    private final class CauchyBackward extends KernelTask {
+        ModalShape shape;
+        double[] wv;
+        double[] v;
+        double[] gSpec;
+        double[] gv;
+        double[] gw;
+        double[] gamma;
+        double[] lag0Grad;
+
+        @Override
+        int rowCount(int phase) {
+            return shape.channels();
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            int modes = shape.modes();
+            int len = shape.length();
+            int hh = shape.channels();
+            int bins = shape.bins();
+            int count = (len + 1) / 2;
+            int step = 2 * hh * modes;
             double[] st = sc.bufferF64(w, 3 * count + 8 * count);
             int go = 3 * count;
             nodes(len, st, 0);
@@ -461,6 +596,18 @@ final class JvmModalKernelsF64 {
                     gw[i + 1] = (double) acci;
                 }
             }
-        });
+        }
+
+        @Override
+        void clear() {
+            shape = null;
+            wv = null;
+            v = null;
+            gSpec = null;
+            gv = null;
+            gw = null;
+            gamma = null;
+            lag0Grad = null;
+        }
     }
 }
