@@ -48,8 +48,11 @@ public final class Checkpoints {
                          Map<String, String> metadata) {
     }
 
-    /** Writes the checkpoint of {@code step} and deletes all but the newest two; returns its path. */
-    public static Path save(Path dir, long step, TrainConfig config, SequenceModel model, AdamW opt) {
+    /**
+     * Writes the checkpoint of {@code step} (with the run's wall time so far, {@code seconds}) and deletes all
+     * but the newest two; returns its path.
+     */
+    public static Path save(Path dir, long step, TrainConfig config, SequenceModel model, AdamW opt, double seconds) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
             Parameter p = e.getValue();
@@ -69,6 +72,7 @@ public final class Checkpoints {
         meta.put("optimizer", "adamw");
         meta.put("optimizer.steps", Long.toString(opt.steps()));
         meta.put("rng", "counter-based: seed " + config.seed() + ", step " + step);
+        meta.put("seconds", Double.toString(seconds));
         meta.put("config", toJson(config));
         Path file = dir.resolve(String.format("checkpoint-%09d.safetensors", step));
         SafeTensors.write(file, tensors, meta);

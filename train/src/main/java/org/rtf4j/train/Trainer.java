@@ -49,6 +49,7 @@ public final class Trainer implements AutoCloseable {
     private final Path runDir;
     private final Listener listener;
     private long step;
+    private double secondsBefore;
     private long logEvery = 1;
     private long[] permutation;
     private long permutationEpoch = -1;
@@ -76,6 +77,7 @@ public final class Trainer implements AutoCloseable {
         if (ck.isPresent()) {
             Checkpoints.restore(ck.get(), model, opt);
             step = ck.get().step();
+            secondsBefore = Double.parseDouble(ck.get().metadata().getOrDefault("seconds", "0"));
             this.listener.log("resumed from " + ck.get().file() + " at step " + step);
         }
     }
@@ -101,7 +103,8 @@ public final class Trainer implements AutoCloseable {
     /** Trains until {@code config.steps()} (or {@code untilStep}, if smaller); returns the final evaluation. */
     public Evaluation run(long untilStep) {
         long end = Math.min(untilStep, config.steps());
-        long started = System.nanoTime();
+        // wall time of the whole run, across resumed sessions (the checkpoints carry it)
+        long started = System.nanoTime() - (long) (secondsBefore * 1e9);
         listener.started(step, config.steps(), model.size());
         Evaluation last = null;
         try (Metrics metrics = runDir == null ? null : Metrics.open(runDir, step == 0 ? -1 : step)) {
@@ -137,7 +140,7 @@ public final class Trainer implements AutoCloseable {
                 }
                 boolean save = step == end || config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
                 if (save && runDir != null) {
-                    Checkpoints.save(runDir, step, config, model, opt);
+                    Checkpoints.save(runDir, step, config, model, opt, (System.nanoTime() - started) * 1e-9);
                 }
             }
         }
