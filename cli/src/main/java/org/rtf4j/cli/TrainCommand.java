@@ -59,7 +59,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--bidirectional", description = "Two-sided SSM layers.")
     boolean bidirectional;
 
-    @Option(names = "--norm", description = "Block norm: layer or none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--norm", description = "Block norm: layer, batch or none (default: ${DEFAULT-VALUE}).")
     ModelConfig.Norm norm = ModelConfig.Norm.LAYER;
 
     @Option(names = "--postnorm", description = "Norm after the residual instead of before the SSM layer.")

@@ -25,7 +25,7 @@ import org.rtf4j.train.optim.AdamW;
 
 /**
  * Training checkpoints: one safetensors file per checkpoint, {@code checkpoint-<step>.safetensors}, with the
- * parameters ({@code model.<name>}), the AdamW moments ({@code adam.m.<name>}, {@code adam.v.<name>}) as F64
+ * parameters ({@code model.<name>}), BatchNorm running statistics ({@code buffer.<name>}), the AdamW moments ({@code adam.m.<name>}, {@code adam.v.<name>}) as F64
  * tensors, and in its metadata the run configuration (JSON), the step, the optimiser step count and the
  * random state. Randomness is counter-based (data order, fresh examples and dropout masks are functions of
  * seed and step), so the seed and the step are the whole random state. Files are written atomically
@@ -57,6 +57,10 @@ public final class Checkpoints {
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
             Parameter p = e.getValue();
             tensors.put("model." + e.getKey(), Tensor.of("model." + e.getKey(), DType.F64, p.value().clone(), p.shape()));
+        }
+        for (Map.Entry<String, double[]> e : model.buffers().entrySet()) {
+            tensors.put("buffer." + e.getKey(), Tensor.of("buffer." + e.getKey(), DType.F64, e.getValue().clone(),
+                e.getValue().length));
         }
         for (Map.Entry<String, double[]> e : opt.firstMoments().entrySet()) {
             tensors.put("adam.m." + e.getKey(), Tensor.of("adam.m." + e.getKey(), DType.F64, e.getValue().clone(),
@@ -144,6 +148,9 @@ public final class Checkpoints {
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
             Parameter p = e.getValue();
             copy(ck, "model." + e.getKey(), p.value());
+        }
+        for (Map.Entry<String, double[]> e : model.buffers().entrySet()) {
+            copy(ck, "buffer." + e.getKey(), e.getValue());
         }
         if (opt != null) {
             for (Map.Entry<String, double[]> e : opt.firstMoments().entrySet()) {

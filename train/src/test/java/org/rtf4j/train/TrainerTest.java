@@ -27,7 +27,9 @@ class TrainerTest extends WithJvmBackend {
     Path tmp;
 
     static TrainConfig config(long steps, int batch, int accumulate, long checkpointEvery) {
-        ModelConfig m = ModelConfig.standard(LayerKind.RTF, 2, 8, 4).withDropout(0.1, 0.1);
+        // BatchNorm, so that resuming must also restore the running statistics (the eval losses check them)
+        ModelConfig m = ModelConfig.standard(LayerKind.RTF, 2, 8, 4).withDropout(0.1, 0.1)
+            .withBlock(ModelConfig.Norm.BATCH, true, ModelConfig.Activation.GELU, true, true);
         return new TrainConfig("sign", Map.of(), m, batch, accumulate, steps, 0.01, 0.01, 0.005, 0.0, Math.min(2, steps - 1), 1.0, 0.0, 0,
             16, checkpointEvery, 7);
     }
@@ -35,6 +37,12 @@ class TrainerTest extends WithJvmBackend {
     static final class Recorder implements Trainer.Listener {
         final List<Double> losses = new ArrayList<>();
         final List<String> log = new ArrayList<>();
+        final List<Double> evals = new ArrayList<>();
+
+        @Override
+        public void evaluated(long step, Evaluation e) {
+            evals.add(e.loss());
+        }
 
         @Override
         public void step(long step, double loss, double accuracy, double lr) {
@@ -83,6 +91,8 @@ class TrainerTest extends WithJvmBackend {
         List<Double> joined = new ArrayList<>(first.losses);
         joined.addAll(second.losses);
         assertEquals(straight.losses, joined, "resumed curve");
+        assertEquals(straight.evals.get(straight.evals.size() - 1), second.evals.get(second.evals.size() - 1),
+            "final evaluation (BatchNorm running statistics restored)");
         assertEquals(trainLosses(tmp.resolve("a")), trainLosses(tmp.resolve("c")), "metrics files hold one curve");
         assertEquals(List.of("checkpoint-000000006.safetensors", "checkpoint-000000004.safetensors"),
             Checkpoints.list(tmp.resolve("c")).stream().map(p -> p.getFileName().toString()).toList(), "two kept");

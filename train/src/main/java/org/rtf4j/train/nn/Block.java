@@ -12,7 +12,7 @@ import org.rtf4j.layer.SequenceLayer;
  */
 final class Block implements AutoCloseable {
     private final ModelConfig config;
-    private final LayerNorm norm;
+    private final Normalization norm;
     private final SequenceLayer ssm;
     private final Gelu gelu;
     private final Dropout dropout;
@@ -26,7 +26,8 @@ final class Block implements AutoCloseable {
     Block(String name, ModelConfig config, SequenceLayer ssm, SplittableRandom rng) {
         this.config = config;
         int h = config.channels();
-        this.norm = config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm(name + ".norm", h) : null;
+        this.norm = config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm(name + ".norm", h)
+            : config.norm() == ModelConfig.Norm.BATCH ? new BatchNorm(name + ".norm", h) : null;
         this.ssm = ssm;
         this.gelu = config.activation() == ModelConfig.Activation.GELU ? new Gelu() : null;
         this.dropout = new Dropout(config.dropout(), false);
@@ -37,6 +38,11 @@ final class Block implements AutoCloseable {
 
     SequenceLayer ssm() {
         return ssm;
+    }
+
+    /** Running statistics of the norm, by name. */
+    java.util.Map<String, double[]> buffers() {
+        return norm != null ? norm.buffers() : java.util.Map.of();
     }
 
     /** Parameters with their names relative to the block. */
@@ -56,7 +62,7 @@ final class Block implements AutoCloseable {
         this.length = length;
         this.lengths = lengths;
         int h = config.channels();
-        double[] z = norm != null && config.prenorm() ? norm.forward(x, batch, length) : x;
+        double[] z = norm != null && config.prenorm() ? norm.forward(x, batch, length, lengths, training) : x;
         double[] u = Masks.zeroPadding(z.clone(), batch, h, length, lengths);
         double[] v = new double[u.length];
         ssm.forward(u, batch, length, v);
@@ -74,7 +80,7 @@ final class Block implements AutoCloseable {
             }
         }
         if (norm != null && !config.prenorm()) {
-            v = norm.forward(v, batch, length);
+            v = norm.forward(v, batch, length, lengths, training);
         }
         return v;
     }

@@ -4,7 +4,7 @@ import java.util.List;
 import org.rtf4j.layer.Parameter;
 
 /** Normalisation over the channels at every position, with gain and bias (ε = 1e-5, as PyTorch). */
-public final class LayerNorm {
+public final class LayerNorm implements Normalization {
     private static final double EPS = 1e-5;
     private final int dim;
     private final Parameter gain;
@@ -21,8 +21,14 @@ public final class LayerNorm {
         java.util.Arrays.fill(gain.value(), 1.0);
     }
 
+    @Override
     public List<Parameter> parameters() {
         return List.of(gain, bias);
+    }
+
+    @Override
+    public double[] forward(double[] x, int batch, int length, int[] lengths, boolean training) {
+        return forward(x, batch, length);
     }
 
     public double[] forward(double[] x, int batch, int length) {
@@ -61,6 +67,7 @@ public final class LayerNorm {
         return y;
     }
 
+    @Override
     public double[] backward(double[] dy) {
         Shapes.check("dy", dy, batch, dim, length);
         double[] g = gain.value();

@@ -28,7 +28,7 @@ public record ModelConfig(LayerKind kind, int layers, int channels, int stateSiz
                           double residualDropout, Pooling pooling, Precision precision) {
 
     /** Normalisation kinds. */
-    public enum Norm { LAYER, NONE }
+    public enum Norm { LAYER, BATCH, NONE }
 
     /** Activations after the SSM layer. */
     public enum Activation { GELU, NONE }

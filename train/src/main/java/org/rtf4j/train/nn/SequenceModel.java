@@ -26,9 +26,10 @@ public final class SequenceModel implements AutoCloseable {
     private final Embedding embedding;
     private final Linear encoder;
     private final List<Block> blocks = new ArrayList<>();
-    private final LayerNorm finalNorm;
+    private final Normalization finalNorm;
     private final Linear decoder;
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private final Map<String, double[]> buffers = new LinkedHashMap<>();
     private Batch batch;
     private int outLength;
 
@@ -66,15 +67,18 @@ public final class SequenceModel implements AutoCloseable {
                 Block block = new Block(name, config, ssm, rng);
                 blocks.add(block);
                 put(block.ownParameters(), "");
+                buffers.putAll(block.buffers());
                 put(ssm.parameters(), name + ".ssm.");
             }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-        finalNorm = config.prenorm() && config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm("norm", h) : null;
+        finalNorm = !config.prenorm() || config.norm() == ModelConfig.Norm.NONE ? null
+            : config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm("norm", h) : new BatchNorm("norm", h);
         if (finalNorm != null) {
             put(finalNorm.parameters(), "");
+            buffers.putAll(finalNorm.buffers());
         }
         decoder = new Linear("decoder", h, task.outputs(), rng);
         put(decoder.parameters(), "");
@@ -100,6 +104,11 @@ public final class SequenceModel implements AutoCloseable {
     /** Every trainable parameter by its full name, in a fixed order. */
     public Map<String, Parameter> parameters() {
         return Collections.unmodifiableMap(parameters);
+    }
+
+    /** Non-trained state (BatchNorm running statistics) by full name: live arrays, saved in checkpoints. */
+    public Map<String, double[]> buffers() {
+        return Collections.unmodifiableMap(buffers);
     }
 
     /** Sets every gradient to zero. */
@@ -128,7 +137,7 @@ public final class SequenceModel implements AutoCloseable {
             x = blocks.get(i).forward(x, n, len, lengths, training, seed * 0x9E3779B97F4A7C15L + i);
         }
         if (finalNorm != null) {
-            x = finalNorm.forward(x, n, len);
+            x = finalNorm.forward(x, n, len, lengths, training);
         }
         x = config.pooling().forward(x, n, config.channels(), len, lengths);
         outLength = config.pooling() == Pooling.NONE ? len : 1;

@@ -33,18 +33,22 @@ class SequenceModelGradientTest extends WithJvmBackend {
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (LayerKind kind : LayerKind.values()) {
-            out.add(Arguments.of(kind, TaskSpec.Target.SEQUENCE_CLASS, true, true));
-            out.add(Arguments.of(kind, TaskSpec.Target.TOKEN_CLASS, false, false));
-            out.add(Arguments.of(kind, TaskSpec.Target.REGRESSION, true, false));
+            out.add(Arguments.of(kind, TaskSpec.Target.SEQUENCE_CLASS, true, true, ModelConfig.Norm.LAYER));
+            out.add(Arguments.of(kind, TaskSpec.Target.TOKEN_CLASS, false, false, ModelConfig.Norm.LAYER));
+            out.add(Arguments.of(kind, TaskSpec.Target.REGRESSION, true, false, ModelConfig.Norm.LAYER));
         }
+        out.add(Arguments.of(LayerKind.RTF, TaskSpec.Target.SEQUENCE_CLASS, true, true, ModelConfig.Norm.BATCH));
+        out.add(Arguments.of(LayerKind.S4D, TaskSpec.Target.TOKEN_CLASS, false, false, ModelConfig.Norm.BATCH));
+        out.add(Arguments.of(LayerKind.S4, TaskSpec.Target.REGRESSION, true, true, ModelConfig.Norm.NONE));
         return out;
     }
 
-    @ParameterizedTest(name = "{0} {1} bidirectional={2} prenorm={3}")
+    @ParameterizedTest(name = "{0} {1} bidirectional={2} prenorm={3} norm={4}")
     @MethodSource("cases")
-    void gradientsMatchCentralDifferences(LayerKind kind, TaskSpec.Target target, boolean bidirectional, boolean prenorm) {
+    void gradientsMatchCentralDifferences(LayerKind kind, TaskSpec.Target target, boolean bidirectional, boolean prenorm,
+                                          ModelConfig.Norm norm) {
         TaskSpec task = task(target, 7);
-        ModelConfig cfg = new ModelConfig(kind, 2, 4, 4, bidirectional, ModelConfig.Norm.LAYER, prenorm,
+        ModelConfig cfg = new ModelConfig(kind, 2, 4, 4, bidirectional, norm, prenorm,
             ModelConfig.Activation.GELU, true, true, 0.25, 0.25,
             target == TaskSpec.Target.SEQUENCE_CLASS ? Pooling.MEAN : Pooling.NONE, Precision.F64);
         try (SequenceModel m = new SequenceModel(cfg, task, be, 11)) {
@@ -109,6 +113,22 @@ class SequenceModelGradientTest extends WithJvmBackend {
             assertArrayEquals(t1, m.forward(a, true, 1), "same seed, same masks");
             assertNotEquals(t1[0], m.forward(a, true, 2)[0], "another seed, other masks");
         }
+    }
+
+    @Test
+    void batchNormUsesValidPositionsInTrainingAndRunningStatisticsInEvalMode() {
+        BatchNorm bn = new BatchNorm("bn", 1);
+        // B=2, H=1, L=3; sequence 1 has length 1: statistics over {1, 2, 3, 10}, padding (100, 100) excluded
+        double[] x = {1, 2, 3, 10, 100, 100};
+        double[] y = bn.forward(x, 2, 3, new int[] {3, 1}, true);
+        double mean = 4.0;
+        double var = (9 + 4 + 1 + 36) / 4.0;
+        assertEquals((1 - mean) / Math.sqrt(var + 1e-5), y[0], 1e-12);
+        assertEquals((10 - mean) / Math.sqrt(var + 1e-5), y[3], 1e-12);
+        assertEquals(0.1 * mean, bn.buffers().get("bn.running_mean")[0], 1e-15);
+        assertEquals(0.9 + 0.1 * (var * 4 / 3), bn.buffers().get("bn.running_var")[0], 1e-12, "unbiased running variance");
+        double[] e = bn.forward(new double[] {5}, 1, 1, null, false);
+        assertEquals((5 - 0.4) / Math.sqrt(0.9 + 0.1 * var * 4 / 3 + 1e-5), e[0], 1e-12, "eval mode uses running stats");
     }
 
     @Test
