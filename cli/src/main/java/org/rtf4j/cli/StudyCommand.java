@@ -25,8 +25,8 @@ final class StudyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--preset", description = "quick (< 2 min), standard (< 10 min), paper_cpu (default: ${DEFAULT-VALUE}).")
-    StudyPreset preset = StudyPreset.quick;
+    @Option(names = "--preset", description = "quick (< 2 min), default (< 10 min) or paper_cpu (default: quick).")
+    StudyPreset preset = StudyPreset.QUICK;
 
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("study-out");
@@ -51,7 +51,7 @@ final class StudyCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<StudyRecord> records = new StudyRunner(backend::create, precision, preset.warmup(), reps, log).run(cases);
         Map<String, Object> method = new LinkedHashMap<>();
-        method.put("preset", preset.name());
+        method.put("preset", preset.id());
         method.put("warmup", preset.warmup());
         method.put("repetitions", reps);
         method.put("statistic", "median and minimum of wall-clock time per call (System.nanoTime)");

@@ -62,7 +62,7 @@ class StudyTest {
 
     @Test
     void quickPresetHoldsTheTargetShapes() {
-        List<StudyCase> q = StudyPreset.quick.cases();
+        List<StudyCase> q = StudyPreset.QUICK.cases();
         assertTrue(q.contains(new StudyCase(LayerKind.RTF, false, 1, 256, 2048, 4, StudyCase.Phase.kernel)));
         assertTrue(q.contains(new StudyCase(LayerKind.RTF, false, 1, 256, 2048, 1024, StudyCase.Phase.kernel)));
         for (LayerKind k : LayerKind.values()) {

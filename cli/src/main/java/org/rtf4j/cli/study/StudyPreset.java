@@ -11,11 +11,11 @@ import org.rtf4j.layer.LayerKind;
  */
 public enum StudyPreset {
     /** Under 2 minutes on 2 cores: the shapes of the acceptance targets. */
-    quick(3, 5, 1L << 28),
+    QUICK(3, 5, 1L << 28),
     /** Under 10 minutes on 2 cores: N and L sweeps. */
-    standard(2, 5, 1L << 26),
+    DEFAULT(2, 5, 1L << 26),
     /** The six LRA profiling shapes with batch and channels divided by 8 (L kept), N = 4 … 512. */
-    paper_cpu(2, 3, 1L << 27);
+    PAPER_CPU(2, 3, 1L << 27);
 
     final int warmup;
     final int repetitions;
@@ -26,6 +26,11 @@ public enum StudyPreset {
         this.warmup = warmup;
         this.repetitions = repetitions;
         this.baselineBudget = baselineBudget;
+    }
+
+    /** The name on the command line and in study.json: quick, default, paper_cpu. */
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Warm-up calls before timing. */
@@ -42,7 +47,7 @@ public enum StudyPreset {
     public List<StudyCase> cases() {
         List<StudyCase> out = new ArrayList<>();
         switch (this) {
-            case quick: {
+            case QUICK: {
                 // state-free kernel generation: RTF kernel + gradient vs N at L = 2048, H = 256
                 for (int n : new int[] {4, 64, 1024}) {
                     for (LayerKind k : LayerKind.values()) {
@@ -62,7 +67,7 @@ public enum StudyPreset {
                 }
                 break;
             }
-            case standard: {
+            case DEFAULT: {
                 for (int len : new int[] {1024, 4096}) {
                     for (int n : new int[] {4, 16, 64, 256, 1024}) {
                         for (LayerKind k : LayerKind.values()) {
