@@ -17,20 +17,20 @@ class DeviceCommandsTest {
     @Test
     void devicesProfileAndDemoOnTheDevice() throws Exception {
         OpenClTesting.backend().close();
-        String[] r = LayerCommandTest.run("devices");
+        String[] r = InProcess.run("devices");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("opencl [0:0]") && r[1].contains("fp64"), r[1]);
         Path trace = dir.resolve("t.json");
-        r = LayerCommandTest.run("profile", "--kind", "s4", "--batch", "1", "--channels", "2", "--state", "4", "--length", "64",
+        r = InProcess.run("profile", "--kind", "s4", "--batch", "1", "--channels", "2", "--state", "4", "--length", "64",
             "--repeats", "1", "--trace", trace.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("KERNEL          cauchy") && r[1].contains("device time") && r[1].contains("of wall time"), r[1]);
         assertTrue(Files.size(trace) > 100);
-        r = LayerCommandTest.run("demo", "--kinds", "rtf", "--backend", "opencl", "--batch", "1", "--channels", "2",
+        r = InProcess.run("demo", "--kinds", "rtf", "--backend", "opencl", "--batch", "1", "--channels", "2",
             "--state", "4", "--length", "64", "--repeats", "1", "--profile");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("backend opencl") && r[1].contains("device profile") && r[1].contains("bytes host->device"), r[1]);
-        r = LayerCommandTest.run("demo", "--backend", "opencl", "--device", "no-such-device");
+        r = InProcess.run("demo", "--backend", "opencl", "--device", "no-such-device");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("no OpenCL device matches") && r[2].contains("available:"), r[2]);
     }
