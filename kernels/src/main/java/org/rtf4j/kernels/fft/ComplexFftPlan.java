@@ -7,8 +7,8 @@ import java.util.Arrays;
  * both precisions and, for lengths with a prime factor above 7, the Bluestein chirp and its sub-plan.
  *
  * <p>Algorithms: lengths whose factors are all in {2, 3, 5, 7} run a self-sorting Stockham transform
- * (radix-8 stages first, then 4, 2, 3, 5, 7; powers of two are the fast path with radix-8 stages plus at
- * most one radix-4 or radix-2 stage). Every other length runs Bluestein's chirp-z algorithm on a power-of-two
+ * (the power-of-two part as a radix-8 first stage then radix-16/8/4/2 stages, as few as possible; then
+ * 3, 5, 7; powers of two are the fast path). Every other length runs Bluestein's chirp-z algorithm on a power-of-two
  * transform of length {@code m >= 2n - 1}.
  *
  * <p>A plan holds no mutable state and may be shared by any number of threads. Execution needs a
@@ -174,19 +174,29 @@ public final class ComplexFftPlan {
     private static int[] factorSmooth(int n) {
         int[] out = new int[32];
         int count = 0;
-        int r = n;
-        while (r % 8 == 0) {
+        int a = Integer.numberOfTrailingZeros(n);
+        int r = n >>> a;
+        // power-of-two part: a twiddle-free radix-8 first stage, then as few stages as possible (radix 16,
+        // halved from the end until the exponents add up)
+        int e = a;
+        if (e >= 3) {
             out[count++] = 8;
-            r /= 8;
+            e -= 3;
         }
-        while (r % 4 == 0) {
-            out[count++] = 4;
-            r /= 4;
+        int k = (e + 3) / 4;
+        int first = count;
+        for (int i = 0; i < k; i++) {
+            out[count++] = 16;
         }
-        for (int p : new int[] {2, 3, 5, 7}) {
-            while (r % p == 0) {
-                out[count++] = p;
-                r /= p;
+        int deficit = 4 * k - e;
+        for (int i = count - 1; deficit > 0; i = i == first ? count - 1 : i - 1) {
+            out[i] /= 2;
+            deficit--;
+        }
+        for (int q : new int[] {3, 5, 7}) {
+            while (r % q == 0) {
+                out[count++] = q;
+                r /= q;
             }
         }
         return r == 1 ? Arrays.copyOf(out, count) : null;

@@ -21,30 +21,48 @@ public final class FftF64 {
     private static final double S72 = 0.97492791218182360702; // sin(4 pi / 7)
     private static final double S73 = 0.43388373911755812048; // sin(6 pi / 7)
     private static final double R2 = 0.70710678118654752440; // sqrt(1/2)
+    private static final double C16 = 0.92387953251128675613; // cos(pi / 8)
+    private static final double S16 = 0.38268343236508977173; // sin(pi / 8)
 
     private FftF64() {
     }
 
     /** In-place forward complex transform of {@code data[off .. off + 2n)}. */
     public static void forward(ComplexFftPlan plan, double[] data, int off, double[] scratch, int so) {
-        if (plan.algorithm == ComplexFftPlan.Algorithm.BLUESTEIN) {
-            bluestein(plan, data, off, scratch, so);
-        } else {
-            stockham(plan, data, off, scratch, so);
-        }
+        transform(plan, data, off, data, off, scratch, so, false);
     }
 
     /** In-place inverse complex transform, scaled by 1/n. */
     public static void inverse(ComplexFftPlan plan, double[] data, int off, double[] scratch, int so) {
-        int n = plan.n;
-        for (int i = off + 1; i < off + 2 * n; i += 2) {
-            data[i] = -data[i];
+        transform(plan, data, off, data, off, scratch, so, true);
+    }
+
+    /**
+     * Complex transform of {@code in[inOff .. inOff + 2n)} into {@code out[outOff ..]}; the two ranges are
+     * either the same (in place) or disjoint, and {@code in} is only read when they are disjoint.
+     */
+    private static void transform(ComplexFftPlan plan, double[] in, int inOff, double[] out, int outOff,
+                                  double[] scratch, int so, boolean inverse) {
+        if (plan.algorithm != ComplexFftPlan.Algorithm.BLUESTEIN) {
+            stockham(plan, in, inOff, out, outOff, scratch, so, inverse);
+            return;
         }
-        forward(plan, data, off, scratch, so);
+        int n = plan.n;
+        if (in != out || inOff != outOff) {
+            System.arraycopy(in, inOff, out, outOff, 2 * n);
+        }
+        if (!inverse) {
+            bluestein(plan, out, outOff, scratch, so);
+            return;
+        }
+        for (int i = outOff + 1; i < outOff + 2 * n; i += 2) {
+            out[i] = -out[i];
+        }
+        bluestein(plan, out, outOff, scratch, so);
         double s = 1.0 / n;
-        for (int i = off; i < off + 2 * n; i += 2) {
-            data[i] *= s;
-            data[i + 1] *= -s;
+        for (int i = outOff; i < outOff + 2 * n; i += 2) {
+            out[i] *= s;
+            out[i + 1] *= -s;
         }
     }
 
@@ -66,13 +84,21 @@ public final class FftF64 {
             return;
         }
         int h = n / 2;
-        // pack z_t = x_2t + i x_2t+1 into the output row, transform there
-        for (int t = 0; t < h; t++) {
-            int e = 2 * t;
-            spec[specOff + 2 * t] = e < xLen ? x[xo + e] : 0.0;
-            spec[specOff + 2 * t + 1] = e + 1 < xLen ? x[xo + e + 1] : 0.0;
+        if (xLen >= n) {
+            // z_t = x_2t + i x_2t+1 is x itself read as interleaved complex: transform straight into spec
+            transform(plan.inner, x, xo, spec, specOff, scratch, so, false);
+        } else {
+            // pack the zero-padded z into the output row, transform there
+            int full = xLen / 2;
+            System.arraycopy(x, xo, spec, specOff, 2 * full);
+            for (int i = specOff + 2 * full; i < specOff + 2 * h; i++) {
+                spec[i] = 0.0;
+            }
+            if (xLen % 2 != 0) {
+                spec[specOff + 2 * full] = x[xo + 2 * full];
+            }
+            transform(plan.inner, spec, specOff, spec, specOff, scratch, so, false);
         }
-        forward(plan.inner, spec, specOff, scratch, so);
         double[] tw = plan.splitF64;
         double z0r = spec[specOff];
         double z0i = spec[specOff + 1];
@@ -135,11 +161,11 @@ public final class FftF64 {
         int h = n / 2;
         int w = so;
         double[] tw = plan.splitF64;
-        // build conj(Z), Z_k = Fe_k + i Fo_k, so that a forward transform gives conj(h * z)
+        // build Z_k = Fe_k + i Fo_k; its inverse transform (scaled 1/h) is z_t = x_2t + i x_2t+1
         double x0 = spec[specOff];
         double xh = spec[specOff + 2 * h];
         scratch[w] = 0.5 * (x0 + xh);
-        scratch[w + 1] = -0.5 * (x0 - xh);
+        scratch[w + 1] = 0.5 * (x0 - xh);
         for (int k = 1; k <= h / 2; k++) {
             int j = h - k;
             double xkr = spec[specOff + 2 * k];
@@ -154,43 +180,64 @@ public final class FftF64 {
             double wi = -tw[2 * k + 1];
             double for0 = dr * wr - di * wi;
             double foi = dr * wi + di * wr;
-            // Z_k = Fe + i Fo ; stored conjugated
             scratch[w + 2 * k] = fer - foi;
-            scratch[w + 2 * k + 1] = -(fei + for0);
+            scratch[w + 2 * k + 1] = fei + for0;
             if (j != k) {
                 // Z_j = conj(Fe) + i conj(Fo)
                 scratch[w + 2 * j] = fer + foi;
-                scratch[w + 2 * j + 1] = -(-fei + for0);
+                scratch[w + 2 * j + 1] = for0 - fei;
             }
         }
-        forward(plan.inner, scratch, w, scratch, w + 2 * h);
-        double s = 1.0 / h;
-        for (int t = 0; t < h; t++) {
-            int e = 2 * t;
-            if (e < xLen) {
-                x[xo + e] = scratch[w + 2 * t] * s;
-            }
-            if (e + 1 < xLen) {
-                x[xo + e + 1] = -scratch[w + 2 * t + 1] * s;
-            }
+        if (xLen >= n) {
+            // z read as interleaved complex is x itself: transform straight into x
+            transform(plan.inner, scratch, w, x, xo, scratch, w + 2 * h, true);
+        } else {
+            transform(plan.inner, scratch, w, scratch, w, scratch, w + 2 * h, true);
+            System.arraycopy(scratch, w, x, xo, xLen);
         }
     }
 
-    private static void stockham(ComplexFftPlan plan, double[] data, int off, double[] scratch, int so) {
+    /**
+     * Stockham stages from {@code in} to {@code out} (same range or disjoint), ping-ponging with the
+     * scratch so that the last stage lands in {@code out}. The inverse transform is the
+     * forward one of the index-reversed input, x'_t = x_{-t mod n} / n, which the first radix-8 stage reads
+     * directly (other plans reverse in a separate pass).
+     */
+    private static void stockham(ComplexFftPlan plan, double[] in, int inOff, double[] out, int outOff,
+                                 double[] scratch, int so, boolean inverse) {
         int n = plan.n;
         int stages = plan.radices.length;
-        double[] src = data;
-        int srcOff = off;
-        double[] dst = scratch;
-        int dstOff = so;
         double[] tw = plan.twF64;
+        boolean fused = inverse && stages > 0 && plan.radices[0] == 8;
+        double[] src = in;
+        int srcOff = inOff;
+        if (inverse && !fused) {
+            reverseScaled(in, inOff, out, outOff, n, 1.0 / n);
+            src = out;
+            srcOff = outOff;
+        }
+        boolean inPlace = src == out && srcOff == outOff;
+        // The last stage (one block, p = n/R) reads and writes the same R elements per butterfly, so it can
+        // run in place. The stages before alternate between out and the scratch so that the last of them
+        // writes out; in place with an odd count, the last stage runs in place and no copy is needed.
+        int moves = inPlace && stages % 2 == 1 ? stages - 1 : stages;
+        boolean toOut = moves % 2 == 1;
         for (int s = 0; s < stages; s++) {
+            double[] dst = s < moves ? (toOut ? out : scratch) : src;
+            int dstOff = s < moves ? (toOut ? outOff : so) : srcOff;
             int r = plan.radices[s];
             int p = plan.blockLengths[s];
             int to = plan.stageOffsets[s];
             switch (r) {
+                case 16:
+                    radix16(n, p, src, srcOff, dst, dstOff, tw, to);
+                    break;
                 case 8:
-                    radix8(n, p, src, srcOff, dst, dstOff, tw, to);
+                    if (p == 1) {
+                        radix8First(n, src, srcOff, dst, dstOff, fused, 1.0 / n);
+                    } else {
+                        radix8(n, p, src, srcOff, dst, dstOff, tw, to);
+                    }
                     break;
                 case 4:
                     radix4(n, p, src, srcOff, dst, dstOff, tw, to);
@@ -208,15 +255,41 @@ public final class FftF64 {
                     radix7(n, p, src, srcOff, dst, dstOff, tw, to);
                     break;
             }
-            double[] t = src;
-            int tOff = srcOff;
             src = dst;
             srcOff = dstOff;
-            dst = t;
-            dstOff = tOff;
+            toOut = !toOut;
         }
-        if (src != data || srcOff != off) {
-            System.arraycopy(src, srcOff, data, off, 2 * n);
+        if (src != out || srcOff != outOff) {
+            System.arraycopy(src, srcOff, out, outOff, 2 * n);
+        }
+    }
+
+    /** {@code out_k = s * in_{-k mod n}} (complex); in place when the ranges coincide. */
+    private static void reverseScaled(double[] in, int inOff, double[] out, int outOff, int n, double s) {
+        if (in == out && inOff == outOff) {
+            out[outOff] *= s;
+            out[outOff + 1] *= s;
+            for (int k = 1; k < n - k; k++) {
+                int a = outOff + 2 * k;
+                int b = outOff + 2 * (n - k);
+                double ar = out[a];
+                double ai = out[a + 1];
+                out[a] = s * out[b];
+                out[a + 1] = s * out[b + 1];
+                out[b] = s * ar;
+                out[b + 1] = s * ai;
+            }
+            if (n % 2 == 0 && n > 1) {
+                out[outOff + n] *= s;
+                out[outOff + n + 1] *= s;
+            }
+            return;
+        }
+        out[outOff] = s * in[inOff];
+        out[outOff + 1] = s * in[inOff + 1];
+        for (int k = 1; k < n; k++) {
+            out[outOff + 2 * k] = s * in[inOff + 2 * (n - k)];
+            out[outOff + 2 * k + 1] = s * in[inOff + 2 * (n - k) + 1];
         }
     }
 
@@ -312,13 +385,17 @@ public final class FftF64 {
         }
     }
 
-    private static void radix8(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
+    /**
+     * First radix-8 stage (p = 1, no twiddles). With {@code reversed} it reads {@code s * x_{-t mod n}}
+     * instead of {@code x_t}: input element i + r*T comes from (8 - r)*T - i, i.e. from
+     * (7 - r)*T + (T - i), except element 0.
+     */
+    private static void radix8First(int n, double[] x, int xo, double[] y, int yo, boolean reversed, double s) {
         int t = n / 8;
-        int blocks = t / p;
-        for (int k = 0; k < p; k++) {
-            int w = 2 * (to + 7 * k);
-            for (int bl = 0; bl < blocks; bl++) {
-                int i0 = xo + 2 * (bl * p + k);
+        int ps = 2;
+        if (!reversed) {
+            for (int i = 0; i < t; i++) {
+                int i0 = xo + 2 * i;
                 double a0r = x[i0];
                 double a0i = x[i0 + 1];
                 double a1r = x[i0 + 2 * t];
@@ -335,46 +412,7 @@ public final class FftF64 {
                 double a6i = x[i0 + 12 * t + 1];
                 double a7r = x[i0 + 14 * t];
                 double a7i = x[i0 + 14 * t + 1];
-                if (p > 1) {
-                    double wr;
-                    double wi;
-                    double tr;
-                    wr = tw[w];
-                    wi = tw[w + 1];
-                    tr = a1r * wr - a1i * wi;
-                    a1i = a1r * wi + a1i * wr;
-                    a1r = tr;
-                    wr = tw[w + 2];
-                    wi = tw[w + 3];
-                    tr = a2r * wr - a2i * wi;
-                    a2i = a2r * wi + a2i * wr;
-                    a2r = tr;
-                    wr = tw[w + 4];
-                    wi = tw[w + 5];
-                    tr = a3r * wr - a3i * wi;
-                    a3i = a3r * wi + a3i * wr;
-                    a3r = tr;
-                    wr = tw[w + 6];
-                    wi = tw[w + 7];
-                    tr = a4r * wr - a4i * wi;
-                    a4i = a4r * wi + a4i * wr;
-                    a4r = tr;
-                    wr = tw[w + 8];
-                    wi = tw[w + 9];
-                    tr = a5r * wr - a5i * wi;
-                    a5i = a5r * wi + a5i * wr;
-                    a5r = tr;
-                    wr = tw[w + 10];
-                    wi = tw[w + 11];
-                    tr = a6r * wr - a6i * wi;
-                    a6i = a6r * wi + a6i * wr;
-                    a6r = tr;
-                    wr = tw[w + 12];
-                    wi = tw[w + 13];
-                    tr = a7r * wr - a7i * wi;
-                    a7i = a7r * wi + a7i * wr;
-                    a7r = tr;
-                }
+                int o = yo + 16 * i;
                 // even half: DFT4 of (a0, a2, a4, a6); odd half: DFT4 of (a1, a3, a5, a7)
                 double e0r = a0r + a4r;
                 double e0i = a0i + a4i;
@@ -383,7 +421,7 @@ public final class FftF64 {
                 double e2r = a2r + a6r;
                 double e2i = a2i + a6i;
                 double e3r = a2i - a6i;
-                double e3i = -(a2r - a6r);
+                double e3i = a6r - a2r;
                 double ev0r = e0r + e2r;
                 double ev0i = e0i + e2i;
                 double ev1r = e1r + e3r;
@@ -399,7 +437,7 @@ public final class FftF64 {
                 double o2r = a3r + a7r;
                 double o2i = a3i + a7i;
                 double o3r = a3i - a7i;
-                double o3i = -(a3r - a7r);
+                double o3i = a7r - a3r;
                 double od0r = o0r + o2r;
                 double od0i = o0i + o2i;
                 double od1r = o1r + o3r;
@@ -411,12 +449,8 @@ public final class FftF64 {
                 // times W8^q: q=1 (r2, -r2), q=2 (0, -1), q=3 (-r2, -r2)
                 double m1r = R2 * (od1r + od1i);
                 double m1i = R2 * (od1i - od1r);
-                double m2r = od2i;
-                double m2i = -od2r;
                 double m3r = R2 * (od3i - od3r);
                 double m3i = -R2 * (od3r + od3i);
-                int o = yo + 2 * (bl * p * 8 + k);
-                int ps = 2 * p;
                 y[o] = ev0r + od0r;
                 y[o + 1] = ev0i + od0i;
                 y[o + 4 * ps] = ev0r - od0r;
@@ -425,14 +459,421 @@ public final class FftF64 {
                 y[o + ps + 1] = ev1i + m1i;
                 y[o + 5 * ps] = ev1r - m1r;
                 y[o + 5 * ps + 1] = ev1i - m1i;
-                y[o + 2 * ps] = ev2r + m2r;
-                y[o + 2 * ps + 1] = ev2i + m2i;
-                y[o + 6 * ps] = ev2r - m2r;
-                y[o + 6 * ps + 1] = ev2i - m2i;
+                y[o + 2 * ps] = ev2r + od2i;
+                y[o + 2 * ps + 1] = ev2i - od2r;
+                y[o + 6 * ps] = ev2r - od2i;
+                y[o + 6 * ps + 1] = ev2i + od2r;
                 y[o + 3 * ps] = ev3r + m3r;
                 y[o + 3 * ps + 1] = ev3i + m3i;
                 y[o + 7 * ps] = ev3r - m3r;
                 y[o + 7 * ps + 1] = ev3i - m3i;
+            }
+            return;
+        }
+        for (int i = 0; i < t; i++) {
+            int j0 = i == 0 ? xo : xo + 2 * (n - i);
+            int i0 = xo + 2 * (t - i);
+            double a0r = s * x[j0];
+            double a0i = s * x[j0 + 1];
+            double a1r = s * x[i0 + 12 * t];
+            double a1i = s * x[i0 + 12 * t + 1];
+            double a2r = s * x[i0 + 10 * t];
+            double a2i = s * x[i0 + 10 * t + 1];
+            double a3r = s * x[i0 + 8 * t];
+            double a3i = s * x[i0 + 8 * t + 1];
+            double a4r = s * x[i0 + 6 * t];
+            double a4i = s * x[i0 + 6 * t + 1];
+            double a5r = s * x[i0 + 4 * t];
+            double a5i = s * x[i0 + 4 * t + 1];
+            double a6r = s * x[i0 + 2 * t];
+            double a6i = s * x[i0 + 2 * t + 1];
+            double a7r = s * x[i0];
+            double a7i = s * x[i0 + 1];
+            int o = yo + 16 * i;
+            // even half: DFT4 of (a0, a2, a4, a6); odd half: DFT4 of (a1, a3, a5, a7)
+            double e0r = a0r + a4r;
+            double e0i = a0i + a4i;
+            double e1r = a0r - a4r;
+            double e1i = a0i - a4i;
+            double e2r = a2r + a6r;
+            double e2i = a2i + a6i;
+            double e3r = a2i - a6i;
+            double e3i = a6r - a2r;
+            double ev0r = e0r + e2r;
+            double ev0i = e0i + e2i;
+            double ev1r = e1r + e3r;
+            double ev1i = e1i + e3i;
+            double ev2r = e0r - e2r;
+            double ev2i = e0i - e2i;
+            double ev3r = e1r - e3r;
+            double ev3i = e1i - e3i;
+            double o0r = a1r + a5r;
+            double o0i = a1i + a5i;
+            double o1r = a1r - a5r;
+            double o1i = a1i - a5i;
+            double o2r = a3r + a7r;
+            double o2i = a3i + a7i;
+            double o3r = a3i - a7i;
+            double o3i = a7r - a3r;
+            double od0r = o0r + o2r;
+            double od0i = o0i + o2i;
+            double od1r = o1r + o3r;
+            double od1i = o1i + o3i;
+            double od2r = o0r - o2r;
+            double od2i = o0i - o2i;
+            double od3r = o1r - o3r;
+            double od3i = o1i - o3i;
+            // times W8^q: q=1 (r2, -r2), q=2 (0, -1), q=3 (-r2, -r2)
+            double m1r = R2 * (od1r + od1i);
+            double m1i = R2 * (od1i - od1r);
+            double m3r = R2 * (od3i - od3r);
+            double m3i = -R2 * (od3r + od3i);
+            y[o] = ev0r + od0r;
+            y[o + 1] = ev0i + od0i;
+            y[o + 4 * ps] = ev0r - od0r;
+            y[o + 4 * ps + 1] = ev0i - od0i;
+            y[o + ps] = ev1r + m1r;
+            y[o + ps + 1] = ev1i + m1i;
+            y[o + 5 * ps] = ev1r - m1r;
+            y[o + 5 * ps + 1] = ev1i - m1i;
+            y[o + 2 * ps] = ev2r + od2i;
+            y[o + 2 * ps + 1] = ev2i - od2r;
+            y[o + 6 * ps] = ev2r - od2i;
+            y[o + 6 * ps + 1] = ev2i + od2r;
+            y[o + 3 * ps] = ev3r + m3r;
+            y[o + 3 * ps + 1] = ev3i + m3i;
+            y[o + 7 * ps] = ev3r - m3r;
+            y[o + 7 * ps + 1] = ev3i - m3i;
+        }
+    }
+
+    /** Radix-8 stage with p &gt; 1: blocks outside, k inside, so data and twiddles are read in order. */
+    private static void radix8(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
+        int t = n / 8;
+        int blocks = t / p;
+        int ps = 2 * p;
+        for (int bl = 0; bl < blocks; bl++) {
+            int xb = xo + 2 * bl * p;
+            int yb = yo + 16 * bl * p;
+            for (int k = 0; k < p; k++) {
+                int i0 = xb + 2 * k;
+                int w = 2 * to + 14 * k;
+                double a0r = x[i0];
+                double a0i = x[i0 + 1];
+                double b1r = x[i0 + 2 * t];
+                double b1i = x[i0 + 2 * t + 1];
+                double a1r = b1r * tw[w] - b1i * tw[w + 1];
+                double a1i = b1r * tw[w + 1] + b1i * tw[w];
+                double b2r = x[i0 + 4 * t];
+                double b2i = x[i0 + 4 * t + 1];
+                double a2r = b2r * tw[w + 2] - b2i * tw[w + 3];
+                double a2i = b2r * tw[w + 3] + b2i * tw[w + 2];
+                double b3r = x[i0 + 6 * t];
+                double b3i = x[i0 + 6 * t + 1];
+                double a3r = b3r * tw[w + 4] - b3i * tw[w + 5];
+                double a3i = b3r * tw[w + 5] + b3i * tw[w + 4];
+                double b4r = x[i0 + 8 * t];
+                double b4i = x[i0 + 8 * t + 1];
+                double a4r = b4r * tw[w + 6] - b4i * tw[w + 7];
+                double a4i = b4r * tw[w + 7] + b4i * tw[w + 6];
+                double b5r = x[i0 + 10 * t];
+                double b5i = x[i0 + 10 * t + 1];
+                double a5r = b5r * tw[w + 8] - b5i * tw[w + 9];
+                double a5i = b5r * tw[w + 9] + b5i * tw[w + 8];
+                double b6r = x[i0 + 12 * t];
+                double b6i = x[i0 + 12 * t + 1];
+                double a6r = b6r * tw[w + 10] - b6i * tw[w + 11];
+                double a6i = b6r * tw[w + 11] + b6i * tw[w + 10];
+                double b7r = x[i0 + 14 * t];
+                double b7i = x[i0 + 14 * t + 1];
+                double a7r = b7r * tw[w + 12] - b7i * tw[w + 13];
+                double a7i = b7r * tw[w + 13] + b7i * tw[w + 12];
+                int o = yb + 2 * k;
+                    // even half: DFT4 of (a0, a2, a4, a6); odd half: DFT4 of (a1, a3, a5, a7)
+                    double e0r = a0r + a4r;
+                    double e0i = a0i + a4i;
+                    double e1r = a0r - a4r;
+                    double e1i = a0i - a4i;
+                    double e2r = a2r + a6r;
+                    double e2i = a2i + a6i;
+                    double e3r = a2i - a6i;
+                    double e3i = a6r - a2r;
+                    double ev0r = e0r + e2r;
+                    double ev0i = e0i + e2i;
+                    double ev1r = e1r + e3r;
+                    double ev1i = e1i + e3i;
+                    double ev2r = e0r - e2r;
+                    double ev2i = e0i - e2i;
+                    double ev3r = e1r - e3r;
+                    double ev3i = e1i - e3i;
+                    double o0r = a1r + a5r;
+                    double o0i = a1i + a5i;
+                    double o1r = a1r - a5r;
+                    double o1i = a1i - a5i;
+                    double o2r = a3r + a7r;
+                    double o2i = a3i + a7i;
+                    double o3r = a3i - a7i;
+                    double o3i = a7r - a3r;
+                    double od0r = o0r + o2r;
+                    double od0i = o0i + o2i;
+                    double od1r = o1r + o3r;
+                    double od1i = o1i + o3i;
+                    double od2r = o0r - o2r;
+                    double od2i = o0i - o2i;
+                    double od3r = o1r - o3r;
+                    double od3i = o1i - o3i;
+                    // times W8^q: q=1 (r2, -r2), q=2 (0, -1), q=3 (-r2, -r2)
+                    double m1r = R2 * (od1r + od1i);
+                    double m1i = R2 * (od1i - od1r);
+                    double m3r = R2 * (od3i - od3r);
+                    double m3i = -R2 * (od3r + od3i);
+                    y[o] = ev0r + od0r;
+                    y[o + 1] = ev0i + od0i;
+                    y[o + 4 * ps] = ev0r - od0r;
+                    y[o + 4 * ps + 1] = ev0i - od0i;
+                    y[o + ps] = ev1r + m1r;
+                    y[o + ps + 1] = ev1i + m1i;
+                    y[o + 5 * ps] = ev1r - m1r;
+                    y[o + 5 * ps + 1] = ev1i - m1i;
+                    y[o + 2 * ps] = ev2r + od2i;
+                    y[o + 2 * ps + 1] = ev2i - od2r;
+                    y[o + 6 * ps] = ev2r - od2i;
+                    y[o + 6 * ps + 1] = ev2i + od2r;
+                    y[o + 3 * ps] = ev3r + m3r;
+                    y[o + 3 * ps + 1] = ev3i + m3i;
+                    y[o + 7 * ps] = ev3r - m3r;
+                    y[o + 7 * ps + 1] = ev3i - m3i;
+            }
+        }
+    }
+
+    /**
+     * Radix-16 stage (two radix-4 layers: r = 4 r1 + r2, q = q1 + 4 q2), blocks outside, k inside; the
+     * first stage (p = 1) reads twiddles equal to 1 from the table.
+     */
+    private static void radix16(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
+        int t = n / 16;
+        int blocks = t / p;
+        int ps = 2 * p;
+        for (int bl = 0; bl < blocks; bl++) {
+            int xb = xo + 2 * bl * p;
+            int yb = yo + 32 * bl * p;
+            for (int k = 0; k < p; k++) {
+                int i0 = xb + 2 * k;
+                int w = 2 * to + 30 * k;
+                double a0r = x[i0];
+                double a0i = x[i0 + 1];
+                double b1r = x[i0 + 2 * t];
+                double b1i = x[i0 + 2 * t + 1];
+                double a1r = b1r * tw[w + 0] - b1i * tw[w + 1];
+                double a1i = b1r * tw[w + 1] + b1i * tw[w + 0];
+                double b2r = x[i0 + 4 * t];
+                double b2i = x[i0 + 4 * t + 1];
+                double a2r = b2r * tw[w + 2] - b2i * tw[w + 3];
+                double a2i = b2r * tw[w + 3] + b2i * tw[w + 2];
+                double b3r = x[i0 + 6 * t];
+                double b3i = x[i0 + 6 * t + 1];
+                double a3r = b3r * tw[w + 4] - b3i * tw[w + 5];
+                double a3i = b3r * tw[w + 5] + b3i * tw[w + 4];
+                double b4r = x[i0 + 8 * t];
+                double b4i = x[i0 + 8 * t + 1];
+                double a4r = b4r * tw[w + 6] - b4i * tw[w + 7];
+                double a4i = b4r * tw[w + 7] + b4i * tw[w + 6];
+                double b5r = x[i0 + 10 * t];
+                double b5i = x[i0 + 10 * t + 1];
+                double a5r = b5r * tw[w + 8] - b5i * tw[w + 9];
+                double a5i = b5r * tw[w + 9] + b5i * tw[w + 8];
+                double b6r = x[i0 + 12 * t];
+                double b6i = x[i0 + 12 * t + 1];
+                double a6r = b6r * tw[w + 10] - b6i * tw[w + 11];
+                double a6i = b6r * tw[w + 11] + b6i * tw[w + 10];
+                double b7r = x[i0 + 14 * t];
+                double b7i = x[i0 + 14 * t + 1];
+                double a7r = b7r * tw[w + 12] - b7i * tw[w + 13];
+                double a7i = b7r * tw[w + 13] + b7i * tw[w + 12];
+                double b8r = x[i0 + 16 * t];
+                double b8i = x[i0 + 16 * t + 1];
+                double a8r = b8r * tw[w + 14] - b8i * tw[w + 15];
+                double a8i = b8r * tw[w + 15] + b8i * tw[w + 14];
+                double b9r = x[i0 + 18 * t];
+                double b9i = x[i0 + 18 * t + 1];
+                double a9r = b9r * tw[w + 16] - b9i * tw[w + 17];
+                double a9i = b9r * tw[w + 17] + b9i * tw[w + 16];
+                double b10r = x[i0 + 20 * t];
+                double b10i = x[i0 + 20 * t + 1];
+                double a10r = b10r * tw[w + 18] - b10i * tw[w + 19];
+                double a10i = b10r * tw[w + 19] + b10i * tw[w + 18];
+                double b11r = x[i0 + 22 * t];
+                double b11i = x[i0 + 22 * t + 1];
+                double a11r = b11r * tw[w + 20] - b11i * tw[w + 21];
+                double a11i = b11r * tw[w + 21] + b11i * tw[w + 20];
+                double b12r = x[i0 + 24 * t];
+                double b12i = x[i0 + 24 * t + 1];
+                double a12r = b12r * tw[w + 22] - b12i * tw[w + 23];
+                double a12i = b12r * tw[w + 23] + b12i * tw[w + 22];
+                double b13r = x[i0 + 26 * t];
+                double b13i = x[i0 + 26 * t + 1];
+                double a13r = b13r * tw[w + 24] - b13i * tw[w + 25];
+                double a13i = b13r * tw[w + 25] + b13i * tw[w + 24];
+                double b14r = x[i0 + 28 * t];
+                double b14i = x[i0 + 28 * t + 1];
+                double a14r = b14r * tw[w + 26] - b14i * tw[w + 27];
+                double a14i = b14r * tw[w + 27] + b14i * tw[w + 26];
+                double b15r = x[i0 + 30 * t];
+                double b15i = x[i0 + 30 * t + 1];
+                double a15r = b15r * tw[w + 28] - b15i * tw[w + 29];
+                double a15i = b15r * tw[w + 29] + b15i * tw[w + 28];
+                // column 0: DFT4 of a0, a4, a8, a12
+                double s00r = a0r + a8r;
+                double s00i = a0i + a8i;
+                double s01r = a0r - a8r;
+                double s01i = a0i - a8i;
+                double s02r = a4r + a12r;
+                double s02i = a4i + a12i;
+                double s03r = a4i - a12i;
+                double s03i = a12r - a4r;
+                double c00r = s00r + s02r;
+                double c00i = s00i + s02i;
+                double c01r = s01r + s03r;
+                double c01i = s01i + s03i;
+                double c02r = s00r - s02r;
+                double c02i = s00i - s02i;
+                double c03r = s01r - s03r;
+                double c03i = s01i - s03i;
+                // column 1: DFT4 of a1, a5, a9, a13
+                double s10r = a1r + a9r;
+                double s10i = a1i + a9i;
+                double s11r = a1r - a9r;
+                double s11i = a1i - a9i;
+                double s12r = a5r + a13r;
+                double s12i = a5i + a13i;
+                double s13r = a5i - a13i;
+                double s13i = a13r - a5r;
+                double c10r = s10r + s12r;
+                double c10i = s10i + s12i;
+                double u11r = s11r + s13r;
+                double u11i = s11i + s13i;
+                double c11r = C16 * u11r + S16 * u11i;
+                double c11i = -S16 * u11r + C16 * u11i;
+                double u12r = s10r - s12r;
+                double u12i = s10i - s12i;
+                double c12r = R2 * (u12r + u12i);
+                double c12i = R2 * (u12i - u12r);
+                double u13r = s11r - s13r;
+                double u13i = s11i - s13i;
+                double c13r = S16 * u13r + C16 * u13i;
+                double c13i = -C16 * u13r + S16 * u13i;
+                // column 2: DFT4 of a2, a6, a10, a14
+                double s20r = a2r + a10r;
+                double s20i = a2i + a10i;
+                double s21r = a2r - a10r;
+                double s21i = a2i - a10i;
+                double s22r = a6r + a14r;
+                double s22i = a6i + a14i;
+                double s23r = a6i - a14i;
+                double s23i = a14r - a6r;
+                double c20r = s20r + s22r;
+                double c20i = s20i + s22i;
+                double u21r = s21r + s23r;
+                double u21i = s21i + s23i;
+                double c21r = R2 * (u21r + u21i);
+                double c21i = R2 * (u21i - u21r);
+                double u22r = s20r - s22r;
+                double u22i = s20i - s22i;
+                double c22r = u22i;
+                double c22i = -u22r;
+                double u23r = s21r - s23r;
+                double u23i = s21i - s23i;
+                double c23r = R2 * (u23i - u23r);
+                double c23i = -R2 * (u23r + u23i);
+                // column 3: DFT4 of a3, a7, a11, a15
+                double s30r = a3r + a11r;
+                double s30i = a3i + a11i;
+                double s31r = a3r - a11r;
+                double s31i = a3i - a11i;
+                double s32r = a7r + a15r;
+                double s32i = a7i + a15i;
+                double s33r = a7i - a15i;
+                double s33i = a15r - a7r;
+                double c30r = s30r + s32r;
+                double c30i = s30i + s32i;
+                double u31r = s31r + s33r;
+                double u31i = s31i + s33i;
+                double c31r = S16 * u31r + C16 * u31i;
+                double c31i = -C16 * u31r + S16 * u31i;
+                double u32r = s30r - s32r;
+                double u32i = s30i - s32i;
+                double c32r = R2 * (u32i - u32r);
+                double c32i = -R2 * (u32r + u32i);
+                double u33r = s31r - s33r;
+                double u33i = s31i - s33i;
+                double c33r = -C16 * u33r - S16 * u33i;
+                double c33i = S16 * u33r - C16 * u33i;
+                int o = yb + 2 * k;
+                double v00r = c00r + c20r;
+                double v00i = c00i + c20i;
+                double v01r = c00r - c20r;
+                double v01i = c00i - c20i;
+                double v02r = c10r + c30r;
+                double v02i = c10i + c30i;
+                double v03r = c10i - c30i;
+                double v03i = c30r - c10r;
+                y[o] = v00r + v02r;
+                y[o + 1] = v00i + v02i;
+                y[o + 4 * ps] = v01r + v03r;
+                y[o + 4 * ps + 1] = v01i + v03i;
+                y[o + 8 * ps] = v00r - v02r;
+                y[o + 8 * ps + 1] = v00i - v02i;
+                y[o + 12 * ps] = v01r - v03r;
+                y[o + 12 * ps + 1] = v01i - v03i;
+                double v10r = c01r + c21r;
+                double v10i = c01i + c21i;
+                double v11r = c01r - c21r;
+                double v11i = c01i - c21i;
+                double v12r = c11r + c31r;
+                double v12i = c11i + c31i;
+                double v13r = c11i - c31i;
+                double v13i = c31r - c11r;
+                y[o + ps] = v10r + v12r;
+                y[o + ps + 1] = v10i + v12i;
+                y[o + 5 * ps] = v11r + v13r;
+                y[o + 5 * ps + 1] = v11i + v13i;
+                y[o + 9 * ps] = v10r - v12r;
+                y[o + 9 * ps + 1] = v10i - v12i;
+                y[o + 13 * ps] = v11r - v13r;
+                y[o + 13 * ps + 1] = v11i - v13i;
+                double v20r = c02r + c22r;
+                double v20i = c02i + c22i;
+                double v21r = c02r - c22r;
+                double v21i = c02i - c22i;
+                double v22r = c12r + c32r;
+                double v22i = c12i + c32i;
+                double v23r = c12i - c32i;
+                double v23i = c32r - c12r;
+                y[o + 2 * ps] = v20r + v22r;
+                y[o + 2 * ps + 1] = v20i + v22i;
+                y[o + 6 * ps] = v21r + v23r;
+                y[o + 6 * ps + 1] = v21i + v23i;
+                y[o + 10 * ps] = v20r - v22r;
+                y[o + 10 * ps + 1] = v20i - v22i;
+                y[o + 14 * ps] = v21r - v23r;
+                y[o + 14 * ps + 1] = v21i - v23i;
+                double v30r = c03r + c23r;
+                double v30i = c03i + c23i;
+                double v31r = c03r - c23r;
+                double v31i = c03i - c23i;
+                double v32r = c13r + c33r;
+                double v32i = c13i + c33i;
+                double v33r = c13i - c33i;
+                double v33i = c33r - c13r;
+                y[o + 3 * ps] = v30r + v32r;
+                y[o + 3 * ps + 1] = v30i + v32i;
+                y[o + 7 * ps] = v31r + v33r;
+                y[o + 7 * ps + 1] = v31i + v33i;
+                y[o + 11 * ps] = v30r - v32r;
+                y[o + 11 * ps + 1] = v30i - v32i;
+                y[o + 15 * ps] = v31r - v33r;
+                y[o + 15 * ps + 1] = v31i - v33i;
             }
         }
     }
