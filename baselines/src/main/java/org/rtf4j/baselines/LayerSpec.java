@@ -22,8 +22,13 @@ public record LayerSpec(LayerKind kind, int channels, int stateSize, int maxLeng
 
     /** The RTF configuration of this spec. */
     public RtfConfig rtf() {
+        return rtfBuilder().build();
+    }
+
+    /** A builder holding this spec's RTF settings, for the RTF-specific ones to be changed. */
+    public RtfConfig.Builder rtfBuilder() {
         return RtfConfig.builder(channels, stateSize, maxLength).bidirectional(bidirectional).precision(precision)
-            .seed(seed).build();
+            .seed(seed);
     }
 
     /** The S4D or S4 configuration of this spec. */

@@ -16,6 +16,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.layer.LayerKind;
+import org.rtf4j.rtf.RtfConfig;
 import org.rtf4j.train.Evaluation;
 import org.rtf4j.train.TrainConfig;
 import org.rtf4j.train.Trainer;
@@ -85,6 +86,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--pooling", description = "mean or last for sequence classification (default: mean; per-position tasks: none).")
     Pooling pooling;
+
+    @Option(names = "--constraint", description = "RTF denominators: none or l1_montel (stable by construction) (default: ${DEFAULT-VALUE}).")
+    RtfConfig.Constraint constraint = RtfConfig.Constraint.NONE;
 
     @Option(names = "--precision", description = "SSM layer precision: F32 or F64 (default: ${DEFAULT-VALUE}).")
     Precision precision = Precision.F32;
@@ -160,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
         Pooling pool = pooling != null ? pooling
             : task.target() == TaskSpec.Target.SEQUENCE_CLASS ? Pooling.MEAN : Pooling.NONE;
         ModelConfig mc = new ModelConfig(kind, layers, channels, state, bidirectional, norm, !postnorm, activation, !noGlu,
-            !noResidual, dropout, residualDropout, pool, precision);
+            !noResidual, dropout, residualDropout, pool, precision, constraint);
         if (linear) {
             mc = mc.linear();
         }

@@ -169,7 +169,13 @@ public final class Trainer implements AutoCloseable {
         for (int micro = 0; micro < accum; micro++) {
             long first = (step * accum + micro) * config.batchSize();
             Batch batch = Batch.of(data.spec(), trainingExamples(first, config.batchSize()));
-            double[] out = model.forward(batch, true, dropoutSeed(step, micro));
+            double[] out;
+            try {
+                out = model.forward(batch, true, dropoutSeed(step, micro));
+            } catch (IllegalArgumentException e) {
+                // the layers refuse what would be non-finite (a denominator on the unit circle): stop, naming the step
+                throw new TrainingDivergedException(step, null, e.getMessage());
+            }
             Loss l = Loss.of(data.spec(), out, batch);
             if (!Double.isFinite(l.loss())) {
                 throw new TrainingDivergedException(step, null, "loss = " + l.loss());

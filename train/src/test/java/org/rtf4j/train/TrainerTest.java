@@ -154,6 +154,18 @@ class TrainerTest extends WithJvmBackend {
     }
 
     @Test
+    void aDenominatorOnTheUnitCircleStopsWithTheStepAndLayerNamed() {
+        TrainConfig c = config(3, 4, 1, 0);
+        try (Trainer t = new Trainer(c, new SignTask(false), be, null, null)) {
+            t.run(1);
+            // every denominator 1 − (1/N)·Σ z^-n vanishes at z = 1
+            java.util.Arrays.fill(t.model().parameters().get("blocks.1.ssm.ab").value(), -1.0 / 4);
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.run(2));
+            assertTrue(e.getMessage().startsWith("training diverged at step 1: blocks.1.ssm: denominator"), e.getMessage());
+        }
+    }
+
+    @Test
     void aNonFiniteGradientStopsWithStepLayerAndParameter() {
         TrainConfig c = config(3, 4, 1, 0);
         try (Trainer t = new Trainer(c, new SignTask(false), be, null, null)) {

@@ -11,6 +11,7 @@ import org.rtf4j.layer.SequenceLayer;
  * reach a valid output even through a bidirectional layer; every other op acts per position.
  */
 final class Block implements AutoCloseable {
+    private final String name;
     private final ModelConfig config;
     private final Normalization norm;
     private final SequenceLayer ssm;
@@ -24,6 +25,7 @@ final class Block implements AutoCloseable {
     private int[] lengths;
 
     Block(String name, ModelConfig config, SequenceLayer ssm, SplittableRandom rng) {
+        this.name = name;
         this.config = config;
         int h = config.channels();
         this.norm = config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm(name + ".norm", h)
@@ -65,7 +67,12 @@ final class Block implements AutoCloseable {
         double[] z = norm != null && config.prenorm() ? norm.forward(x, batch, length, lengths, training) : x;
         double[] u = Masks.zeroPadding(z.clone(), batch, h, length, lengths);
         double[] v = new double[u.length];
-        ssm.forward(u, batch, length, v);
+        try {
+            ssm.forward(u, batch, length, v);
+        } catch (IllegalArgumentException e) {
+            // e.g. a denominator that reached the unit circle: say which layer
+            throw new IllegalArgumentException(name + ".ssm: " + e.getMessage(), e);
+        }
         if (gelu != null) {
             v = gelu.forward(v);
         }

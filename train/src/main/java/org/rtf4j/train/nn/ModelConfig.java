@@ -2,6 +2,7 @@ package org.rtf4j.train.nn;
 
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.layer.LayerKind;
+import org.rtf4j.rtf.RtfConfig;
 
 /**
  * The architecture of a {@link SequenceModel} (ssm-math.md §6.1): an encoder, {@code layers} residual blocks
@@ -22,10 +23,12 @@ import org.rtf4j.layer.LayerKind;
  * @param residualDropout dropout p on the block output, tied over the length axis
  * @param pooling      pooling before the decoder
  * @param precision    compute precision of the SSM layers (the rest is float64)
+ * @param rtfConstraint denominator constraint of RTF layers (absent in older checkpoints: none)
  */
 public record ModelConfig(LayerKind kind, int layers, int channels, int stateSize, boolean bidirectional, Norm norm,
                           boolean prenorm, Activation activation, boolean glu, boolean residual, double dropout,
-                          double residualDropout, Pooling pooling, Precision precision) {
+                          double residualDropout, Pooling pooling, Precision precision,
+                          RtfConfig.Constraint rtfConstraint) {
 
     /** Normalisation kinds. */
     public enum Norm { LAYER, BATCH, NONE }
@@ -34,6 +37,9 @@ public record ModelConfig(LayerKind kind, int layers, int channels, int stateSiz
     public enum Activation { GELU, NONE }
 
     public ModelConfig {
+        if (rtfConstraint == null) {
+            rtfConstraint = RtfConfig.Constraint.NONE;
+        }
         if (kind == null || norm == null || activation == null || pooling == null || precision == null) {
             throw new IllegalArgumentException("model config: kind, norm, activation, pooling and precision must be set");
         }
@@ -56,37 +62,42 @@ public record ModelConfig(LayerKind kind, int layers, int channels, int stateSiz
     /** The paper's LRA-style block with the given sizes: LayerNorm, pre-norm, GELU, GLU, residual, no dropout. */
     public static ModelConfig standard(LayerKind kind, int layers, int channels, int stateSize) {
         return new ModelConfig(kind, layers, channels, stateSize, false, Norm.LAYER, true, Activation.GELU, true, true,
-            0.0, 0.0, Pooling.MEAN, Precision.F32);
+            0.0, 0.0, Pooling.MEAN, Precision.F32, RtfConfig.Constraint.NONE);
     }
 
     public ModelConfig withBidirectional(boolean v) {
         return new ModelConfig(kind, layers, channels, stateSize, v, norm, prenorm, activation, glu, residual, dropout,
-            residualDropout, pooling, precision);
+            residualDropout, pooling, precision, rtfConstraint);
     }
 
     public ModelConfig withPooling(Pooling v) {
         return new ModelConfig(kind, layers, channels, stateSize, bidirectional, norm, prenorm, activation, glu, residual,
-            dropout, residualDropout, v, precision);
+            dropout, residualDropout, v, precision, rtfConstraint);
     }
 
     public ModelConfig withPrecision(Precision v) {
         return new ModelConfig(kind, layers, channels, stateSize, bidirectional, norm, prenorm, activation, glu, residual,
-            dropout, residualDropout, pooling, v);
+            dropout, residualDropout, pooling, v, rtfConstraint);
     }
 
     public ModelConfig withDropout(double layer, double res) {
         return new ModelConfig(kind, layers, channels, stateSize, bidirectional, norm, prenorm, activation, glu, residual,
-            layer, res, pooling, precision);
+            layer, res, pooling, precision, rtfConstraint);
     }
 
     /** The Delay task's linear model: no norm, activation, projection or residual. */
     public ModelConfig linear() {
         return new ModelConfig(kind, layers, channels, stateSize, bidirectional, Norm.NONE, false, Activation.NONE, false,
-            false, dropout, residualDropout, pooling, precision);
+            false, dropout, residualDropout, pooling, precision, rtfConstraint);
+    }
+
+    public ModelConfig withRtfConstraint(RtfConfig.Constraint v) {
+        return new ModelConfig(kind, layers, channels, stateSize, bidirectional, norm, prenorm, activation, glu, residual,
+            dropout, residualDropout, pooling, precision, v);
     }
 
     public ModelConfig withBlock(Norm n, boolean pre, Activation a, boolean g, boolean r) {
         return new ModelConfig(kind, layers, channels, stateSize, bidirectional, n, pre, a, g, r, dropout,
-            residualDropout, pooling, precision);
+            residualDropout, pooling, precision, rtfConstraint);
     }
 }

@@ -9,7 +9,9 @@ import java.util.SplittableRandom;
 import org.rtf4j.baselines.LayerSpec;
 import org.rtf4j.baselines.SequenceLayers;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
+import org.rtf4j.rtf.RtfLayer;
 import org.rtf4j.layer.SequenceLayer;
 import org.rtf4j.train.Batch;
 import org.rtf4j.train.data.TaskSpec;
@@ -63,7 +65,9 @@ public final class SequenceModel implements AutoCloseable {
                 String name = "blocks." + i;
                 LayerSpec spec = new LayerSpec(config.kind(), h, config.stateSize(), task.maxLength(),
                     config.bidirectional(), config.precision(), seed + 1 + i);
-                SequenceLayer ssm = SequenceLayers.create(spec, backend);
+                SequenceLayer ssm = config.kind() == LayerKind.RTF
+                    ? new RtfLayer(spec.rtfBuilder().constraint(config.rtfConstraint()).build(), backend)
+                    : SequenceLayers.create(spec, backend);
                 Block block = new Block(name, config, ssm, rng);
                 blocks.add(block);
                 put(block.ownParameters(), "");

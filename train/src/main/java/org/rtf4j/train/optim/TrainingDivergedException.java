@@ -1,7 +1,7 @@
 package org.rtf4j.train.optim;
 
 /** Training stopped because a loss, gradient or value became non-finite or exploded; names where. */
-public final class TrainingDivergedException extends RuntimeException {
+public final class TrainingDivergedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
     private final long step;
     private final String parameter;

@@ -19,6 +19,7 @@ import org.rtf4j.kernels.testing.FiniteDifferences;
 import org.rtf4j.kernels.testing.WithJvmBackend;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
+import org.rtf4j.rtf.RtfConfig;
 import org.rtf4j.train.Batch;
 import org.rtf4j.train.data.Example;
 import org.rtf4j.train.data.TaskSpec;
@@ -50,7 +51,8 @@ class SequenceModelGradientTest extends WithJvmBackend {
         TaskSpec task = task(target, 7);
         ModelConfig cfg = new ModelConfig(kind, 2, 4, 4, bidirectional, norm, prenorm,
             ModelConfig.Activation.GELU, true, true, 0.25, 0.25,
-            target == TaskSpec.Target.SEQUENCE_CLASS ? Pooling.MEAN : Pooling.NONE, Precision.F64);
+            target == TaskSpec.Target.SEQUENCE_CLASS ? Pooling.MEAN : Pooling.NONE, Precision.F64,
+            bidirectional ? RtfConfig.Constraint.L1_MONTEL : RtfConfig.Constraint.NONE);
         try (SequenceModel m = new SequenceModel(cfg, task, be, 11)) {
             perturbSsm(m, 5);
             Batch batch = batch(task, new int[] {7, 4, 6}, 3);
