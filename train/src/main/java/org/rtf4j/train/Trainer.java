@@ -115,26 +115,30 @@ public final class Trainer implements AutoCloseable {
                 listener.step(step, r.loss, r.accuracy, r.lr);
                 if (metrics != null && (step % logEvery == 0 || step == end)) {
                     Map<String, Object> row = Metrics.row("train", step);
-                    row.put("epoch", String.format("%.4f", (double) step * config.batchSize() * config.accumulate()
-                        / data.size(Split.TRAIN)));
+                    double epochs = (double) step * config.batchSize() * config.accumulate() / data.size(Split.TRAIN);
+                    row.put("epoch", round(epochs, 1e4));
                     row.put("loss", r.loss);
                     putScore(row, r.accuracy, r.rmse);
                     row.put("lr", r.lr);
                     row.put("grad_norm", r.gradNorm);
                     row.put("examples", (long) config.batchSize() * config.accumulate());
-                    row.put("seconds", String.format("%.3f", secs));
+                    row.put("seconds", round(secs, 1e3));
                     metrics.write(row);
                 }
                 boolean evalNow = step == end || config.evalEvery() > 0 && step % config.evalEvery() == 0;
                 if (evalNow) {
-                    last = evaluate(Split.TEST, config.evalExamples());
+                    try {
+                        last = evaluate(Split.TEST, config.evalExamples());
+                    } catch (IllegalArgumentException e) {
+                        throw new TrainingDivergedException(step, null, "evaluation: " + e.getMessage());
+                    }
                     listener.evaluated(step, last);
                     if (metrics != null) {
                         Map<String, Object> row = Metrics.row("eval", step);
                         row.put("loss", last.loss());
                         putScore(row, last.accuracy(), last.rmse());
                         row.put("examples", last.examples());
-                        row.put("seconds", String.format("%.3f", (System.nanoTime() - started) * 1e-9));
+                        row.put("seconds", round((System.nanoTime() - started) * 1e-9, 1e3));
                         metrics.write(row);
                     }
                 }
@@ -145,6 +149,11 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return last;
+    }
+
+    /** A number for the metrics files, rounded to 1/scale. */
+    private static double round(double v, double scale) {
+        return Math.round(v * scale) / scale;
     }
 
     private static void putScore(Map<String, Object> row, double accuracy, double rmse) {
