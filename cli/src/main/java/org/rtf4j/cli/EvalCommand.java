@@ -5,10 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.train.Checkpoints;
 import org.rtf4j.train.Evaluation;
@@ -85,9 +82,8 @@ final class EvalCommand implements Callable<Integer> {
             Checkpoints.restore(ck, model, null);
             int n = examples > 0 ? Math.min(examples, ds.size(split)) : ds.size(split);
             Evaluation e;
-            if (progress != null ? progress : System.console() != null) {
-                try (ProgressBar pb = new ProgressBarBuilder().setTaskName("eval").setInitialMax(n)
-                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
+            if (Progress.wanted(progress)) {
+                try (ProgressBar pb = Progress.bar("eval", n, 0)) {
                     e = Evaluation.of(model, ds, split, n, batch != null ? batch : c.batchSize(), pb::stepTo);
                 }
             } else {

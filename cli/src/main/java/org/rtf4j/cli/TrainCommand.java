@@ -5,14 +5,10 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.layer.LayerKind;
@@ -176,7 +172,7 @@ final class TrainCommand implements Callable<Integer> {
         if (fresh) {
             clean(dir);
         }
-        boolean bar = progress != null ? progress : System.console() != null;
+        boolean bar = Progress.wanted(progress);
         try (Backend be = backendOptions.create();
              Trainer trainer = new Trainer(config, data, be, dir, new Curve(out, bar, config))) {
             trainer.logEvery(logEvery);
@@ -243,9 +239,7 @@ final class TrainCommand implements Callable<Integer> {
             out.printf("%8s %12s %12s %12s %9s%n", "step", "train_loss", "test_loss", "test_score", "seconds");
             out.flush();
             if (bar) {
-                pb = new ProgressBarBuilder().setTaskName("train").setInitialMax(steps).startsFrom(fromStep, Duration.ZERO)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+                pb = Progress.bar("train", steps, fromStep);
             }
         }
 
