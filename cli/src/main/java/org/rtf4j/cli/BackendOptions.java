@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.opencl.OpenClBackend;
+import org.rtf4j.kernels.profile.Profiler;
 import picocli.CommandLine.Option;
 
 /** The explicit backend choice shared by every command that runs layers; never a silent fallback. */
@@ -28,19 +29,22 @@ final class BackendOptions {
     String clOptions = "";
 
     @Option(names = "--profile", arity = "0..1", fallbackValue = "",
-        description = "Print the per-kernel device profile; with a FILE also write a Chrome trace (Perfetto). OpenCL only.")
+        description = "Print the per-kernel profile (OpenCL event times, or JVM kernel calls timed by the wall clock); "
+            + "with a FILE also write a Chrome trace (Perfetto).")
     String profile;
 
     /** Creates the chosen backend (the choice is logged once by the backend). */
     Backend create() {
         if (backend == Kind.jvm) {
-            if (profile != null) {
-                throw new IllegalArgumentException("--profile needs --backend opencl (kernel-level timers are OpenCL events)");
-            }
             if (platform != null || device != null) {
                 throw new IllegalArgumentException("--platform/--device select an OpenCL device; add --backend opencl");
             }
-            return JvmBackend.withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+            JvmBackend jvm = JvmBackend.withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+            if (profile != null) {
+                jvm.setProfiling(true);
+                jvm.profiler().setTracing(!profile.isEmpty());
+            }
+            return jvm;
         }
         OpenClBackend cl = OpenClBackend.create(platform, device, clOptions);
         if (profile != null) {
@@ -51,14 +55,24 @@ final class BackendOptions {
 
     /** After the work: prints the profile and writes the trace when asked. */
     void report(Backend be, PrintWriter out) {
-        if (profile == null || !(be instanceof OpenClBackend)) {
+        if (profile == null) {
             return;
         }
-        OpenClBackend cl = (OpenClBackend) be;
-        out.println("device profile (" + cl.device().name() + "):");
-        out.print(cl.profiler().table());
+        Profiler prof;
+        String where;
+        if (be instanceof OpenClBackend) {
+            prof = ((OpenClBackend) be).profiler();
+            where = "device profile (" + ((OpenClBackend) be).device().name() + ")";
+        } else if (be instanceof JvmBackend) {
+            prof = ((JvmBackend) be).profiler();
+            where = "kernel profile (" + be.deviceDescription() + ", wall clock per kernel call)";
+        } else {
+            return;
+        }
+        out.println(where + ":");
+        out.print(prof.table());
         if (!profile.isEmpty()) {
-            cl.profiler().writeChromeTrace(Path.of(profile), "rtf4j " + cl.device().name());
+            prof.writeChromeTrace(Path.of(profile), "rtf4j " + be.name());
             out.println("trace -> " + profile + " (open in Perfetto or chrome://tracing)");
         }
         out.flush();

@@ -7,8 +7,9 @@ import org.rtf4j.baselines.LayerSpec;
 import org.rtf4j.baselines.SequenceLayers;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.opencl.OpenClBackend;
-import org.rtf4j.kernels.opencl.Profiler;
+import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import picocli.CommandLine.Command;
@@ -17,11 +18,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ./rtf4j profile}: one layer's forward + backward on an OpenCL device, kernel by kernel, with
- * the device time cross-checked against wall time and an optional Chrome trace.
+ * {@code ./rtf4j profile}: one layer's forward + backward kernel by kernel, on an OpenCL device (event
+ * times) or on the JVM backend (each kernel call timed by the wall clock), with the kernel time
+ * cross-checked against wall time and an optional Chrome trace.
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-    description = "Profile a layer's forward + backward on an OpenCL device kernel by kernel (presets in device-config/).")
+    description = "Profile a layer's forward + backward kernel by kernel on an OpenCL device or the JVM backend (presets in device-config/).")
 final class ProfileCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -53,6 +55,12 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "Write a Chrome trace-event JSON here.")
     String trace;
 
+    @Option(names = "--backend", description = "jvm (kernel calls timed by the wall clock) or opencl (OpenCL events) (default: ${DEFAULT-VALUE}).")
+    BackendOptions.Kind backend = BackendOptions.Kind.opencl;
+
+    @Option(names = "--threads", description = "JVM backend workers (default: available processors).")
+    Integer threads;
+
     @Option(names = "--platform", description = "OpenCL platform: index or name substring.")
     String platform;
 
@@ -77,49 +85,93 @@ final class ProfileCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--kind=" + kind + " must be rtf, s4d or s4");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (OpenClBackend cl = OpenClBackend.create(platform, device, clOptions)) {
-            long b0 = System.nanoTime();
-            cl.build();
-            out.printf("device %s; program build %.1f ms (cold, before any run)%n", cl.device().describe(),
-                (System.nanoTime() - b0) / 1e6);
-            SplittableRandom r = new SplittableRandom(1);
-            double[] u = new double[batch * channels * length];
-            double[] gy = new double[u.length];
-            for (int i = 0; i < u.length; i++) {
-                u[i] = r.nextDouble(-1, 1);
-                gy[i] = r.nextDouble(-1, 1);
+        if (backend == BackendOptions.Kind.jvm) {
+            if (platform != null || device != null || !clOptions.isEmpty()) {
+                throw new IllegalArgumentException("--platform/--device/--cl-options select an OpenCL device; "
+                    + "they do not apply to --backend jvm");
             }
-            try (ConvolutionalLayer layer = (ConvolutionalLayer) SequenceLayers.create(
-                new LayerSpec(k, channels, state, length, bidirectional, precision, 1), (Backend) cl)) {
-                double[] du = new double[u.length];
-                layer.forward(u, batch, length);
-                layer.backward(gy, du);
-                Profiler prof = cl.profiler();
-                prof.reset();
-                prof.setTracing(trace != null);
-                long t0 = System.nanoTime();
-                for (int i = 0; i < repeats; i++) {
-                    layer.forward(u, batch, length);
-                    layer.zeroGrad();
-                    layer.backward(gy, du);
-                }
-                long wall = System.nanoTime() - t0;
-                long device = prof.summary().stream().mapToLong(Profiler.Entry::totalNanos).sum();
-                out.printf("%s %s, B=%d H=%d N=%d L=%d, %d x forward+backward (warm)%n", k.id(),
-                    bidirectional ? "bidirectional" : "causal", batch, channels, state, length, repeats);
-                out.print(prof.table());
-                out.printf("device time %.3f ms of wall time %.3f ms (%.0f%%; the rest is host work and launch overhead)%n",
-                    device / 1e6, wall / 1e6, 100.0 * device / wall);
-                if (device > wall) {
-                    throw new IllegalStateException("device timers (" + device + " ns) exceed wall time (" + wall + " ns)");
-                }
-                if (trace != null) {
-                    prof.writeChromeTrace(java.nio.file.Path.of(trace), "rtf4j profile " + k.id());
-                    out.println("trace -> " + trace + " (open in Perfetto or chrome://tracing)");
-                }
+            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            try (JvmBackend jvm = JvmBackend.withThreads(t)) {
+                out.printf("backend %s%n", jvm.deviceDescription());
+                run(k, jvm, jvm.profiler(), () -> jvm.setProfiling(true), "kernel", out);
+            }
+        } else {
+            if (threads != null) {
+                throw new IllegalArgumentException("--threads sets JVM backend workers; it does not apply to --backend opencl");
+            }
+            try (OpenClBackend cl = OpenClBackend.create(platform, device, clOptions)) {
+                long b0 = System.nanoTime();
+                cl.build();
+                out.printf("device %s; program build %.1f ms (cold, before any run)%n", cl.device().describe(),
+                    (System.nanoTime() - b0) / 1e6);
+                run(k, cl, cl.profiler(), () -> { }, "device", out);
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** A warm-up pass, then {@code repeats} profiled forward + backward passes; prints the table and the time split. */
+    private void run(LayerKind k, Backend be, Profiler prof, Runnable startProfiling, String what, PrintWriter out) {
+        SplittableRandom r = new SplittableRandom(1);
+        int n = Math.multiplyExact(Math.multiplyExact(batch, channels), length);
+        // host arrays in the layer's precision and preallocated, as LayerBench and the study call it: only
+        // the copies into and out of the backend's buffers are host work
+        double[] u = new double[n];
+        double[] gy = new double[n];
+        for (int i = 0; i < n; i++) {
+            u[i] = r.nextDouble(-1, 1);
+            gy[i] = r.nextDouble(-1, 1);
+        }
+        float[] uf = precision == Precision.F32 ? toFloat(u) : null;
+        float[] gyf = precision == Precision.F32 ? toFloat(gy) : null;
+        double[] y = uf == null ? new double[n] : null;
+        double[] du = uf == null ? new double[n] : null;
+        float[] yf = uf != null ? new float[n] : null;
+        float[] duf = uf != null ? new float[n] : null;
+        try (ConvolutionalLayer layer = (ConvolutionalLayer) SequenceLayers.create(
+            new LayerSpec(k, channels, state, length, bidirectional, precision, 1), be)) {
+            Runnable pass = uf != null
+                ? () -> {
+                    layer.forward(uf, batch, length, yf);
+                    layer.zeroGrad();
+                    layer.backward(gyf, duf);
+                }
+                : () -> {
+                    layer.forward(u, batch, length, y);
+                    layer.zeroGrad();
+                    layer.backward(gy, du);
+                };
+            pass.run();
+            startProfiling.run();
+            prof.reset();
+            prof.setTracing(trace != null);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < repeats; i++) {
+                pass.run();
+            }
+            long wall = System.nanoTime() - t0;
+            long timed = prof.summary().stream().mapToLong(Profiler.Entry::totalNanos).sum();
+            out.printf("%s %s, B=%d H=%d N=%d L=%d, %s, %d x forward+backward (warm)%n", k.id(),
+                bidirectional ? "bidirectional" : "causal", batch, channels, state, length, precision, repeats);
+            out.print(prof.table());
+            out.printf("%s time %.3f ms of wall time %.3f ms (%.0f%%; the rest is host work%s)%n", what, timed / 1e6,
+                wall / 1e6, 100.0 * timed / wall, "device".equals(what) ? " and launch overhead" : " outside the kernels");
+            if (timed > wall) {
+                throw new IllegalStateException(what + " timers (" + timed + " ns) exceed wall time (" + wall + " ns)");
+            }
+            if (trace != null) {
+                prof.writeChromeTrace(java.nio.file.Path.of(trace), "rtf4j profile " + k.id());
+                out.println("trace -> " + trace + " (open in Perfetto or chrome://tracing)");
+            }
+        }
+    }
+
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
     }
 }

@@ -85,14 +85,17 @@ class FftConvTest extends WithJvmBackend {
              DeviceBuffer bu = Host.put(be, p, u); DeviceBuffer bg = Host.put(be, p, gy);
              DeviceBuffer by = be.allocate(p, s.signalLength()); DeviceBuffer ks = be.allocate(p, s.kernelSpectrumLength());
              DeviceBuffer bdu = be.allocate(p, s.signalLength()); DeviceBuffer bdkf = be.allocate(p, s.kernelLength());
-             DeviceBuffer bdkb = be.allocate(p, s.kernelLength())) {
-            be.fftConv(s, bkf, bkb, bu, by, ks);
+             DeviceBuffer bdkb = be.allocate(p, s.kernelLength()); DeviceBuffer us = be.allocate(p, s.signalSpectrumLength())) {
+            be.fftConv(s, bkf, bkb, bu, by, ks, us);
             String tag = "ell=" + ell + " bi=" + bi + " " + p + " n=" + n;
             // sums of ell products of O(1) terms: scale the budget by sqrt(ell) for float32
             double scale = p == Precision.F64 ? 1 : Math.sqrt(ell);
             Check.close("y " + tag, Host.get(be, by), y, Check.values(p, n) * scale);
-            be.fftConvBackward(s, ks, bu, bg, bdu, bdkf, bdkb);
+            double[] uSpec = Host.get(be, us);
+            Check.close("uSpec " + tag, uSpec, directSpectra(u, batch * h, ell, n), Check.values(p, n) * scale);
+            be.fftConvBackward(s, ks, us, bg, bdu, bdkf, bdkb);
             Check.close("du " + tag, Host.get(be, bdu), du, Check.gradients(p, n) * scale);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(uSpec, Host.get(be, us), "the backward leaves uSpec as it is " + tag);
             Check.close("dkf " + tag, Host.get(be, bdkf), dkf, Check.gradients(p, n) * scale);
             if (bi) {
                 Check.close("dkb " + tag, Host.get(be, bdkb), dkb, Check.gradients(p, n) * scale);
@@ -119,9 +122,10 @@ class FftConvTest extends WithJvmBackend {
                  DeviceBuffer ks = be.allocate(Precision.F64, s.kernelSpectrumLength());
                  DeviceBuffer bdu = be.allocate(Precision.F64, s.signalLength());
                  DeviceBuffer bdkf = be.allocate(Precision.F64, s.kernelLength());
-                 DeviceBuffer bdkb = be.allocate(Precision.F64, s.kernelLength())) {
-                be.fftConv(s, bkf, bkb, bu, by, ks);
-                be.fftConvBackward(s, ks, bu, bw, bdu, bdkf, bdkb);
+                 DeviceBuffer bdkb = be.allocate(Precision.F64, s.kernelLength());
+                 DeviceBuffer us = be.allocate(Precision.F64, s.signalSpectrumLength())) {
+                be.fftConv(s, bkf, bkb, bu, by, ks, us);
+                be.fftConvBackward(s, ks, us, bw, bdu, bdkf, bdkb);
                 double lhs = dot(Host.get(be, by), w);
                 double viaU = dot(u, Host.get(be, bdu));
                 double viaK = dot(kf, Host.get(be, bdkf)) + (bi ? dot(kb, Host.get(be, bdkb)) : 0);
@@ -138,12 +142,38 @@ class FftConvTest extends WithJvmBackend {
         assertThrows(IllegalArgumentException.class, () -> new ConvShape(1, 1, 8, false, 14));
         ConvShape s = ConvShape.of(1, 2, 8, false);
         try (DeviceBuffer small = be.allocate(Precision.F64, 3); DeviceBuffer ok = be.allocate(Precision.F64, 16);
-             DeviceBuffer f32 = be.allocate(Precision.F32, 16); DeviceBuffer ks = be.allocate(Precision.F64, s.kernelSpectrumLength())) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> be.fftConv(s, small, null, ok, ok, ks));
+             DeviceBuffer f32 = be.allocate(Precision.F32, 16); DeviceBuffer ks = be.allocate(Precision.F64, s.kernelSpectrumLength());
+             DeviceBuffer us = be.allocate(Precision.F64, s.signalSpectrumLength())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> be.fftConv(s, small, null, ok, ok, ks, us));
             org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("kf has 3 elements, expected at least 16"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> be.fftConv(s, ok, null, ok, f32, ks));
+            e = assertThrows(IllegalArgumentException.class, () -> be.fftConv(s, ok, null, ok, f32, ks, us));
             org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("y is F32, expected F64"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> be.fftConv(s, ok, null, ok, ok, ks, ok));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("uSpec has 16 elements, expected at least "
+                + s.signalSpectrumLength()), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> be.fftConvBackward(s, ks, null, ok, ok, ok, null));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("uSpec must not be null"), e.getMessage());
         }
+    }
+
+    /** rfft_n of each zero-padded row of length ell by the direct O(n·ell) sum, (rows, n/2+1) complex. */
+    private static double[] directSpectra(double[] u, int rows, int ell, int n) {
+        int bins = n / 2 + 1;
+        double[] out = new double[2 * bins * rows];
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < bins; k++) {
+                double re = 0;
+                double im = 0;
+                for (int t = 0; t < ell; t++) {
+                    double ang = -2 * Math.PI * (double) ((long) k * t % n) / n;
+                    re += u[r * ell + t] * Math.cos(ang);
+                    im += u[r * ell + t] * Math.sin(ang);
+                }
+                out[2 * (r * bins + k)] = re;
+                out[2 * (r * bins + k) + 1] = im;
+            }
+        }
+        return out;
     }
 
     private static double dot(double[] a, double[] b) {

@@ -165,10 +165,11 @@ class OpenClKernelsTest {
                     double[] u = random(r, s.signalLength());
                     double[] gy = random(r, s.signalLength());
                     twin("fftConv ell=" + ell + " bi=" + bi + " n=" + s.fftLength(), p, tol, new double[][] {kf, kb, u, gy},
-                        new int[] {s.signalLength(), s.kernelSpectrumLength(), s.signalLength(), s.kernelLength(), s.kernelLength()},
+                        new int[] {s.signalLength(), s.kernelSpectrumLength(), s.signalLength(), s.kernelLength(), s.kernelLength(),
+                            s.signalSpectrumLength()},
                         (be, b) -> {
-                            be.fftConv(s, b[0], b[1], b[2], b[4], b[5]);
-                            be.fftConvBackward(s, b[5], b[2], b[3], b[6], b[7], b[8]);
+                            be.fftConv(s, b[0], b[1], b[2], b[4], b[5], b[9]);
+                            be.fftConvBackward(s, b[5], b[9], b[3], b[6], b[7], b[8]);
                         });
                 }
             }

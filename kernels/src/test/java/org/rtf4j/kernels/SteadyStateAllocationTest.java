@@ -186,6 +186,7 @@ class SteadyStateAllocationTest {
         DeviceBuffer u = put(be, p, r, cs.signalLength(), 1);
         DeviceBuffer y = be.allocate(p, cs.signalLength());
         DeviceBuffer kSpec = be.allocate(p, cs.kernelSpectrumLength());
+        DeviceBuffer uSpec = be.allocate(p, cs.signalSpectrumLength());
         DeviceBuffer gy = put(be, p, r, cs.signalLength(), 1);
         DeviceBuffer du = be.allocate(p, cs.signalLength());
         DeviceBuffer dkf = be.allocate(p, cs.kernelLength());
@@ -226,8 +227,8 @@ class SteadyStateAllocationTest {
         calls.put(KernelId.RATIONAL_SPECTRUM, () -> be.rationalSpectrum(rs, a, b, h0, specA, specB, specK, minMag));
         calls.put(KernelId.RATIONAL_SPECTRUM_BACKWARD,
             () -> be.rationalSpectrumBackward(rs, gk, z.length(), specA, specB, da, db, dh0, work));
-        calls.put(KernelId.FFT_CONV, () -> be.fftConv(cs, kf, kb, u, y, kSpec));
-        calls.put(KernelId.FFT_CONV_BACKWARD, () -> be.fftConvBackward(cs, kSpec, u, gy, du, dkf, dkb));
+        calls.put(KernelId.FFT_CONV, () -> be.fftConv(cs, kf, kb, u, y, kSpec, uSpec));
+        calls.put(KernelId.FFT_CONV_BACKWARD, () -> be.fftConvBackward(cs, kSpec, uSpec, gy, du, dkf, dkb));
         calls.put(KernelId.VANDERMONDE, () -> be.vandermonde(ms, logZ, chat, lag0, k));
         calls.put(KernelId.VANDERMONDE_BACKWARD, () -> be.vandermondeBackward(ms, logZ, mgk, sums, weighted, lag0Grad));
         calls.put(KernelId.CAUCHY, () -> be.cauchy(ms, w, v, lag0, kHat));

@@ -26,6 +26,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     private DeviceBuffer u;
     private DeviceBuffer y;
     private DeviceBuffer kSpec;
+    private DeviceBuffer uSpec;
     private DeviceBuffer gy;
     private DeviceBuffer du;
     protected DeviceBuffer dkf;
@@ -84,7 +85,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         finite("u", input);
         generateKernels(length);
         be.write(u, 0, input, 0, conv.signalLength());
-        be.fftConv(conv, kf, kb, u, y, kSpec);
+        be.fftConv(conv, kf, kb, u, y, kSpec, uSpec);
         be.read(y, 0, output, 0, conv.signalLength());
         outputFinite(output);
         forwardDone = true;
@@ -96,7 +97,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         finite("u", input);
         generateKernels(length);
         be.write(u, 0, input, 0, conv.signalLength());
-        be.fftConv(conv, kf, kb, u, y, kSpec);
+        be.fftConv(conv, kf, kb, u, y, kSpec, uSpec);
         be.read(y, 0, output, 0, conv.signalLength());
         outputFinite(output);
         forwardDone = true;
@@ -145,7 +146,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     }
 
     private void backwardCommon() {
-        be.fftConvBackward(conv, kSpec, u, gy, du, dkf, dkb);
+        be.fftConvBackward(conv, kSpec, uSpec, gy, du, dkf, dkb);
         kernelBackward(conv.length());
         List<Parameter> ps = parameters();
         for (int i = 0; i < ps.size(); i++) {
@@ -205,6 +206,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         u = be.allocate(p, conv.signalLength());
         y = be.allocate(p, conv.signalLength());
         kSpec = be.allocate(p, conv.kernelSpectrumLength());
+        uSpec = be.allocate(p, conv.signalSpectrumLength());
         gy = be.allocate(p, conv.signalLength());
         du = be.allocate(p, conv.signalLength());
         dkf = be.allocate(p, conv.kernelLength());
@@ -212,13 +214,13 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     }
 
     private void releaseShapeBuffers() {
-        for (DeviceBuffer b : new DeviceBuffer[] {kf, kb, u, y, kSpec, gy, du, dkf, dkb}) {
+        for (DeviceBuffer b : new DeviceBuffer[] {kf, kb, u, y, kSpec, uSpec, gy, du, dkf, dkb}) {
             if (b != null) {
                 b.close();
             }
         }
         conv = null;
-        kf = kb = u = y = kSpec = gy = du = dkf = dkb = null;
+        kf = kb = u = y = kSpec = uSpec = gy = du = dkf = dkb = null;
     }
 
     /** Throws if the layer is closed. */

@@ -27,9 +27,9 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
     protected abstract void runRationalSpectrumBackward(RationalShape shape, B gk, int ell, B specA, B specB, B da, B db,
                                                         B dh0, B work);
 
-    protected abstract void runFftConv(ConvShape shape, B kf, B kb, B u, B y, B kSpec);
+    protected abstract void runFftConv(ConvShape shape, B kf, B kb, B u, B y, B kSpec, B uSpec);
 
-    protected abstract void runFftConvBackward(ConvShape shape, B kSpec, B u, B gy, B du, B dkf, B dkb);
+    protected abstract void runFftConvBackward(ConvShape shape, B kSpec, B uSpec, B gy, B du, B dkf, B dkb);
 
     protected abstract void runVandermonde(ModalShape shape, B logZ, B chat, B lag0, B k);
 
@@ -107,20 +107,20 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
 
     @Override
     public final void fftConv(ConvShape shape, DeviceBuffer kf, DeviceBuffer kb, DeviceBuffer u, DeviceBuffer y,
-                              DeviceBuffer kSpec) {
+                              DeviceBuffer kSpec, DeviceBuffer uSpec) {
         Precision p = precisionOf(u, "u");
         runFftConv(shape, need(kf, "kf", shape.kernelLength(), p),
             shape.bidirectional() ? need(kb, "kb", shape.kernelLength(), p) : null,
             need(u, "u", shape.signalLength(), p), need(y, "y", shape.signalLength(), p),
-            need(kSpec, "kSpec", shape.kernelSpectrumLength(), p));
+            need(kSpec, "kSpec", shape.kernelSpectrumLength(), p), need(uSpec, "uSpec", shape.signalSpectrumLength(), p));
     }
 
     @Override
-    public final void fftConvBackward(ConvShape shape, DeviceBuffer kSpec, DeviceBuffer u, DeviceBuffer gy,
+    public final void fftConvBackward(ConvShape shape, DeviceBuffer kSpec, DeviceBuffer uSpec, DeviceBuffer gy,
                                       DeviceBuffer du, DeviceBuffer dkf, DeviceBuffer dkb) {
-        Precision p = precisionOf(u, "u");
+        Precision p = precisionOf(gy, "gy");
         runFftConvBackward(shape, need(kSpec, "kSpec", shape.kernelSpectrumLength(), p),
-            need(u, "u", shape.signalLength(), p), need(gy, "gy", shape.signalLength(), p),
+            need(uSpec, "uSpec", shape.signalSpectrumLength(), p), need(gy, "gy", shape.signalLength(), p),
             need(du, "du", shape.signalLength(), p), need(dkf, "dkf", shape.kernelLength(), p),
             shape.bidirectional() ? need(dkb, "dkb", shape.kernelLength(), p) : null);
     }

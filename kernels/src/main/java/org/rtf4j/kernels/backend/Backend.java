@@ -105,17 +105,18 @@ public interface Backend extends AutoCloseable {
      * {@link KernelId#FFT_CONV}: {@code y[b,h,t] = Σ_{j≤t} kf[h,t−j]·u[b,h,j]} (causal) plus, when
      * {@code shape.bidirectional()}, {@code Σ_{j>t} kb[h,j−t−1]·u[b,h,j]}. {@code kf}, {@code kb} are
      * (H, ℓ); {@code kb} is ignored (may be null) for causal shapes. Writes the kernel spectra at the
-     * convolution length into {@code kSpec} (H, n/2+1) for the backward pass.
+     * convolution length into {@code kSpec} (H, n/2+1) and the input spectra rfft_n(u) into {@code uSpec}
+     * (B, H, n/2+1) for the backward pass, which then needs no transform of {@code u}.
      */
     void fftConv(ConvShape shape, DeviceBuffer kf, DeviceBuffer kb, DeviceBuffer u, DeviceBuffer y,
-                 DeviceBuffer kSpec);
+                 DeviceBuffer kSpec, DeviceBuffer uSpec);
 
     /**
-     * {@link KernelId#FFT_CONV_BACKWARD}: from the kernel spectra of {@link #fftConv}, the input {@code u}
-     * and the upstream gradient {@code gy} (B, H, ℓ), writes {@code du} (B, H, ℓ), {@code dkf} (H, ℓ) and,
-     * when bidirectional, {@code dkb} (H, ℓ).
+     * {@link KernelId#FFT_CONV_BACKWARD}: from the kernel spectra {@code kSpec} and input spectra
+     * {@code uSpec} of {@link #fftConv} (left unchanged) and the upstream gradient {@code gy} (B, H, ℓ),
+     * writes {@code du} (B, H, ℓ), {@code dkf} (H, ℓ) and, when bidirectional, {@code dkb} (H, ℓ).
      */
-    void fftConvBackward(ConvShape shape, DeviceBuffer kSpec, DeviceBuffer u, DeviceBuffer gy,
+    void fftConvBackward(ConvShape shape, DeviceBuffer kSpec, DeviceBuffer uSpec, DeviceBuffer gy,
                          DeviceBuffer du, DeviceBuffer dkf, DeviceBuffer dkb);
 
     /**

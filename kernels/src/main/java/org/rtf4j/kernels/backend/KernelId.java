@@ -16,9 +16,9 @@ public enum KernelId {
     RATIONAL_SPECTRUM("rationalSpectrum"),
     /** Gradient of the RTF kernel with respect to a, b and h0. */
     RATIONAL_SPECTRUM_BACKWARD("rationalSpectrumBackward"),
-    /** Batched causal or two-sided FFT convolution y = k * u. */
+    /** Batched causal or two-sided FFT convolution y = k * u; keeps the input spectra for the backward. */
     FFT_CONV("fftConv"),
-    /** Gradients of the FFT convolution with respect to u and k. */
+    /** Gradients of the FFT convolution with respect to u and k, from the spectra the forward kept. */
     FFT_CONV_BACKWARD("fftConvBackward"),
     /** S4D kernel: K_l = 2·Re Σ_m Ĉ_m exp(l·log z_m) (+ a lag-0 term). */
     VANDERMONDE("vandermonde"),

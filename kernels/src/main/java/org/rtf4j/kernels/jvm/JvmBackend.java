@@ -7,6 +7,8 @@ import org.rtf4j.kernels.backend.AbstractBackend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.profile.ProfileRecord;
+import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -15,6 +17,8 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * The plain-Java backend: buffers are heap arrays, kernels are the {@code JvmKernelsF64}/{@code F32}
  * drivers spread over an explicit {@link JvmExecutor}. Per-worker scratch and the kernels' reusable loop
  * tasks are owned by this instance, so after the first call at a shape a kernel call allocates nothing.
+ * With {@link #setProfiling} on, every kernel call is timed (wall clock around the call, which is
+ * synchronous here) into {@link #profiler()}, the same kernel-level profile the OpenCL backend keeps.
  */
 public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
@@ -28,6 +32,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private final JvmModalKernelsF64 modalF64;
     private final JvmModalKernelsF32 modalF32;
     private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
+    private final Profiler profiler = new Profiler();
+    private volatile boolean profiling;
     private boolean closed;
 
     /**
@@ -83,6 +89,30 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     @Override
     public Set<KernelId> kernels() {
         return KERNELS;
+    }
+
+    /**
+     * Times every kernel call from now on (off by default; a timed call allocates one small record). The
+     * {@link Profiler} names each entry by {@link KernelId#kernelName()} with kind KERNEL.
+     */
+    public void setProfiling(boolean on) {
+        profiling = on;
+    }
+
+    /** The kernel-level profile recorded while {@link #setProfiling profiling} was on. */
+    public Profiler profiler() {
+        return profiler;
+    }
+
+    private long tic() {
+        return profiling ? System.nanoTime() : 0L;
+    }
+
+    private void toc(KernelId id, long t0) {
+        if (profiling) {
+            long t1 = System.nanoTime();
+            profiler.record(new ProfileRecord("KERNEL", id.kernelName(), id.kernelName(), t0, t0, t0, t1, 0));
+        }
     }
 
     /** The executor the kernels run on. */
@@ -171,34 +201,41 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
 
     @Override
     protected void runFftComplex(int n, int rows, JvmBuffer d, boolean inverse) {
+        long t0 = tic();
         if (d.precision() == Precision.F64) {
             kernelsF64.fftComplex(n, rows, d.f64(), inverse);
         } else {
             kernelsF32.fftComplex(n, rows, d.f32(), inverse);
         }
+        toc(KernelId.FFT_COMPLEX, t0);
     }
 
     @Override
     protected void runFftRealForward(int n, int rows, JvmBuffer i, int inStride, int inLength, JvmBuffer o) {
+        long t0 = tic();
         if (i.precision() == Precision.F64) {
             kernelsF64.fftRealForward(n, rows, i.f64(), inStride, inLength, o.f64());
         } else {
             kernelsF32.fftRealForward(n, rows, i.f32(), inStride, inLength, o.f32());
         }
+        toc(KernelId.FFT_REAL_FORWARD, t0);
     }
 
     @Override
     protected void runFftRealInverse(int n, int rows, JvmBuffer i, JvmBuffer o, int outStride, int outLength) {
+        long t0 = tic();
         if (i.precision() == Precision.F64) {
             kernelsF64.fftRealInverse(n, rows, i.f64(), o.f64(), outStride, outLength);
         } else {
             kernelsF32.fftRealInverse(n, rows, i.f32(), o.f32(), outStride, outLength);
         }
+        toc(KernelId.FFT_REAL_INVERSE, t0);
     }
 
     @Override
     protected void runRationalSpectrum(RationalShape shape, JvmBuffer a, JvmBuffer b, JvmBuffer h0, JvmBuffer specA,
                                        JvmBuffer specB, JvmBuffer specK, JvmBuffer minMag) {
+        long t0 = tic();
         if (a.precision() == Precision.F64) {
             kernelsF64.rationalSpectrum(shape, a.f64(), b.f64(), h0.f64(), specA.f64(), specB.f64(),
                 specK.f64(), minMag.f64());
@@ -206,11 +243,13 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
             kernelsF32.rationalSpectrum(shape, a.f32(), b.f32(), h0.f32(), specA.f32(), specB.f32(),
                 specK.f32(), minMag.f32());
         }
+        toc(KernelId.RATIONAL_SPECTRUM, t0);
     }
 
     @Override
     protected void runRationalSpectrumBackward(RationalShape shape, JvmBuffer gk, int ell, JvmBuffer specA,
                                                JvmBuffer specB, JvmBuffer da, JvmBuffer db, JvmBuffer dh0, JvmBuffer work) {
+        long t0 = tic();
         if (gk.precision() == Precision.F64) {
             kernelsF64.rationalSpectrumBackward(shape, gk.f64(), ell, specA.f64(), specB.f64(),
                 da.f64(), db.f64(), dh0.f64(), work.f64());
@@ -218,33 +257,40 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
             kernelsF32.rationalSpectrumBackward(shape, gk.f32(), ell, specA.f32(), specB.f32(),
                 da.f32(), db.f32(), dh0.f32(), work.f32());
         }
+        toc(KernelId.RATIONAL_SPECTRUM_BACKWARD, t0);
     }
 
     @Override
-    protected void runFftConv(ConvShape shape, JvmBuffer kf, JvmBuffer kb, JvmBuffer u, JvmBuffer y, JvmBuffer kSpec) {
+    protected void runFftConv(ConvShape shape, JvmBuffer kf, JvmBuffer kb, JvmBuffer u, JvmBuffer y, JvmBuffer kSpec,
+                              JvmBuffer uSpec) {
+        long t0 = tic();
         if (u.precision() == Precision.F64) {
             kernelsF64.fftConv(shape, kf.f64(), kb == null ? null : kb.f64(), u.f64(), y.f64(),
-                kSpec.f64());
+                kSpec.f64(), uSpec.f64());
         } else {
             kernelsF32.fftConv(shape, kf.f32(), kb == null ? null : kb.f32(), u.f32(), y.f32(),
-                kSpec.f32());
+                kSpec.f32(), uSpec.f32());
         }
+        toc(KernelId.FFT_CONV, t0);
     }
 
     @Override
-    protected void runFftConvBackward(ConvShape shape, JvmBuffer kSpec, JvmBuffer u, JvmBuffer gy, JvmBuffer du,
+    protected void runFftConvBackward(ConvShape shape, JvmBuffer kSpec, JvmBuffer uSpec, JvmBuffer gy, JvmBuffer du,
                                       JvmBuffer dkf, JvmBuffer dkb) {
-        if (u.precision() == Precision.F64) {
-            kernelsF64.fftConvBackward(shape, kSpec.f64(), u.f64(), gy.f64(), du.f64(), dkf.f64(),
+        long t0 = tic();
+        if (gy.precision() == Precision.F64) {
+            kernelsF64.fftConvBackward(shape, kSpec.f64(), uSpec.f64(), gy.f64(), du.f64(), dkf.f64(),
                 dkb == null ? null : dkb.f64());
         } else {
-            kernelsF32.fftConvBackward(shape, kSpec.f32(), u.f32(), gy.f32(), du.f32(), dkf.f32(),
+            kernelsF32.fftConvBackward(shape, kSpec.f32(), uSpec.f32(), gy.f32(), du.f32(), dkf.f32(),
                 dkb == null ? null : dkb.f32());
         }
+        toc(KernelId.FFT_CONV_BACKWARD, t0);
     }
 
     @Override
     protected void runVandermonde(ModalShape shape, JvmBuffer logZ, JvmBuffer chat, JvmBuffer lag0, JvmBuffer k) {
+        long t0 = tic();
         if (k.precision() == Precision.F64) {
             modalF64.vandermonde(shape, logZ.f64(), chat.f64(), lag0 == null ? null : lag0.f64(),
                 k.f64());
@@ -252,11 +298,13 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
             modalF32.vandermonde(shape, logZ.f32(), chat.f32(), lag0 == null ? null : lag0.f32(),
                 k.f32());
         }
+        toc(KernelId.VANDERMONDE, t0);
     }
 
     @Override
     protected void runVandermondeBackward(ModalShape shape, JvmBuffer logZ, JvmBuffer gk, JvmBuffer sums,
                                           JvmBuffer weighted, JvmBuffer lag0Grad) {
+        long t0 = tic();
         if (gk.precision() == Precision.F64) {
             modalF64.vandermondeBackward(shape, logZ.f64(), gk.f64(), sums.f64(), weighted.f64(),
                 lag0Grad.f64());
@@ -264,20 +312,24 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
             modalF32.vandermondeBackward(shape, logZ.f32(), gk.f32(), sums.f32(), weighted.f32(),
                 lag0Grad.f32());
         }
+        toc(KernelId.VANDERMONDE_BACKWARD, t0);
     }
 
     @Override
     protected void runCauchy(ModalShape shape, JvmBuffer w, JvmBuffer v, JvmBuffer lag0, JvmBuffer kHat) {
+        long t0 = tic();
         if (kHat.precision() == Precision.F64) {
             modalF64.cauchy(shape, w.f64(), v.f64(), lag0 == null ? null : lag0.f64(), kHat.f64());
         } else {
             modalF32.cauchy(shape, w.f32(), v.f32(), lag0 == null ? null : lag0.f32(), kHat.f32());
         }
+        toc(KernelId.CAUCHY, t0);
     }
 
     @Override
     protected void runCauchyBackward(ModalShape shape, JvmBuffer w, JvmBuffer v, JvmBuffer gs, JvmBuffer gv, JvmBuffer gw,
                                      JvmBuffer gamma, JvmBuffer lag0Grad) {
+        long t0 = tic();
         if (gs.precision() == Precision.F64) {
             modalF64.cauchyBackward(shape, w.f64(), v.f64(), gs.f64(), gv.f64(), gw.f64(),
                 gamma.f64(), lag0Grad.f64());
@@ -285,6 +337,7 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
             modalF32.cauchyBackward(shape, w.f32(), v.f32(), gs.f32(), gv.f32(), gw.f32(),
                 gamma.f32(), lag0Grad.f32());
         }
+        toc(KernelId.CAUCHY_BACKWARD, t0);
     }
 
     @Override

@@ -386,7 +386,8 @@ final class JvmKernelsF64 {
         }
     }
 
-    synchronized void fftConv(ConvShape shape, double[] kf, double[] kb, double[] u, double[] y, double[] kSpec) {
+    synchronized void fftConv(ConvShape shape, double[] kf, double[] kb, double[] u, double[] y, double[] kSpec,
+                              double[] uSpec) {
         FftConv t = fftConv;
         t.shape = shape;
         t.plan = RealFftPlan.of(shape.fftLength());
@@ -395,10 +396,14 @@ final class JvmKernelsF64 {
         t.u = u;
         t.y = y;
         t.kSpec = kSpec;
+        t.uSpec = uSpec;
         t.call(ex);
     }
 
-    /** Phase 0: kernel spectra per channel; phase 1: per (batch, channel) row, y = irfft(rfft(u) K). */
+    /**
+     * Phase 0: kernel spectra per channel; phase 1: per (batch, channel) row, U = rfft(u) kept in uSpec for
+     * the backward, y = irfft(U K).
+     */
     private final class FftConv extends KernelTask {
         ConvShape shape;
         RealFftPlan plan;
@@ -407,6 +412,7 @@ final class JvmKernelsF64 {
         double[] u;
         double[] y;
         double[] kSpec;
+        double[] uSpec;
 
         @Override
         int phases() {
@@ -447,10 +453,11 @@ final class JvmKernelsF64 {
                 double[] s = sc.bufferF64(w, spec + sl);
                 for (int r = from; r < to; r++) {
                     int ko = (r % h) * spec;
-                    FftF64.realForward(plan, u, r * ell, ell, s, 0, s, spec);
+                    int uo = r * spec;
+                    FftF64.realForward(plan, u, r * ell, ell, uSpec, uo, s, spec);
                     for (int k = 0; k < spec; k += 2) {
-                        double xr = s[k];
-                        double xi = s[k + 1];
+                        double xr = uSpec[uo + k];
+                        double xi = uSpec[uo + k + 1];
                         double kr = kSpec[ko + k];
                         double ki = kSpec[ko + k + 1];
                         s[k] = xr * kr - xi * ki;
@@ -470,16 +477,17 @@ final class JvmKernelsF64 {
             u = null;
             y = null;
             kSpec = null;
+            uSpec = null;
         }
     }
 
-    synchronized void fftConvBackward(ConvShape shape, double[] kSpec, double[] u, double[] gy, double[] du, double[] dkf,
-                                      double[] dkb) {
+    synchronized void fftConvBackward(ConvShape shape, double[] kSpec, double[] uSpec, double[] gy, double[] du,
+                                      double[] dkf, double[] dkb) {
         FftConvBackward t = fftConvBackward;
         t.shape = shape;
         t.plan = RealFftPlan.of(shape.fftLength());
         t.kSpec = kSpec;
-        t.u = u;
+        t.uSpec = uSpec;
         t.gy = gy;
         t.du = du;
         t.dkf = dkf;
@@ -491,7 +499,7 @@ final class JvmKernelsF64 {
         ConvShape shape;
         RealFftPlan plan;
         double[] kSpec;
-        double[] u;
+        double[] uSpec;
         double[] gy;
         double[] du;
         double[] dkf;
@@ -510,12 +518,11 @@ final class JvmKernelsF64 {
             int spec = 2 * shape.bins();
             boolean bi = shape.bidirectional();
             int batch = shape.batch();
-            double[] s = sc.bufferF64(w, 3 * spec + n + plan.scratchLength());
+            double[] s = sc.bufferF64(w, 2 * spec + n + plan.scratchLength());
             int gOff = 0;
-            int uOff = spec;
-            int acc = 2 * spec;
-            int tmp = 3 * spec;
-            int fs = 3 * spec + n;
+            int acc = spec;
+            int tmp = 2 * spec;
+            int fs = 2 * spec + n;
             for (int c = from; c < to; c++) {
                 int ko = c * spec;
                 for (int i = acc; i < acc + spec; i++) {
@@ -523,22 +530,22 @@ final class JvmKernelsF64 {
                 }
                 for (int b = 0; b < batch; b++) {
                     int r = b * h + c;
+                    int uo = r * spec;
                     FftF64.realForward(plan, gy, r * ell, ell, s, gOff, s, fs);
-                    FftF64.realForward(plan, u, r * ell, ell, s, uOff, s, fs);
                     for (int k = 0; k < spec; k += 2) {
                         double gr = s[gOff + k];
                         double gi = s[gOff + k + 1];
-                        double ur = s[uOff + k];
-                        double ui = s[uOff + k + 1];
-                        // acc += G * conj(U);  U <- G * conj(K)
+                        double ur = uSpec[uo + k];
+                        double ui = uSpec[uo + k + 1];
+                        // acc += G * conj(U);  G <- G * conj(K)  (the forward's U stays as it is)
                         s[acc + k] += gr * ur + gi * ui;
                         s[acc + k + 1] += gi * ur - gr * ui;
                         double kr = kSpec[ko + k];
                         double ki = kSpec[ko + k + 1];
-                        s[uOff + k] = gr * kr + gi * ki;
-                        s[uOff + k + 1] = gi * kr - gr * ki;
+                        s[gOff + k] = gr * kr + gi * ki;
+                        s[gOff + k + 1] = gi * kr - gr * ki;
                     }
-                    FftF64.realInverse(plan, s, uOff, du, r * ell, ell, s, fs);
+                    FftF64.realInverse(plan, s, gOff, du, r * ell, ell, s, fs);
                 }
                 FftF64.realInverse(plan, s, acc, s, tmp, n, s, fs);
                 System.arraycopy(s, tmp, dkf, c * ell, ell);
@@ -555,7 +562,7 @@ final class JvmKernelsF64 {
             shape = null;
             plan = null;
             kSpec = null;
-            u = null;
+            uSpec = null;
             gy = null;
             du = null;
             dkf = null;

@@ -37,6 +37,8 @@ import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FftF64;
+import org.rtf4j.kernels.profile.ProfileRecord;
+import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -759,7 +761,8 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
     }
 
     @Override
-    protected void runFftConv(ConvShape shape, ClBuffer f, ClBuffer bk, ClBuffer bu, ClBuffer by, ClBuffer ks) {
+    protected void runFftConv(ConvShape shape, ClBuffer f, ClBuffer bk, ClBuffer bu, ClBuffer by, ClBuffer ks,
+                              ClBuffer us) {
         Precision p = bu.precision;
         int n = shape.fftLength();
         int ell = shape.length();
@@ -774,17 +777,17 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
                 launch(p, "twoSidedKernel", new long[] {n, h}, null, f, bk, kappa, ell, n);
                 rfft(p, n, h, kappa, n, n, ks);
             }
-            ClBuffer us = scratch(p, "signalSpectra", 2L * rows * bins);
             rfft(p, n, rows, bu, ell, ell, us);
-            launch(p, "spectralMul", new long[] {bins, rows}, null, us, ks, bins, h);
-            irfft(p, n, rows, us, by, ell, ell);
+            ClBuffer prod = scratch(p, "productSpectra", 2L * rows * bins);
+            launch(p, "spectralMul", new long[] {bins, rows}, null, us, ks, prod, bins, h);
+            irfft(p, n, rows, prod, by, ell, ell);
         });
     }
 
     @Override
-    protected void runFftConvBackward(ConvShape shape, ClBuffer ks, ClBuffer bu, ClBuffer bg, ClBuffer bd, ClBuffer df,
+    protected void runFftConvBackward(ConvShape shape, ClBuffer ks, ClBuffer us, ClBuffer bg, ClBuffer bd, ClBuffer df,
                                       ClBuffer dbk) {
-        Precision p = bu.precision;
+        Precision p = bg.precision;
         int n = shape.fftLength();
         int ell = shape.length();
         int h = shape.channels();
@@ -792,12 +795,10 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
         int bins = shape.bins();
         within(KernelId.FFT_CONV_BACKWARD, () -> {
             ClBuffer gs = scratch(p, "gradientSpectra", 2L * rows * bins);
-            ClBuffer us = scratch(p, "signalSpectra", 2L * rows * bins);
             rfft(p, n, rows, bg, ell, ell, gs);
-            rfft(p, n, rows, bu, ell, ell, us);
             ClBuffer acc = scratch(p, "kernelGradientSpectra", 2L * h * bins);
             launch(p, "convBackwardSpectra", new long[] {bins, h}, null, gs, us, ks, acc, bins, h, shape.batch());
-            irfft(p, n, rows, us, bd, ell, ell);
+            irfft(p, n, rows, gs, bd, ell, ell);
             ClBuffer g = scratch(p, "kernelGradientFull", (long) h * n);
             irfft(p, n, h, acc, g, n, n);
             launch(p, "kernelGrads", new long[] {ell, h}, null, g, df, dbk == null ? dummy(p) : dbk, ell, n,

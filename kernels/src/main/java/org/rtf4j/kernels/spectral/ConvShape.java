@@ -54,6 +54,11 @@ public record ConvShape(int batch, int channels, int length, boolean bidirection
         return channels * length;
     }
 
+    /** Elements of the input spectra buffer (B, H, n/2+1) complex, which the forward keeps for the backward. */
+    public int signalSpectrumLength() {
+        return 2 * bins() * channels * batch;
+    }
+
     /** Elements of the kernel spectra buffer (H, n/2+1) complex. */
     public int kernelSpectrumLength() {
         return 2 * bins() * channels;

@@ -229,17 +229,18 @@ __kernel void twoSidedKernel(__global const real* kf, __global const real* kb, _
     kappa[(size_t) c * n + t] = v;
 }
 
-// U[r, k] *= K[r mod H, k]. Global size (bins, B*H).
-__kernel void spectralMul(__global real2* u, __global const real2* kspec, const int bins, const int h) {
+// out[r, k] = U[r, k] K[r mod H, k]; U is kept for the backward. Global size (bins, B*H).
+__kernel void spectralMul(__global const real2* u, __global const real2* kspec, __global real2* out, const int bins,
+                          const int h) {
     int k = get_global_id(0);
     int r = get_global_id(1);
     size_t i = (size_t) r * bins + k;
-    u[i] = cmul(u[i], kspec[(size_t) (r % h) * bins + k]);
+    out[i] = cmul(u[i], kspec[(size_t) (r % h) * bins + k]);
 }
 
-// Per (k, c): acc[c, k] = sum_b G[b,c,k] conj(U[b,c,k]) in batch order; U[b,c,k] <- G conj(K[c,k]).
-// Global size (bins, H).
-__kernel void convBackwardSpectra(__global const real2* g, __global real2* u, __global const real2* kspec,
+// Per (k, c): acc[c, k] = sum_b G[b,c,k] conj(U[b,c,k]) in batch order; G[b,c,k] <- G conj(K[c,k]); U (the
+// forward's input spectra) is left as it is. Global size (bins, H).
+__kernel void convBackwardSpectra(__global real2* g, __global const real2* u, __global const real2* kspec,
                                   __global real2* acc, const int bins, const int h, const int batch) {
     int k = get_global_id(0);
     int c = get_global_id(1);
@@ -249,7 +250,7 @@ __kernel void convBackwardSpectra(__global const real2* g, __global real2* u, __
         size_t i = ((size_t) b * h + c) * bins + k;
         real2 gv = g[i];
         a += cmulConj(gv, u[i]);
-        u[i] = cmulConj(gv, kk);
+        g[i] = cmulConj(gv, kk);
     }
     acc[(size_t) c * bins + k] = a;
 }

@@ -1,4 +1,4 @@
-package org.rtf4j.kernels.opencl;
+package org.rtf4j.kernels.profile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +32,7 @@ public final class Profiler {
     private long bytesToHost;
     private long launches;
 
-    synchronized void record(ProfileRecord r) {
+    public synchronized void record(ProfileRecord r) {
         String key = r.kind() + ":" + r.name();
         long[] t = totals.computeIfAbsent(key, k -> new long[2]);
         t[0]++;

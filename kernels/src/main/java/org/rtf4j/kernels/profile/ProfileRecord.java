@@ -1,4 +1,4 @@
-package org.rtf4j.kernels.opencl;
+package org.rtf4j.kernels.profile;
 
 /**
  * One profiled device command: a kernel launch, a copy or a program build, with OpenCL event times in
