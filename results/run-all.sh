@@ -21,7 +21,7 @@ declare -A RUNS=(
   [listops-s4d]="--task listops -o max-length=512 -o min-length=128 --model s4d --bidirectional --layers 2 --channels 64 --state 4 --batch 32 --steps 1500 --lr 2e-3 --weight-decay 0.05 --eval-every 250 --eval-examples 1000 --log-every 10"
   [imdb-rtf]="--task imdb -o max-length=1024 --model rtf --constraint l1_montel --bidirectional --layers 2 --channels 64 --state 4 --batch 16 --steps 2000 --lr 2e-3 --weight-decay 0.05 --eval-every 500 --eval-examples 2000 --log-every 10"
   [imdb-s4d]="--task imdb -o max-length=1024 --model s4d --bidirectional --layers 2 --channels 64 --state 4 --batch 16 --steps 2000 --lr 2e-3 --weight-decay 0.05 --eval-every 500 --eval-examples 2000 --log-every 10"
-  [smnist-rtf]="--task smnist --model rtf --constraint l1_montel --layers 4 --channels 64 --state 64 --batch 32 --steps 9000 --lr 4e-3 --weight-decay 0.01 --ssm-lr 1e-3 --dropout 0.1 --eval-every 900 --eval-examples 0 --checkpoint-every 100 --log-every 10"
+  [smnist-rtf]="--task smnist --model rtf --constraint l1_montel --precision F64 --layers 4 --channels 64 --state 64 --batch 32 --steps 8000 --lr 4e-3 --weight-decay 0.01 --ssm-lr 1e-3 --dropout 0.1 --eval-every 1000 --eval-examples 2000 --checkpoint-every 100 --log-every 10"
 )
 ORDER=(copying-rtf copying-s4d copying-s4 delay-rtf delay-s4 listops-rtf listops-s4d imdb-rtf imdb-s4d smnist-rtf)
 names=("$@")
