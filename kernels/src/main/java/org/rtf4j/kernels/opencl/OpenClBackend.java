@@ -810,7 +810,8 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
     protected void runVandermonde(ModalShape shape, ClBuffer z, ClBuffer c, ClBuffer d, ClBuffer out) {
         Precision p = out.precision;
         within(KernelId.VANDERMONDE, () -> {
-            launch(p, "vandermonde", new long[] {shape.length(), shape.channels()}, null, z, c, d == null ? dummy(p) : d,
+            // VBLOCK = 32 lags per work item (rtf4j.cl)
+            launch(p, "vandermonde", new long[] {(shape.length() + 31) / 32, shape.channels()}, null, z, c, d == null ? dummy(p) : d,
                 d == null ? 0 : 1, out, shape.modes(), shape.length());
         });
     }

@@ -353,42 +353,74 @@ __kernel void takeLag0(__global const real* src, __global real* dst, const int s
 
 // ------------------------------------------------------------------------------- modal kernels
 
-// k[h, l] = 2 Re sum_m chat[h,m] exp(l logZ[h,m]) (+ lag0[h] at l = 0 when hasLag0). Phases in wide
-// precision (float64 where the device has it). Global (L, H).
+// Powers z^l inside both Vandermonde kernels: one exp/sincos (in wide) anchors z^l every VBLOCK lags and
+// the lags in between are reached by multiplying by z, so transcendentals cost 1/VBLOCK per term.
+#define VBLOCK 32
+
+// k[h, l] = 2 Re sum_m chat[h,m] z^l, z = exp(logZ[h,m]) (+ lag0[h] at l = 0 when hasLag0). Each work item
+// computes the VBLOCK lags l0 .. l0+VBLOCK-1, l0 = VBLOCK * get_global_id(0). Global (ceil(len/VBLOCK), H).
 __kernel void vandermonde(__global const real2* logZ, __global const real2* chat, __global const real* lag0,
                           const int hasLag0, __global real* k, const int modes, const int len) {
-    int l = get_global_id(0);
+    int l0 = get_global_id(0) * VBLOCK;
     int h = get_global_id(1);
-    wide acc = 0;
+    if (l0 >= len) return;
+    int cnt = min(VBLOCK, len - l0);
+    wide acc[VBLOCK];
+    for (int j = 0; j < VBLOCK; j++) acc[j] = 0;
     for (int m = 0; m < modes; m++) {
         real2 lz = logZ[(size_t) h * modes + m];
         real2 c = chat[(size_t) h * modes + m];
-        wide mag = exp((wide) l * (wide) lz.x);
-        wide ph = (wide) l * (wide) lz.y;
-        acc += mag * ((wide) c.x * cos(ph) - (wide) c.y * sin(ph));
+        wide mag = exp((wide) l0 * (wide) lz.x);
+        wide ph = (wide) l0 * (wide) lz.y;
+        wide pr = mag * cos(ph);
+        wide pi = mag * sin(ph);
+        wide e = exp((wide) lz.x);
+        wide zr = e * cos((wide) lz.y);
+        wide zi = e * sin((wide) lz.y);
+        wide cr = c.x;
+        wide ci = c.y;
+        for (int j = 0; j < cnt; j++) {
+            acc[j] += cr * pr - ci * pi;
+            wide t = pr * zr - pi * zi;
+            pi = pr * zi + pi * zr;
+            pr = t;
+        }
     }
-    real v = (real) (2 * acc);
-    if (hasLag0 && l == 0) v += lag0[h];
-    k[(size_t) h * len + l] = v;
+    for (int j = 0; j < cnt; j++) {
+        int l = l0 + j;
+        real v = (real) (2 * acc[j]);
+        if (hasLag0 && l == 0) v += lag0[h];
+        k[(size_t) h * len + l] = v;
+    }
 }
 
-// sums[h,m] = sum_l w[h,l] z^l, weighted[h,m] = sum_l l w[h,l] z^l, z = exp(logZ). Global (M, H).
+// sums[h,m] = sum_l w[h,l] z^l, weighted[h,m] = sum_l l w[h,l] z^l, z = exp(logZ); z^l re-anchored every
+// VBLOCK lags. Global (M, H).
 __kernel void vandermondeBackward(__global const real2* logZ, __global const real* w, __global real2* sums,
                                   __global real2* weighted, const int modes, const int len) {
     int m = get_global_id(0);
     int h = get_global_id(1);
     real2 lz = logZ[(size_t) h * modes + m];
+    wide e = exp((wide) lz.x);
+    wide zr = e * cos((wide) lz.y);
+    wide zi = e * sin((wide) lz.y);
+    wide pr = 1, pi = 0;
     wide s0r = 0, s0i = 0, s1r = 0, s1i = 0;
     for (int l = 0; l < len; l++) {
-        wide mag = exp((wide) l * (wide) lz.x);
-        wide ph = (wide) l * (wide) lz.y;
+        if (l > 0 && l % VBLOCK == 0) {
+            wide mag = exp((wide) l * (wide) lz.x);
+            wide ph = (wide) l * (wide) lz.y;
+            pr = mag * cos(ph);
+            pi = mag * sin(ph);
+        }
         wide wl = (wide) w[(size_t) h * len + l];
-        wide pr = mag * cos(ph);
-        wide pi = mag * sin(ph);
         s0r += wl * pr;
         s0i += wl * pi;
         s1r += (wide) l * wl * pr;
         s1i += (wide) l * wl * pi;
+        wide t = pr * zr - pi * zi;
+        pi = pr * zi + pi * zr;
+        pr = t;
     }
     sums[(size_t) h * modes + m] = (real2)((real) s0r, (real) s0i);
     weighted[(size_t) h * modes + m] = (real2)((real) s1r, (real) s1i);
