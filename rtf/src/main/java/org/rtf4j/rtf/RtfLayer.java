@@ -64,8 +64,6 @@ public final class RtfLayer extends ConvolutionalLayer {
     private final double[] aEff;
     private final double[] hostMag;
     private final double[] hostDa;
-    private final double[] hostDb;
-    private final double[] hostDh0;
 
     /** A layer with parameters initialised as the configuration says, on the given backend. */
     public RtfLayer(RtfConfig config, Backend backend) {
@@ -114,9 +112,7 @@ public final class RtfLayer extends ConvolutionalLayer {
         work = be.allocate(p, shape.backwardWorkLength());
         aEff = new double[dirs * numA * order];
         hostMag = new double[2 * numA];
-        hostDa = new double[numA * order];
-        hostDb = new double[h * order];
-        hostDh0 = new double[h];
+        hostDa = new double[scalar != null ? numA * order : 0];
     }
 
     private void initialise(SplittableRandom r) {
@@ -200,7 +196,9 @@ public final class RtfLayer extends ConvolutionalLayer {
 
     @Override
     protected void generateKernels(int length) {
-        computeEffective();
+        if (scalar != null) {
+            computeEffective();
+        }
         for (int d = 0; d < dirs; d++) {
             spectrum(d);
             be.fftRealInverse(shape.fftLength(), h, specK[d], d == 0 ? kf : kb, length, length);
@@ -209,7 +207,8 @@ public final class RtfLayer extends ConvolutionalLayer {
 
     /** Uploads direction d's parameters, runs the spectrum kernel and checks the denominators. */
     private void spectrum(int d) {
-        be.write(bufA[d], 0, aEff, d * numA * order, numA * order);
+        // without a constraint the effective denominators are the raw rows, which lead the (a; b) block
+        be.write(bufA[d], 0, scalar == null ? ab.value() : aEff, d * numA * order, numA * order);
         be.write(bufB[d], 0, ab.value(), (dirs * numA + d * h) * order, h * order);
         be.write(bufH0[d], 0, h0.value(), d * h, h);
         be.rationalSpectrum(shape, bufA[d], bufB[d], bufH0[d], specA[d], specB[d], specK[d], minMag[d]);
@@ -266,18 +265,15 @@ public final class RtfLayer extends ConvolutionalLayer {
         for (int d = 0; d < dirs; d++) {
             be.rationalSpectrumBackward(shape, d == 0 ? dkf : dkb, length, specA[d], specB[d], gradA[d],
                 gradB[d], gradH0[d], work);
-            be.read(gradA[d], 0, hostDa, 0, hostDa.length);
-            be.read(gradB[d], 0, hostDb, 0, hostDb.length);
-            be.read(gradH0[d], 0, hostDh0, 0, hostDh0.length);
-            for (int gi = 0; gi < numA; gi++) {
-                int row = (d * numA + gi) * order;
-                if (scalar == null) {
-                    for (int j = 0; j < order; j++) {
-                        g[row + j] += hostDa[gi * order + j];
-                    }
-                } else {
-                    // a = θ/Z, Z = ‖θ‖₁ + |s| + eps
-                    double[] th = ab.value();
+            if (scalar == null) {
+                // a = θ: the denominators' gradient rows are one contiguous block of the (a; b) gradient
+                be.readAdd(gradA[d], 0, g, d * numA * order, numA * order);
+            } else {
+                // a = θ/Z, Z = ‖θ‖₁ + |s| + eps
+                be.read(gradA[d], 0, hostDa, 0, hostDa.length);
+                double[] th = ab.value();
+                for (int gi = 0; gi < numA; gi++) {
+                    int row = (d * numA + gi) * order;
                     double s = scalar.value()[gi];
                     double z = montelNorm(th, row, s);
                     double dot = 0;
@@ -291,13 +287,8 @@ public final class RtfLayer extends ConvolutionalLayer {
                     scalar.grad()[gi] += -c * Math.signum(s);
                 }
             }
-            int brow = (dirs * numA + d * h) * order;
-            for (int i = 0; i < h * order; i++) {
-                g[brow + i] += hostDb[i];
-            }
-            for (int c = 0; c < h; c++) {
-                hg[d * h + c] += hostDh0[c];
-            }
+            be.readAdd(gradB[d], 0, g, (dirs * numA + d * h) * order, h * order);
+            be.readAdd(gradH0[d], 0, hg, d * h, h);
         }
     }
 

@@ -54,6 +54,26 @@ public interface Backend extends AutoCloseable {
     /** Copies {@code length} values of {@code src[srcOffset ..]} into a host array. */
     void read(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length);
 
+    /**
+     * Adds {@code length} values of {@code src[srcOffset ..]} to a host array: {@code dst[dstOffset + i] +=
+     * src[srcOffset + i]} (how layers accumulate parameter gradients). The default reads into a temporary
+     * array; backends whose buffers live on the heap add in one pass.
+     */
+    default void readAdd(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length) {
+        if (dst == null) {
+            throw new IllegalArgumentException("dst must not be null");
+        }
+        if (dstOffset < 0 || length < 0 || (long) dstOffset + length > dst.length) {
+            throw new IllegalArgumentException("dst range [" + dstOffset + ", " + ((long) dstOffset + length)
+                + ") is outside [0, " + dst.length + ")");
+        }
+        double[] t = new double[length];
+        read(src, srcOffset, t, 0, length);
+        for (int i = 0; i < length; i++) {
+            dst[dstOffset + i] += t[i];
+        }
+    }
+
     /** Copies {@code length} values of {@code src[srcOffset ..]} into a host array (float64 buffers are rounded). */
     void read(DeviceBuffer src, int srcOffset, float[] dst, int dstOffset, int length);
 

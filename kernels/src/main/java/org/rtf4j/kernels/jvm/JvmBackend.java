@@ -175,6 +175,27 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     }
 
     @Override
+    public void readAdd(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length) {
+        JvmBuffer s = own(src, "src");
+        if (dst == null) {
+            throw new IllegalArgumentException("dst must not be null");
+        }
+        range("src", s.length(), srcOffset, length);
+        range("dst", dst.length, dstOffset, length);
+        if (s.precision() == Precision.F64) {
+            double[] f = s.f64();
+            for (int i = 0; i < length; i++) {
+                dst[dstOffset + i] += f[srcOffset + i];
+            }
+        } else {
+            float[] f = s.f32();
+            for (int i = 0; i < length; i++) {
+                dst[dstOffset + i] += f[srcOffset + i];
+            }
+        }
+    }
+
+    @Override
     public void read(DeviceBuffer src, int srcOffset, float[] dst, int dstOffset, int length) {
         JvmBuffer s = own(src, "src");
         range("src", s.length(), srcOffset, length);
