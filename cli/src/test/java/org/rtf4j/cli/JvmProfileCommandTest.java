@@ -25,6 +25,11 @@ class JvmProfileCommandTest {
         r = InProcess.run("profile", "--backend", "jvm", "--kind", "s4d", "--channels", "2", "--length", "64");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("vandermondeBackward"), r[1]);
+        // float64 layers are called with double[] host arrays
+        r = InProcess.run("profile", "--backend", "jvm", "--kind", "rtf", "--precision", "F64", "--channels", "2", "--state", "4",
+            "--length", "17", "--bidirectional");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("bidirectional") && r[1].contains("F64") && r[1].contains("fftConvBackward"), r[1]);
         r = InProcess.run("demo", "--kinds", "s4", "--batch", "1", "--channels", "2", "--state", "4", "--length", "64",
             "--repeats", "1", "--profile");
         assertEquals("0", r[0], r[2]);
