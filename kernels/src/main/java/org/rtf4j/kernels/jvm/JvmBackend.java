@@ -109,7 +109,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     }
 
     private void toc(KernelId id, long t0) {
-        if (profiling) {
+        // t0 == 0: profiling was switched on during the call, which is then not counted
+        if (profiling && t0 != 0L) {
             long t1 = System.nanoTime();
             profiler.record(new ProfileRecord("KERNEL", id.kernelName(), id.kernelName(), t0, t0, t0, t1, 0));
         }
