@@ -35,22 +35,32 @@ final class BackendOptions {
 
     /** Creates the chosen backend (the choice is logged once by the backend). */
     Backend create() {
-        if (backend == Kind.jvm) {
-            if (platform != null || device != null) {
-                throw new IllegalArgumentException("--platform/--device select an OpenCL device; add --backend opencl");
+        return create(backend, threads, platform, device, clOptions, profile != null, profile != null && !profile.isEmpty());
+    }
+
+    /**
+     * The one place a backend is made from command-line choices (also for {@code profile}, which always
+     * profiles): refuses options of the other backend, switches kernel timing on when {@code profiled}.
+     */
+    static Backend create(Kind kind, Integer threads, String platform, String device, String clOptions, boolean profiled,
+                          boolean tracing) {
+        Backend be;
+        if (kind == Kind.jvm) {
+            if (platform != null || device != null || !clOptions.isEmpty()) {
+                throw new IllegalArgumentException("--platform/--device/--cl-options select an OpenCL device; "
+                    + "they do not apply to --backend jvm (add --backend opencl)");
             }
             JvmBackend jvm = JvmBackend.withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-            if (profile != null) {
-                jvm.setProfiling(true);
-                jvm.profiler().setTracing(!profile.isEmpty());
+            jvm.setProfiling(profiled);
+            be = jvm;
+        } else {
+            if (threads != null) {
+                throw new IllegalArgumentException("--threads sets JVM backend workers; it does not apply to --backend opencl");
             }
-            return jvm;
+            be = OpenClBackend.create(platform, device, clOptions);
         }
-        OpenClBackend cl = OpenClBackend.create(platform, device, clOptions);
-        if (profile != null) {
-            cl.profiler().setTracing(!profile.isEmpty());
-        }
-        return cl;
+        be.profiler().setTracing(tracing);
+        return be;
     }
 
     /** After the work: prints the profile and writes the trace when asked. */
@@ -58,18 +68,9 @@ final class BackendOptions {
         if (profile == null) {
             return;
         }
-        Profiler prof;
-        String where;
-        if (be instanceof OpenClBackend) {
-            prof = ((OpenClBackend) be).profiler();
-            where = "device profile (" + ((OpenClBackend) be).device().name() + ")";
-        } else if (be instanceof JvmBackend) {
-            prof = ((JvmBackend) be).profiler();
-            where = "kernel profile (" + be.deviceDescription() + ", wall clock per kernel call)";
-        } else {
-            return;
-        }
-        out.println(where + ":");
+        Profiler prof = be.profiler();
+        out.println((be instanceof OpenClBackend ? "device profile (" + ((OpenClBackend) be).device().name() + ")"
+            : "kernel profile (" + be.deviceDescription() + ", wall clock per kernel call)") + ":");
         out.print(prof.table());
         if (!profile.isEmpty()) {
             prof.writeChromeTrace(Path.of(profile), "rtf4j " + be.name());

@@ -7,7 +7,6 @@ import org.rtf4j.baselines.LayerSpec;
 import org.rtf4j.baselines.SequenceLayers;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.layer.ConvolutionalLayer;
@@ -85,34 +84,25 @@ final class ProfileCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--kind=" + kind + " must be rtf, s4d or s4");
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (backend == BackendOptions.Kind.jvm) {
-            if (platform != null || device != null || !clOptions.isEmpty()) {
-                throw new IllegalArgumentException("--platform/--device/--cl-options select an OpenCL device; "
-                    + "they do not apply to --backend jvm");
-            }
-            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            try (JvmBackend jvm = JvmBackend.withThreads(t)) {
-                out.printf("backend %s%n", jvm.deviceDescription());
-                run(k, jvm, jvm.profiler(), () -> jvm.setProfiling(true), "kernel", out);
-            }
-        } else {
-            if (threads != null) {
-                throw new IllegalArgumentException("--threads sets JVM backend workers; it does not apply to --backend opencl");
-            }
-            try (OpenClBackend cl = OpenClBackend.create(platform, device, clOptions)) {
+        try (Backend be = BackendOptions.create(backend, threads, platform, device, clOptions, true, trace != null)) {
+            if (be instanceof OpenClBackend) {
+                OpenClBackend cl = (OpenClBackend) be;
                 long b0 = System.nanoTime();
                 cl.build();
                 out.printf("device %s; program build %.1f ms (cold, before any run)%n", cl.device().describe(),
                     (System.nanoTime() - b0) / 1e6);
-                run(k, cl, cl.profiler(), () -> { }, "device", out);
+            } else {
+                out.printf("backend %s%n", be.deviceDescription());
             }
+            run(k, be, be instanceof OpenClBackend ? "device" : "kernel", out);
         }
         out.flush();
         return 0;
     }
 
     /** A warm-up pass, then {@code repeats} profiled forward + backward passes; prints the table and the time split. */
-    private void run(LayerKind k, Backend be, Profiler prof, Runnable startProfiling, String what, PrintWriter out) {
+    private void run(LayerKind k, Backend be, String what, PrintWriter out) {
+        Profiler prof = be.profiler();
         SplittableRandom r = new SplittableRandom(1);
         int n = Math.multiplyExact(Math.multiplyExact(batch, channels), length);
         // host arrays in the layer's precision and preallocated, as LayerBench and the study call it: only
@@ -143,9 +133,7 @@ final class ProfileCommand implements Callable<Integer> {
                     layer.backward(gy, du);
                 };
             pass.run();
-            startProfiling.run();
             prof.reset();
-            prof.setTracing(trace != null);
             long t0 = System.nanoTime();
             for (int i = 0; i < repeats; i++) {
                 pass.run();

@@ -32,6 +32,12 @@ public interface Backend extends AutoCloseable {
     /** Human-readable device description (logged once when the backend is created). */
     String deviceDescription();
 
+    /**
+     * The kernel-level profile: OpenCL event times on a device (always recorded), or wall-clock time per
+     * kernel call on the JVM (recorded while {@code JvmBackend.setProfiling} is on).
+     */
+    org.rtf4j.kernels.profile.Profiler profiler();
+
     /** Kernels this backend implements. */
     Set<KernelId> kernels();
 

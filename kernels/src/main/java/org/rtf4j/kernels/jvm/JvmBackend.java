@@ -100,6 +100,7 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     }
 
     /** The kernel-level profile recorded while {@link #setProfiling profiling} was on. */
+    @Override
     public Profiler profiler() {
         return profiler;
     }

@@ -61,6 +61,8 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
     private static final Set<KernelId> KERNELS = Collections.unmodifiableSet(EnumSet.allOf(KernelId.class));
     private static final String SOURCE = loadSource();
+    /** Lags per work item of the Vandermonde kernels (VBLOCK in rtf4j.cl, passed at build time). */
+    private static final int VANDERMONDE_LAGS = 32;
 
     private final DeviceInfo info;
     private final cl_device_id device;
@@ -122,6 +124,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
     }
 
     /** The kernel-level profile. */
+    @Override
     public Profiler profiler() {
         return profiler;
     }
@@ -382,7 +385,8 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
             return prog;
         }
         requirePrecision(p);
-        String opts = (p == Precision.F64 ? "-DUSE_DOUBLE " : "") + (info.fp64() ? "-DHAS_FP64 " : "") + buildOptions;
+        String opts = (p == Precision.F64 ? "-DUSE_DOUBLE " : "") + (info.fp64() ? "-DHAS_FP64 " : "")
+            + "-DVBLOCK=" + VANDERMONDE_LAGS + " " + buildOptions;
         long t0 = System.nanoTime();
         prog = CL.clCreateProgramWithSource(context, 1, new String[] {SOURCE}, null, null);
         try {
@@ -778,7 +782,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
                 rfft(p, n, h, kappa, n, n, ks);
             }
             rfft(p, n, rows, bu, ell, ell, us);
-            ClBuffer prod = scratch(p, "productSpectra", 2L * rows * bins);
+            ClBuffer prod = scratch(p, "rowSpectra", 2L * rows * bins);
             launch(p, "spectralMul", new long[] {bins, rows}, null, us, ks, prod, bins, h);
             irfft(p, n, rows, prod, by, ell, ell);
         });
@@ -794,7 +798,8 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
         int rows = shape.batch() * h;
         int bins = shape.bins();
         within(KernelId.FFT_CONV_BACKWARD, () -> {
-            ClBuffer gs = scratch(p, "gradientSpectra", 2L * rows * bins);
+            // the forward's product spectra and these are never live together: one scratch buffer
+            ClBuffer gs = scratch(p, "rowSpectra", 2L * rows * bins);
             rfft(p, n, rows, bg, ell, ell, gs);
             ClBuffer acc = scratch(p, "kernelGradientSpectra", 2L * h * bins);
             launch(p, "convBackwardSpectra", new long[] {bins, h}, null, gs, us, ks, acc, bins, h, shape.batch());
@@ -810,8 +815,8 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
     protected void runVandermonde(ModalShape shape, ClBuffer z, ClBuffer c, ClBuffer d, ClBuffer out) {
         Precision p = out.precision;
         within(KernelId.VANDERMONDE, () -> {
-            // VBLOCK = 32 lags per work item (rtf4j.cl)
-            launch(p, "vandermonde", new long[] {(shape.length() + 31) / 32, shape.channels()}, null, z, c, d == null ? dummy(p) : d,
+            int items = (shape.length() + VANDERMONDE_LAGS - 1) / VANDERMONDE_LAGS;
+            launch(p, "vandermonde", new long[] {items, shape.channels()}, null, z, c, d == null ? dummy(p) : d,
                 d == null ? 0 : 1, out, shape.modes(), shape.length());
         });
     }

@@ -354,8 +354,11 @@ __kernel void takeLag0(__global const real* src, __global real* dst, const int s
 // ------------------------------------------------------------------------------- modal kernels
 
 // Powers z^l inside both Vandermonde kernels: one exp/sincos (in wide) anchors z^l every VBLOCK lags and
-// the lags in between are reached by multiplying by z, so transcendentals cost 1/VBLOCK per term.
-#define VBLOCK 32
+// the lags in between are reached by multiplying by z, so transcendentals cost 1/VBLOCK per term. VBLOCK
+// comes from the build options (OpenClBackend.VANDERMONDE_LAGS), the one place that sets it.
+#ifndef VBLOCK
+#error "VBLOCK must be defined at build time (-DVBLOCK=...)"
+#endif
 
 // k[h, l] = 2 Re sum_m chat[h,m] z^l, z = exp(logZ[h,m]) (+ lag0[h] at l = 0 when hasLag0). Each work item
 // computes the VBLOCK lags l0 .. l0+VBLOCK-1, l0 = VBLOCK * get_global_id(0). Global (ceil(len/VBLOCK), H).
