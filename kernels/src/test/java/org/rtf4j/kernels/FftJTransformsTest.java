@@ -88,6 +88,30 @@ class FftJTransformsTest extends WithJvmBackend {
         }
     }
 
+    /** Powers of two from 4096 run the four-step transform: long lengths, several rows, both precisions. */
+    @Test
+    void fourStepComplexLengths() {
+        SplittableRandom r = new SplittableRandom(13L);
+        for (int n : new int[] {4096, 8192, 32768, 65536}) {
+            int rows = 3;
+            double[] x = random(r, rows * 2 * n);
+            for (Precision p : Precision.values()) {
+                double[] xp = Host.round(p, x);
+                double[] ref = new double[xp.length];
+                for (int row = 0; row < rows; row++) {
+                    double[] one = reference(java.util.Arrays.copyOfRange(xp, row * 2 * n, (row + 1) * 2 * n));
+                    System.arraycopy(one, 0, ref, row * 2 * n, 2 * n);
+                }
+                try (DeviceBuffer d = Host.put(be, p, xp)) {
+                    be.fftComplex(n, rows, d, false);
+                    Check.close("four-step complex " + p + " n=" + n, Host.get(be, d), ref, Check.values(p, n));
+                    be.fftComplex(n, rows, d, true);
+                    Check.close("four-step round trip " + p + " n=" + n, Host.get(be, d), xp, Check.values(p, n));
+                }
+            }
+        }
+    }
+
     @Test
     void batchedRowsWithStrideAndPadding() {
         SplittableRandom r = new SplittableRandom(11L);
@@ -115,6 +139,80 @@ class FftJTransformsTest extends WithJvmBackend {
                 for (int row = 0; row < rows; row++) {
                     for (int t = 0; t < len; t++) {
                         assertEquals(x[row * stride + t], b[row * 20 + t], Check.values(p, n), "round trip row " + row + " t " + t);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The convolution's transforms: input zero-padded from xLen to n, output truncated to xLen, on 5 rows.
+     * Around xLen = n/2 power-of-two lengths take the pruned paths (lower input half only, lower output half
+     * only, straight from and into the row when xLen = n/2), and from n = 2048 on rows run in pairs; the
+     * input past xLen is NaN and must not be read, the output past xLen holds a sentinel and must not be
+     * written.
+     */
+    @Test
+    void zeroPaddedInputAndTruncatedOutput() {
+        SplittableRandom r = new SplittableRandom(5L);
+        int rows = 5; // odd: powers of two from 2048 run in pairs (FourStepPlan) plus one single row per call
+        int[] lengths = {2, 4, 6, 8, 16, 30, 32, 64, 128, 256, 512, 1000, 1024, 1047, 2048, 4096, 8192, 16384, 32768};
+        for (Precision p : Precision.values()) {
+            for (int n : lengths) {
+                int[] xLens = {0, 1, n / 2 - 1, n / 2, n / 2 + 1, n - 1, 1 + r.nextInt(Math.max(1, n / 2))};
+                for (int xLen : xLens) {
+                    if (xLen < 0 || xLen > n) {
+                        continue;
+                    }
+                    int stride = xLen + 3;
+                    String what = p + " n=" + n + " xLen=" + xLen;
+                    double[] x = new double[rows * stride];
+                    java.util.Arrays.fill(x, Double.NaN);
+                    double[] spec = new double[rows * 2 * (n / 2 + 1)];
+                    for (int row = 0; row < rows; row++) {
+                        double[] full = new double[2 * n];
+                        for (int t = 0; t < xLen; t++) {
+                            double v = p == Precision.F32 ? (float) r.nextDouble(-1, 1) : r.nextDouble(-1, 1);
+                            x[row * stride + t] = v;
+                            full[2 * t] = v;
+                        }
+                        System.arraycopy(reference(full), 0, spec, row * 2 * (n / 2 + 1), 2 * (n / 2 + 1));
+                    }
+                    try (DeviceBuffer in = Host.put(be, p, x); DeviceBuffer out = be.allocate(p, spec.length)) {
+                        be.fftRealForward(n, rows, in, stride, xLen, out);
+                        Check.close("padded forward " + what, Host.get(be, out), spec, Check.values(p, n));
+                    }
+                    // inverse: the spectra of full random rows, truncated to xLen
+                    double[] rowData = new double[rows * n];
+                    double[] specFull = new double[rows * 2 * (n / 2 + 1)];
+                    for (int row = 0; row < rows; row++) {
+                        double[] full = new double[2 * n];
+                        for (int t = 0; t < n; t++) {
+                            double v = r.nextDouble(-1, 1);
+                            rowData[row * n + t] = v;
+                            full[2 * t] = v;
+                        }
+                        double[] ref = reference(full);
+                        for (int i = 0; i < 2 * (n / 2 + 1); i++) {
+                            double v = ref[i];
+                            specFull[row * 2 * (n / 2 + 1) + i] = p == Precision.F32 ? (float) v : v;
+                        }
+                    }
+                    double[] sentinel = new double[rows * stride];
+                    java.util.Arrays.fill(sentinel, 7.0);
+                    try (DeviceBuffer sp = Host.put(be, p, specFull); DeviceBuffer back = Host.put(be, p, sentinel)) {
+                        be.fftRealInverse(n, rows, sp, back, stride, xLen);
+                        double[] got = Host.get(be, back);
+                        double[] want = sentinel.clone();
+                        for (int row = 0; row < rows; row++) {
+                            System.arraycopy(rowData, row * n, want, row * stride, xLen);
+                        }
+                        Check.close("truncated inverse " + what, got, want, Check.values(p, n) * 4);
+                        for (int row = 0; row < rows; row++) {
+                            for (int t = xLen; t < stride; t++) {
+                                assertEquals(7.0, got[row * stride + t], 0.0, "written past xLen: " + what + " t=" + t);
+                            }
+                        }
                     }
                 }
             }

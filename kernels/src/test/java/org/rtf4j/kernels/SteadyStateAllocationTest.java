@@ -65,6 +65,8 @@ class SteadyStateAllocationTest {
             new Sizes(2, 4, 100, false, 2, 8, 8),
             new Sizes(3, 8, 257, true, 4, 16, 5),
             new Sizes(2, 4, 256, false, 1, 4, 4),
+            // powers of two from 2048: rows in pairs (FourStepPlan) and an odd one out
+            new Sizes(3, 3, 2048, false, 1, 4, 4),
         };
         List<Arguments> out = new ArrayList<>();
         for (Precision p : Precision.values()) {

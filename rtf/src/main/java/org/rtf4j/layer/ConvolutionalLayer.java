@@ -262,36 +262,32 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
      * when the check fails: these checks run on every pass, and a steady-state pass allocates nothing.
      */
     private static void finite(String prefix, String name, double[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Double.isFinite(a[i])) {
-                throw new IllegalArgumentException(prefix + name + " has a non-finite value " + a[i] + " at index " + i);
-            }
+        int i = Finite.firstNonFinite(a);
+        if (i >= 0) {
+            throw new IllegalArgumentException(prefix + name + " has a non-finite value " + a[i] + " at index " + i);
         }
     }
 
     protected static void finite(String name, float[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Float.isFinite(a[i])) {
-                throw new IllegalArgumentException(name + " has a non-finite value " + a[i] + " at index " + i);
-            }
+        int i = Finite.firstNonFinite(a);
+        if (i >= 0) {
+            throw new IllegalArgumentException(name + " has a non-finite value " + a[i] + " at index " + i);
         }
     }
 
     private static void outputFinite(double[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Double.isFinite(a[i])) {
-                throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
-                    + " (finite inputs and parameters; the kernel or the input is too large for the precision)");
-            }
+        int i = Finite.firstNonFinite(a);
+        if (i >= 0) {
+            throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
+                + " (finite inputs and parameters; the kernel or the input is too large for the precision)");
         }
     }
 
     private static void outputFinite(float[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Float.isFinite(a[i])) {
-                throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
-                    + " (finite inputs and parameters; the kernel or the input is too large for float32)");
-            }
+        int i = Finite.firstNonFinite(a);
+        if (i >= 0) {
+            throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
+                + " (finite inputs and parameters; the kernel or the input is too large for float32)");
         }
     }
 

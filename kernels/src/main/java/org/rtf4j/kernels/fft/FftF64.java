@@ -87,6 +87,20 @@ public final class FftF64 {
         if (xLen >= n) {
             // z_t = x_2t + i x_2t+1 is x itself read as interleaved complex: transform straight into spec
             transform(plan.inner, x, xo, spec, specOff, scratch, so, false);
+        } else if (2 * xLen <= n && halfInput(plan.inner)) {
+            // z vanishes from t = h/2 on: the first stage reads only the lower half, from x itself when
+            // xLen = n/2, else from a zero-padded copy in the free half of the scratch
+            double[] src = x;
+            int srcOff = xo;
+            if (2 * xLen < n) {
+                src = scratch;
+                srcOff = so + 2 * h;
+                System.arraycopy(x, xo, scratch, srcOff, xLen);
+                for (int i = srcOff + xLen; i < srcOff + h; i++) {
+                    scratch[i] = 0.0;
+                }
+            }
+            stockhamPruned(plan.inner, src, srcOff, true, false, scratch, so, spec, specOff, spec, specOff, false);
         } else {
             // pack the zero-padded z into the output row, transform there
             int full = xLen / 2;
@@ -191,6 +205,17 @@ public final class FftF64 {
         if (xLen >= n) {
             // z read as interleaved complex is x itself: transform straight into x
             transform(plan.inner, scratch, w, x, xo, scratch, w + 2 * h, true);
+        } else if (2 * xLen <= n && halfOutput(plan.inner)) {
+            // only z_t, t < h/2, is wanted: the last stage computes the lower half, straight into x when
+            // xLen = n/2, else into the scratch range the stages before it left free
+            if (2 * xLen == n) {
+                stockhamPruned(plan.inner, scratch, w, false, true, scratch, w + 2 * h, scratch, w, x, xo, true);
+            } else {
+                int free = plan.inner.radices.length % 2 == 0 ? w : w + 2 * h;
+                stockhamPruned(plan.inner, scratch, w, false, true, scratch, w + 2 * h, scratch, w, scratch, free,
+                    true);
+                System.arraycopy(scratch, free, x, xo, xLen);
+            }
         } else {
             transform(plan.inner, scratch, w, scratch, w, scratch, w + 2 * h, true);
             System.arraycopy(scratch, w, x, xo, xLen);
@@ -230,13 +255,13 @@ public final class FftF64 {
             int to = plan.stageOffsets[s];
             switch (r) {
                 case 16:
-                    radix16(n, p, src, srcOff, dst, dstOff, tw, to);
+                    radix16(n, p, src, srcOff, dst, dstOff, tw, to, false);
                     break;
                 case 8:
                     if (p == 1) {
                         radix8First(n, src, srcOff, dst, dstOff, fused, 1.0 / n);
                     } else {
-                        radix8(n, p, src, srcOff, dst, dstOff, tw, to);
+                        radix8(n, p, src, srcOff, dst, dstOff, tw, to, false);
                     }
                     break;
                 case 4:
@@ -261,6 +286,67 @@ public final class FftF64 {
         }
         if (src != out || srcOff != outOff) {
             System.arraycopy(src, srcOff, out, outOff, 2 * n);
+        }
+    }
+
+    /** True when {@code plan} can run with a zero upper input half: power of two, radix-8 first, 2+ stages. */
+    private static boolean halfInput(ComplexFftPlan plan) {
+        return plan.algorithm == ComplexFftPlan.Algorithm.STOCKHAM_POW2 && plan.radices.length >= 2
+            && plan.radices[0] == 8;
+    }
+
+    /** As {@link #halfInput}, and the last stage (radix 8 or 16) can compute only the lower output half. */
+    private static boolean halfOutput(ComplexFftPlan plan) {
+        int last = plan.radices.length - 1;
+        return halfInput(plan) && (plan.radices[last] == 16 || plan.radices[last] == 8);
+    }
+
+    /**
+     * Pruned power-of-two Stockham transform (a plan passing {@link #halfInput}). With {@code halfIn} the
+     * input's upper half is zero and only {@code src}'s lower n/2 complex are read (forward only); otherwise
+     * {@code src} holds n complex and {@code inverse} selects the inverse (the first stage reads it
+     * index-reversed and scaled by 1/n). With {@code halfOut} only outputs 0 .. n/2-1 are computed and written
+     * to {@code out}, else all n. The stages before the last alternate between ranges {@code a} and
+     * {@code b}, starting with {@code a} ({@code src} may be {@code b}); the last reads whichever holds the
+     * data and writes {@code out}, which may be that same range (the last stage runs in place) or the other.
+     */
+    private static void stockhamPruned(ComplexFftPlan plan, double[] src, int srcOff, boolean halfIn,
+                                       boolean inverse, double[] a, int aOff, double[] b, int bOff,
+                                       double[] out, int outOff, boolean halfOut) {
+        int n = plan.n;
+        int stages = plan.radices.length;
+        double[] tw = plan.twF64;
+        if (halfIn) {
+            radix8FirstHalf(n, src, srcOff, a, aOff);
+        } else {
+            radix8First(n, src, srcOff, a, aOff, inverse, 1.0 / n);
+        }
+        boolean inA = true;
+        for (int s = 1; s < stages; s++) {
+            boolean last = s == stages - 1;
+            double[] cur = inA ? a : b;
+            int curOff = inA ? aOff : bOff;
+            double[] dst = last ? out : (inA ? b : a);
+            int dstOff = last ? outOff : (inA ? bOff : aOff);
+            int r = plan.radices[s];
+            int p = plan.blockLengths[s];
+            int to = plan.stageOffsets[s];
+            boolean half = last && halfOut;
+            switch (r) {
+                case 16:
+                    radix16(n, p, cur, curOff, dst, dstOff, tw, to, half);
+                    break;
+                case 8:
+                    radix8(n, p, cur, curOff, dst, dstOff, tw, to, half);
+                    break;
+                case 4:
+                    radix4(n, p, cur, curOff, dst, dstOff, tw, to);
+                    break;
+                default:
+                    radix2(n, p, cur, curOff, dst, dstOff, tw, to);
+                    break;
+            }
+            inA = !inA;
         }
     }
 
@@ -547,8 +633,68 @@ public final class FftF64 {
         }
     }
 
+    /**
+     * First radix-8 stage (p = 1) of an input whose upper half is zero: reads only {@code x_t, t < n/2}
+     * (inputs a_4 .. a_7 of every butterfly vanish).
+     */
+    private static void radix8FirstHalf(int n, double[] x, int xo, double[] y, int yo) {
+        int t = n / 8;
+        int ps = 2;
+        for (int i = 0; i < t; i++) {
+            int i0 = xo + 2 * i;
+            double a0r = x[i0];
+            double a0i = x[i0 + 1];
+            double a1r = x[i0 + 2 * t];
+            double a1i = x[i0 + 2 * t + 1];
+            double a2r = x[i0 + 4 * t];
+            double a2i = x[i0 + 4 * t + 1];
+            double a3r = x[i0 + 6 * t];
+            double a3i = x[i0 + 6 * t + 1];
+            int o = yo + 16 * i;
+            // even half: DFT4 of (a0, a2, 0, 0); odd half: DFT4 of (a1, a3, 0, 0)
+            double ev0r = a0r + a2r;
+            double ev0i = a0i + a2i;
+            double ev1r = a0r + a2i;
+            double ev1i = a0i - a2r;
+            double ev2r = a0r - a2r;
+            double ev2i = a0i - a2i;
+            double ev3r = a0r - a2i;
+            double ev3i = a0i + a2r;
+            double od0r = a1r + a3r;
+            double od0i = a1i + a3i;
+            double od1r = a1r + a3i;
+            double od1i = a1i - a3r;
+            double od2r = a1r - a3r;
+            double od2i = a1i - a3i;
+            double od3r = a1r - a3i;
+            double od3i = a1i + a3r;
+            // times W8^q: q=1 (r2, -r2), q=2 (0, -1), q=3 (-r2, -r2)
+            double m1r = R2 * (od1r + od1i);
+            double m1i = R2 * (od1i - od1r);
+            double m3r = R2 * (od3i - od3r);
+            double m3i = -R2 * (od3r + od3i);
+            y[o] = ev0r + od0r;
+            y[o + 1] = ev0i + od0i;
+            y[o + 4 * ps] = ev0r - od0r;
+            y[o + 4 * ps + 1] = ev0i - od0i;
+            y[o + ps] = ev1r + m1r;
+            y[o + ps + 1] = ev1i + m1i;
+            y[o + 5 * ps] = ev1r - m1r;
+            y[o + 5 * ps + 1] = ev1i - m1i;
+            y[o + 2 * ps] = ev2r + od2i;
+            y[o + 2 * ps + 1] = ev2i - od2r;
+            y[o + 6 * ps] = ev2r - od2i;
+            y[o + 6 * ps + 1] = ev2i + od2r;
+            y[o + 3 * ps] = ev3r + m3r;
+            y[o + 3 * ps + 1] = ev3i + m3i;
+            y[o + 7 * ps] = ev3r - m3r;
+            y[o + 7 * ps + 1] = ev3i - m3i;
+        }
+    }
+
     /** Radix-8 stage with p &gt; 1: blocks outside, k inside, so data and twiddles are read in order. */
-    private static void radix8(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
+    private static void radix8(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to,
+                               boolean half) {
         int t = n / 8;
         int blocks = t / p;
         int ps = 2 * p;
@@ -629,20 +775,22 @@ public final class FftF64 {
                     double m3i = -R2 * (od3r + od3i);
                     y[o] = ev0r + od0r;
                     y[o + 1] = ev0i + od0i;
-                    y[o + 4 * ps] = ev0r - od0r;
-                    y[o + 4 * ps + 1] = ev0i - od0i;
                     y[o + ps] = ev1r + m1r;
                     y[o + ps + 1] = ev1i + m1i;
-                    y[o + 5 * ps] = ev1r - m1r;
-                    y[o + 5 * ps + 1] = ev1i - m1i;
                     y[o + 2 * ps] = ev2r + od2i;
                     y[o + 2 * ps + 1] = ev2i - od2r;
-                    y[o + 6 * ps] = ev2r - od2i;
-                    y[o + 6 * ps + 1] = ev2i + od2r;
                     y[o + 3 * ps] = ev3r + m3r;
                     y[o + 3 * ps + 1] = ev3i + m3i;
-                    y[o + 7 * ps] = ev3r - m3r;
-                    y[o + 7 * ps + 1] = ev3i - m3i;
+                    if (!half) {
+                        y[o + 4 * ps] = ev0r - od0r;
+                        y[o + 4 * ps + 1] = ev0i - od0i;
+                        y[o + 5 * ps] = ev1r - m1r;
+                        y[o + 5 * ps + 1] = ev1i - m1i;
+                        y[o + 6 * ps] = ev2r - od2i;
+                        y[o + 6 * ps + 1] = ev2i + od2r;
+                        y[o + 7 * ps] = ev3r - m3r;
+                        y[o + 7 * ps + 1] = ev3i - m3i;
+                    }
             }
         }
     }
@@ -651,7 +799,8 @@ public final class FftF64 {
      * Radix-16 stage (two radix-4 layers: r = 4 r1 + r2, q = q1 + 4 q2), blocks outside, k inside; the
      * first stage (p = 1) reads twiddles equal to 1 from the table.
      */
-    private static void radix16(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
+    private static void radix16(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to,
+                                boolean half) {
         int t = n / 16;
         int blocks = t / p;
         int ps = 2 * p;
@@ -822,10 +971,12 @@ public final class FftF64 {
                 y[o + 1] = v00i + v02i;
                 y[o + 4 * ps] = v01r + v03r;
                 y[o + 4 * ps + 1] = v01i + v03i;
-                y[o + 8 * ps] = v00r - v02r;
-                y[o + 8 * ps + 1] = v00i - v02i;
-                y[o + 12 * ps] = v01r - v03r;
-                y[o + 12 * ps + 1] = v01i - v03i;
+                if (!half) {
+                    y[o + 8 * ps] = v00r - v02r;
+                    y[o + 8 * ps + 1] = v00i - v02i;
+                    y[o + 12 * ps] = v01r - v03r;
+                    y[o + 12 * ps + 1] = v01i - v03i;
+                }
                 double v10r = c01r + c21r;
                 double v10i = c01i + c21i;
                 double v11r = c01r - c21r;
@@ -838,10 +989,12 @@ public final class FftF64 {
                 y[o + ps + 1] = v10i + v12i;
                 y[o + 5 * ps] = v11r + v13r;
                 y[o + 5 * ps + 1] = v11i + v13i;
-                y[o + 9 * ps] = v10r - v12r;
-                y[o + 9 * ps + 1] = v10i - v12i;
-                y[o + 13 * ps] = v11r - v13r;
-                y[o + 13 * ps + 1] = v11i - v13i;
+                if (!half) {
+                    y[o + 9 * ps] = v10r - v12r;
+                    y[o + 9 * ps + 1] = v10i - v12i;
+                    y[o + 13 * ps] = v11r - v13r;
+                    y[o + 13 * ps + 1] = v11i - v13i;
+                }
                 double v20r = c02r + c22r;
                 double v20i = c02i + c22i;
                 double v21r = c02r - c22r;
@@ -854,10 +1007,12 @@ public final class FftF64 {
                 y[o + 2 * ps + 1] = v20i + v22i;
                 y[o + 6 * ps] = v21r + v23r;
                 y[o + 6 * ps + 1] = v21i + v23i;
-                y[o + 10 * ps] = v20r - v22r;
-                y[o + 10 * ps + 1] = v20i - v22i;
-                y[o + 14 * ps] = v21r - v23r;
-                y[o + 14 * ps + 1] = v21i - v23i;
+                if (!half) {
+                    y[o + 10 * ps] = v20r - v22r;
+                    y[o + 10 * ps + 1] = v20i - v22i;
+                    y[o + 14 * ps] = v21r - v23r;
+                    y[o + 14 * ps + 1] = v21i - v23i;
+                }
                 double v30r = c03r + c23r;
                 double v30i = c03i + c23i;
                 double v31r = c03r - c23r;
@@ -870,10 +1025,12 @@ public final class FftF64 {
                 y[o + 3 * ps + 1] = v30i + v32i;
                 y[o + 7 * ps] = v31r + v33r;
                 y[o + 7 * ps + 1] = v31i + v33i;
-                y[o + 11 * ps] = v30r - v32r;
-                y[o + 11 * ps + 1] = v30i - v32i;
-                y[o + 15 * ps] = v31r - v33r;
-                y[o + 15 * ps + 1] = v31i - v33i;
+                if (!half) {
+                    y[o + 11 * ps] = v30r - v32r;
+                    y[o + 11 * ps + 1] = v30i - v32i;
+                    y[o + 15 * ps] = v31r - v33r;
+                    y[o + 15 * ps + 1] = v31i - v33i;
+                }
             }
         }
     }

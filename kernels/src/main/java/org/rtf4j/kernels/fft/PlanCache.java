@@ -12,6 +12,7 @@ import java.util.function.IntFunction;
 final class PlanCache {
     private static final Plans<ComplexFftPlan> COMPLEX = new Plans<>(ComplexFftPlan::create);
     private static final Plans<RealFftPlan> REAL = new Plans<>(RealFftPlan::create);
+    private static final Plans<FourStepPlan> FOUR_STEP = new Plans<>(FourStepPlan::create);
 
     private PlanCache() {
     }
@@ -22,6 +23,10 @@ final class PlanCache {
 
     static RealFftPlan real(int n) {
         return REAL.get(n);
+    }
+
+    static FourStepPlan fourStep(int n) {
+        return FOUR_STEP.get(n);
     }
 
     /** The plans of one kind, by length. */

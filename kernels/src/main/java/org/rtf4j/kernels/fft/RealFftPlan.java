@@ -7,13 +7,15 @@ package org.rtf4j.kernels.fft;
  *
  * <p>Even n run a complex transform of length n/2 on the packed even/odd samples followed by a
  * split step with the table {@code exp(-2*pi*i*k/n)}, k &le; n/4; odd n run a complex transform of
- * length n.
+ * length n. Kernels that transform many rows run powers of two from {@link FourStepPlan#MIN_LENGTH} on
+ * two rows at a time through {@link #fourStep()}.
  */
 public final class RealFftPlan {
     final int n;
     final ComplexFftPlan inner;
     final double[] splitF64;
     final float[] splitF32;
+    private final FourStepPlan fourStep;
     private final int scratchLength;
 
     private RealFftPlan(int n) {
@@ -21,6 +23,7 @@ public final class RealFftPlan {
             throw new IllegalArgumentException("FFT length n=" + n + " must be >= 1");
         }
         this.n = n;
+        this.fourStep = FourStepPlan.supports(n) ? FourStepPlan.of(n) : null;
         if (n % 2 == 0) {
             this.inner = ComplexFftPlan.of(n / 2);
             int h = n / 2;
@@ -64,6 +67,14 @@ public final class RealFftPlan {
     /** The complex plan that does the work. */
     public ComplexFftPlan inner() {
         return inner;
+    }
+
+    /**
+     * The plan that transforms two rows of this length at once ({@code FourStepF64}/{@code FourStepF32}),
+     * or null when n is not a power of two of at least {@link FourStepPlan#MIN_LENGTH}.
+     */
+    public FourStepPlan fourStep() {
+        return fourStep;
     }
 
     /** Scratch elements (reals) one execution needs. */

@@ -2,6 +2,8 @@ package org.rtf4j.kernels.jvm;
 
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FftF64;
+import org.rtf4j.kernels.fft.FourStepF64;
+import org.rtf4j.kernels.fft.FourStepPlan;
 import org.rtf4j.kernels.fft.RealFftPlan;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -55,6 +57,14 @@ final class JvmKernelsF64 {
         @Override
         void rows(int phase, int w, int from, int to) {
             int n = plan.length();
+            if (n >= FourStepPlan.COMPLEX_MIN_LENGTH && FourStepPlan.supports(n)) {
+                FourStepPlan fp = FourStepPlan.of(n);
+                FourStepF64.Work wk = sc.fourStepF64(w, fp);
+                for (int r = from; r < to; r++) {
+                    FourStepF64.complex(fp, wk, data, 2 * n * r, inverse);
+                }
+                return;
+            }
             double[] s = sc.bufferF64(w, plan.scratchLength());
             for (int r = from; r < to; r++) {
                 if (inverse) {
@@ -100,7 +110,16 @@ final class JvmKernelsF64 {
         void rows(int phase, int w, int from, int to) {
             int rowOut = 2 * plan.bins();
             double[] s = sc.bufferF64(w, plan.scratchLength());
-            for (int r = from; r < to; r++) {
+            int r = from;
+            FourStepPlan pp = plan.fourStep();
+            if (pp != null) {
+                FourStepF64.Work wk = sc.fourStepF64(w, pp);
+                for (; r + 1 < to; r += 2) {
+                    FourStepF64.realForward(pp, wk, in, r * inStride, in, (r + 1) * inStride, inLength,
+                        out, r * rowOut, out, (r + 1) * rowOut);
+                }
+            }
+            for (; r < to; r++) {
                 FftF64.realForward(plan, in, r * inStride, inLength, out, r * rowOut, s, 0);
             }
         }
@@ -141,7 +160,16 @@ final class JvmKernelsF64 {
         void rows(int phase, int w, int from, int to) {
             int rowIn = 2 * plan.bins();
             double[] s = sc.bufferF64(w, plan.scratchLength());
-            for (int r = from; r < to; r++) {
+            int r = from;
+            FourStepPlan pp = plan.fourStep();
+            if (pp != null) {
+                FourStepF64.Work wk = sc.fourStepF64(w, pp);
+                for (; r + 1 < to; r += 2) {
+                    FourStepF64.realInverse(pp, wk, in, r * rowIn, in, (r + 1) * rowIn, out, r * outStride,
+                        out, (r + 1) * outStride, outLength);
+                }
+            }
+            for (; r < to; r++) {
                 FftF64.realInverse(plan, in, r * rowIn, out, r * outStride, outLength, s, 0);
             }
         }
@@ -450,19 +478,24 @@ final class JvmKernelsF64 {
                     }
                 }
             } else {
-                double[] s = sc.bufferF64(w, spec + sl);
-                for (int r = from; r < to; r++) {
-                    int ko = (r % h) * spec;
+                double[] s = sc.bufferF64(w, 2 * spec + sl);
+                int r = from;
+                FourStepPlan pp = plan.fourStep();
+                if (pp != null) {
+                    // two rows at a time: U of both, the products in s[0, spec) and s[spec, 2 spec)
+                    FourStepF64.Work wk = sc.fourStepF64(w, pp);
+                    for (; r + 1 < to; r += 2) {
+                        FourStepF64.realForward(pp, wk, u, r * ell, u, (r + 1) * ell, ell, uSpec, r * spec,
+                            uSpec, (r + 1) * spec);
+                        spectralProduct(uSpec, r * spec, kSpec, (r % h) * spec, s, 0, spec);
+                        spectralProduct(uSpec, (r + 1) * spec, kSpec, ((r + 1) % h) * spec, s, spec, spec);
+                        FourStepF64.realInverse(pp, wk, s, 0, s, spec, y, r * ell, y, (r + 1) * ell, ell);
+                    }
+                }
+                for (; r < to; r++) {
                     int uo = r * spec;
                     FftF64.realForward(plan, u, r * ell, ell, uSpec, uo, s, spec);
-                    for (int k = 0; k < spec; k += 2) {
-                        double xr = uSpec[uo + k];
-                        double xi = uSpec[uo + k + 1];
-                        double kr = kSpec[ko + k];
-                        double ki = kSpec[ko + k + 1];
-                        s[k] = xr * kr - xi * ki;
-                        s[k + 1] = xr * ki + xi * kr;
-                    }
+                    spectralProduct(uSpec, uo, kSpec, (r % h) * spec, s, 0, spec);
                     FftF64.realInverse(plan, s, 0, y, r * ell, ell, s, spec);
                 }
             }
@@ -478,6 +511,38 @@ final class JvmKernelsF64 {
             y = null;
             kSpec = null;
             uSpec = null;
+        }
+    }
+
+    /** {@code p[po + k] = x[xo + k] * y[yo + k]} for {@code len/2} interleaved complex numbers. */
+    private static void spectralProduct(double[] x, int xo, double[] y, int yo, double[] p, int po, int len) {
+        for (int k = 0; k < len; k += 2) {
+            double xr = x[xo + k];
+            double xi = x[xo + k + 1];
+            double yr = y[yo + k];
+            double yi = y[yo + k + 1];
+            p[po + k] = xr * yr - xi * yi;
+            p[po + k + 1] = xr * yi + xi * yr;
+        }
+    }
+
+    /**
+     * One row of the convolution's backward in the frequency domain: {@code acc += G conj(U)}, then
+     * {@code G <- G conj(K)}; G at {@code s[g ..]}, the forward's U (left as it is) and K given.
+     */
+    private static void backwardSpectra(double[] s, int g, double[] uSpec, int uo, double[] kSpec, int ko, int acc,
+                                        int len) {
+        for (int k = 0; k < len; k += 2) {
+            double gr = s[g + k];
+            double gi = s[g + k + 1];
+            double ur = uSpec[uo + k];
+            double ui = uSpec[uo + k + 1];
+            s[acc + k] += gr * ur + gi * ui;
+            s[acc + k + 1] += gi * ur - gr * ui;
+            double kr = kSpec[ko + k];
+            double ki = kSpec[ko + k + 1];
+            s[g + k] = gr * kr + gi * ki;
+            s[g + k + 1] = gi * kr - gr * ki;
         }
     }
 
@@ -518,34 +583,36 @@ final class JvmKernelsF64 {
             int spec = 2 * shape.bins();
             boolean bi = shape.bidirectional();
             int batch = shape.batch();
-            double[] s = sc.bufferF64(w, 2 * spec + n + plan.scratchLength());
-            int gOff = 0;
-            int acc = spec;
-            int tmp = 2 * spec;
-            int fs = 2 * spec + n;
+            double[] s = sc.bufferF64(w, 3 * spec + n + plan.scratchLength());
+            int g0 = 0;
+            int g1 = spec;
+            int acc = 2 * spec;
+            int tmp = 3 * spec;
+            int fs = 3 * spec + n;
+            FourStepPlan pp = plan.fourStep();
             for (int c = from; c < to; c++) {
                 int ko = c * spec;
                 for (int i = acc; i < acc + spec; i++) {
                     s[i] = 0.0;
                 }
-                for (int b = 0; b < batch; b++) {
-                    int r = b * h + c;
-                    int uo = r * spec;
-                    FftF64.realForward(plan, gy, r * ell, ell, s, gOff, s, fs);
-                    for (int k = 0; k < spec; k += 2) {
-                        double gr = s[gOff + k];
-                        double gi = s[gOff + k + 1];
-                        double ur = uSpec[uo + k];
-                        double ui = uSpec[uo + k + 1];
-                        // acc += G * conj(U);  G <- G * conj(K)  (the forward's U stays as it is)
-                        s[acc + k] += gr * ur + gi * ui;
-                        s[acc + k + 1] += gi * ur - gr * ui;
-                        double kr = kSpec[ko + k];
-                        double ki = kSpec[ko + k + 1];
-                        s[gOff + k] = gr * kr + gi * ki;
-                        s[gOff + k + 1] = gi * kr - gr * ki;
+                int b = 0;
+                if (pp != null) {
+                    // batch rows b and b+1 of channel c together
+                    FourStepF64.Work wk = sc.fourStepF64(w, pp);
+                    for (; b + 1 < batch; b += 2) {
+                        int r0 = b * h + c;
+                        int r1 = r0 + h;
+                        FourStepF64.realForward(pp, wk, gy, r0 * ell, gy, r1 * ell, ell, s, g0, s, g1);
+                        backwardSpectra(s, g0, uSpec, r0 * spec, kSpec, ko, acc, spec);
+                        backwardSpectra(s, g1, uSpec, r1 * spec, kSpec, ko, acc, spec);
+                        FourStepF64.realInverse(pp, wk, s, g0, s, g1, du, r0 * ell, du, r1 * ell, ell);
                     }
-                    FftF64.realInverse(plan, s, gOff, du, r * ell, ell, s, fs);
+                }
+                for (; b < batch; b++) {
+                    int r = b * h + c;
+                    FftF64.realForward(plan, gy, r * ell, ell, s, g0, s, fs);
+                    backwardSpectra(s, g0, uSpec, r * spec, kSpec, ko, acc, spec);
+                    FftF64.realInverse(plan, s, g0, du, r * ell, ell, s, fs);
                 }
                 FftF64.realInverse(plan, s, acc, s, tmp, n, s, fs);
                 System.arraycopy(s, tmp, dkf, c * ell, ell);
