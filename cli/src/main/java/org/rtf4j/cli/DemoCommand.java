@@ -150,6 +150,11 @@ final class DemoCommand implements Callable<Integer> {
         if (layer.kind() == LayerKind.S4D) {
             // complex multiply + accumulate per mode and lag: 8 flops
             rate = String.format(", Vandermonde %.2f GFLOP/s", 8.0 * channels * (state / 2) * length / (kernelMs * 1e6));
+        } else if (layer.kind() == LayerKind.S4) {
+            // per channel, node (ceil(L/2) on the imaginary axis) and mode: two complex reciprocals and four
+            // two-term Cauchy products accumulated, about 74 flops (a division counted as one)
+            rate = String.format(", Cauchy %.2f GFLOP/s",
+                74.0 * channels * (state / 2) * ((length + 1) / 2) / (kernelMs * 1e6));
         }
         out.printf("  wall time (best of %d after a warm-up): kernel %.2f ms%s, forward %.2f ms, backward %.2f ms%n",
             repeats, kernelMs, rate, fwd, bwd);

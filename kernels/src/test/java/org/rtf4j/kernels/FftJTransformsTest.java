@@ -219,6 +219,49 @@ class FftJTransformsTest extends WithJvmBackend {
         }
     }
 
+    /**
+     * Rows transformed as a pair share their rounding: each row's float32 error stays within the usual
+     * budget relative to the larger row of its pair (FourStepF64's documented bound), here 1e4 apart.
+     */
+    @Test
+    void pairedRowsOfDifferentScale() {
+        int n = 4096;
+        int rows = 4; // two threads, two rows each: pairs (0, 1) and (2, 3)
+        SplittableRandom r = new SplittableRandom(17L);
+        double[] x = random(r, rows * n);
+        double[] scale = {1.0, 1e-4, 1e-4, 1.0};
+        for (int row = 0; row < rows; row++) {
+            for (int t = 0; t < n; t++) {
+                x[row * n + t] = (float) (x[row * n + t] * scale[row]);
+            }
+        }
+        int bins = 2 * (n / 2 + 1);
+        try (DeviceBuffer in = Host.put(be, Precision.F32, x); DeviceBuffer spec = be.allocate(Precision.F32, rows * bins)) {
+            be.fftRealForward(n, rows, in, n, n, spec);
+            double[] got = Host.get(be, spec);
+            for (int row = 0; row < rows; row++) {
+                double[] full = new double[2 * n];
+                for (int t = 0; t < n; t++) {
+                    full[2 * t] = x[row * n + t];
+                }
+                double[] ref = java.util.Arrays.copyOf(reference(full), bins);
+                double[] mine = java.util.Arrays.copyOfRange(got, row * bins, (row + 1) * bins);
+                double partner = scale[row ^ 1] / scale[row];
+                double e = Check.error(mine, ref) * Math.max(1.0, maxAbs(ref)) / maxAbs(ref);
+                org.junit.jupiter.api.Assertions.assertTrue(e <= Check.values(Precision.F32, n) * Math.max(1.0, partner),
+                    "row " + row + ": relative error " + e + " above the pair's budget");
+            }
+        }
+    }
+
+    private static double maxAbs(double[] a) {
+        double m = 0;
+        for (double v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
     @Test
     void planAlgorithms() {
         assertEquals(ComplexFftPlan.Algorithm.STOCKHAM_POW2, ComplexFftPlan.of(1024).algorithm());

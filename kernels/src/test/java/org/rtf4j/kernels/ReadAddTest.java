@@ -34,6 +34,42 @@ class ReadAddTest extends WithJvmBackend {
         }
     }
 
+    /**
+     * Long transfers (2^16 elements and more) run chunked over the workers: the rounding write and
+     * readAdd against element-by-element references, with offsets and a length that is no multiple of
+     * a chunk, and nothing outside the range touched.
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void longTransfersOverTheWorkers(Precision p) {
+        int len = (1 << 17) + 12345;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        double[] src = new double[len + 7];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = r.nextDouble(-1e3, 1e3);
+        }
+        try (DeviceBuffer b = be.allocate(p, len + 11)) {
+            be.zero(b);
+            be.write(b, 5, src, 7, len);
+            double[] back = Host.get(be, b);
+            for (int i = 0; i < len + 11; i++) {
+                double want = i < 5 || i >= 5 + len ? 0.0 : (p == Precision.F32 ? (float) src[7 + i - 5] : src[7 + i - 5]);
+                if (back[i] != want) {
+                    throw new AssertionError(p + " write: element " + i + " is " + back[i] + ", expected " + want);
+                }
+            }
+            double[] dst = new double[len + 9];
+            java.util.Arrays.fill(dst, 1.0);
+            be.readAdd(b, 5, dst, 9, len);
+            for (int i = 0; i < dst.length; i++) {
+                double want = i < 9 ? 1.0 : 1.0 + back[5 + i - 9];
+                if (dst[i] != want) {
+                    throw new AssertionError(p + " readAdd: element " + i + " is " + dst[i] + ", expected " + want);
+                }
+            }
+        }
+    }
+
     /** A backend that keeps {@code readAdd}'s interface default (read into a temporary, then add). */
     private static Backend defaultOnly(Backend be) {
         return (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},

@@ -67,6 +67,7 @@ class SteadyStateAllocationTest {
             new Sizes(2, 4, 256, false, 1, 4, 4),
             // powers of two from 2048: rows in pairs (FourStepPlan) and an odd one out
             new Sizes(3, 3, 2048, false, 1, 4, 4),
+            new Sizes(2, 2, 4096, false, 1, 4, 2),
         };
         List<Arguments> out = new ArrayList<>();
         for (Precision p : Precision.values()) {

@@ -138,6 +138,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
         range("src", src.length, srcOffset, length);
         if (d.precision() == Precision.F64) {
             System.arraycopy(src, srcOffset, d.f64(), dstOffset, length);
+        } else if (length >= PARALLEL_TRANSFER) {
+            transfer.run(HostTransfer.ROUND, src, srcOffset, d.f32(), dstOffset, null, length);
         } else {
             float[] f = d.f32();
             for (int i = 0; i < length; i++) {
@@ -184,7 +186,13 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
         }
         range("src", s.length(), srcOffset, length);
         range("dst", dst.length, dstOffset, length);
-        if (s.precision() == Precision.F64) {
+        if (length >= PARALLEL_TRANSFER) {
+            if (s.precision() == Precision.F64) {
+                transfer.run(HostTransfer.ADD_F64, dst, dstOffset, null, srcOffset, s.f64(), length);
+            } else {
+                transfer.run(HostTransfer.ADD_F32, dst, dstOffset, s.f32(), srcOffset, null, length);
+            }
+        } else if (s.precision() == Precision.F64) {
             double[] f = s.f64();
             for (int i = 0; i < length; i++) {
                 dst[dstOffset + i] += f[srcOffset + i];
@@ -194,6 +202,73 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
             for (int i = 0; i < length; i++) {
                 dst[dstOffset + i] += f[srcOffset + i];
             }
+        }
+    }
+
+    /**
+     * Host transfers that convert or accumulate (float64 parameters into float32 buffers, gradients added
+     * into float64 arrays) run on every worker from this many elements: these passes are as long as the
+     * parameters (H·N numbers for RTF), which is what keeps RTF's host work from growing with N.
+     */
+    static final int PARALLEL_TRANSFER = 1 << 16;
+
+    private final HostTransfer transfer = new HostTransfer();
+
+    /** The element loops of {@link #write} (rounding) and {@link #readAdd}, split into chunks over the workers. */
+    private final class HostTransfer extends KernelTask {
+        static final int ROUND = 0;
+        static final int ADD_F32 = 1;
+        static final int ADD_F64 = 2;
+        private static final int CHUNK = 1 << 14;
+        private int mode;
+        private double[] d;
+        private int dOff;
+        private float[] f;
+        private int oOff;
+        private double[] d2;
+        private int len;
+
+        /** ROUND: f[oOff + i] = (float) d[dOff + i]; ADD_F32: d[dOff + i] += f[oOff + i]; ADD_F64: with d2. */
+        synchronized void run(int mode, double[] d, int dOff, float[] f, int oOff, double[] d2, int len) {
+            this.mode = mode;
+            this.d = d;
+            this.dOff = dOff;
+            this.f = f;
+            this.oOff = oOff;
+            this.d2 = d2;
+            this.len = len;
+            call(executor);
+        }
+
+        @Override
+        int rowCount(int phase) {
+            return (len + CHUNK - 1) / CHUNK;
+        }
+
+        @Override
+        void rows(int phase, int w, int from, int to) {
+            int a = from * CHUNK;
+            int b = Math.min(len, to * CHUNK);
+            if (mode == ROUND) {
+                for (int i = a; i < b; i++) {
+                    f[oOff + i] = (float) d[dOff + i];
+                }
+            } else if (mode == ADD_F32) {
+                for (int i = a; i < b; i++) {
+                    d[dOff + i] += f[oOff + i];
+                }
+            } else {
+                for (int i = a; i < b; i++) {
+                    d[dOff + i] += d2[oOff + i];
+                }
+            }
+        }
+
+        @Override
+        void clear() {
+            d = null;
+            f = null;
+            d2 = null;
         }
     }
 

@@ -449,7 +449,12 @@ final class JvmKernelsF64 {
 
         @Override
         int rowCount(int phase) {
-            return phase == 0 ? shape.channels() : shape.batch() * shape.channels();
+            if (phase == 0) {
+                return shape.channels();
+            }
+            // with four-step transforms, one unit is a channel's batch rows 2j and 2j+1 (transformed together)
+            return plan.fourStep() != null ? shape.channels() * ((shape.batch() + 1) / 2)
+                : shape.batch() * shape.channels();
         }
 
         @Override
@@ -479,26 +484,42 @@ final class JvmKernelsF64 {
                 }
             } else {
                 double[] s = sc.bufferF64(w, 2 * spec + sl);
-                int r = from;
-                FourStepPlan pp = plan.fourStep();
-                if (pp != null) {
-                    // two rows at a time: U of both, the products in s[0, spec) and s[spec, 2 spec)
-                    FourStepF64.Work wk = sc.fourStepF64(w, pp);
-                    for (; r + 1 < to; r += 2) {
-                        FourStepF64.realForward(pp, wk, u, r * ell, u, (r + 1) * ell, ell, uSpec, r * spec,
-                            uSpec, (r + 1) * spec);
-                        spectralProduct(uSpec, r * spec, kSpec, (r % h) * spec, s, 0, spec);
-                        spectralProduct(uSpec, (r + 1) * spec, kSpec, ((r + 1) % h) * spec, s, spec, spec);
-                        FourStepF64.realInverse(pp, wk, s, 0, s, spec, y, r * ell, y, (r + 1) * ell, ell);
+                FourStepPlan fp = plan.fourStep();
+                if (fp == null) {
+                    for (int r = from; r < to; r++) {
+                        single(r, s, spec);
                     }
+                    return;
                 }
-                for (; r < to; r++) {
-                    int uo = r * spec;
-                    FftF64.realForward(plan, u, r * ell, ell, uSpec, uo, s, spec);
-                    spectralProduct(uSpec, uo, kSpec, (r % h) * spec, s, 0, spec);
-                    FftF64.realInverse(plan, s, 0, y, r * ell, ell, s, spec);
+                // unit q: channel c, batch rows 2j and 2j+1 as one complex row (same channel, so rounding
+                // errors scale with rows of the same signal); U of both, their products in s[0, spec) and
+                // s[spec, 2 spec); an odd batch's last row alone
+                FourStepF64.Work wk = sc.fourStepF64(w, fp);
+                int batch = shape.batch();
+                for (int q = from; q < to; q++) {
+                    int c = q % h;
+                    int b = 2 * (q / h);
+                    int r0 = b * h + c;
+                    if (b + 1 == batch) {
+                        single(r0, s, spec);
+                        continue;
+                    }
+                    int r1 = r0 + h;
+                    FourStepF64.realForward(fp, wk, u, r0 * ell, u, r1 * ell, ell, uSpec, r0 * spec, uSpec, r1 * spec);
+                    spectralProduct(uSpec, r0 * spec, kSpec, c * spec, s, 0, spec);
+                    spectralProduct(uSpec, r1 * spec, kSpec, c * spec, s, spec, spec);
+                    FourStepF64.realInverse(fp, wk, s, 0, s, spec, y, r0 * ell, y, r1 * ell, ell);
                 }
             }
+        }
+
+        /** Row r (batch b, channel r mod H) on its own: U = rfft(u) into uSpec, y = irfft(U K). */
+        private void single(int r, double[] s, int spec) {
+            int ell = shape.length();
+            int uo = r * spec;
+            FftF64.realForward(plan, u, r * ell, ell, uSpec, uo, s, spec);
+            spectralProduct(uSpec, uo, kSpec, (r % shape.channels()) * spec, s, 0, spec);
+            FftF64.realInverse(plan, s, 0, y, r * ell, ell, s, spec);
         }
 
         @Override
