@@ -48,6 +48,10 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--precision", description = "F32 or F64 (default: ${DEFAULT-VALUE}).")
     Precision precision = Precision.F32;
 
+    @Option(names = "--warmup", description = "Seconds of unprofiled forward+backward passes first (at least 3"
+        + " passes), so the JIT has compiled the JVM kernels (default: ${DEFAULT-VALUE}).")
+    double warmup = 2.0;
+
     @Option(names = "--repeats", description = "Profiled forward+backward repetitions after a warm-up (default: ${DEFAULT-VALUE}).")
     int repeats = 3;
 
@@ -71,6 +75,9 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!(warmup >= 0 && warmup <= 600)) {
+            throw new IllegalArgumentException("--warmup=" + warmup + " must be in [0, 600] seconds");
+        }
         if (repeats < 1) {
             throw new IllegalArgumentException("--repeats=" + repeats + " must be >= 1");
         }
@@ -100,7 +107,10 @@ final class ProfileCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A warm-up pass, then {@code repeats} profiled forward + backward passes; prints the table and the time split. */
+    /**
+     * Warm-up passes (at least 3 and {@code --warmup} seconds), then {@code repeats} profiled forward +
+     * backward passes; prints the table and the time split.
+     */
     private void run(LayerKind k, Backend be, String what, PrintWriter out) {
         Profiler prof = be.profiler();
         SplittableRandom r = new SplittableRandom(1);
@@ -132,7 +142,12 @@ final class ProfileCommand implements Callable<Integer> {
                     layer.zeroGrad();
                     layer.backward(gy, du);
                 };
-            pass.run();
+            int warm = 0;
+            long w0 = System.nanoTime();
+            while (warm < 3 || System.nanoTime() - w0 < (long) (warmup * 1e9)) {
+                pass.run();
+                warm++;
+            }
             prof.reset();
             long t0 = System.nanoTime();
             for (int i = 0; i < repeats; i++) {
@@ -140,8 +155,8 @@ final class ProfileCommand implements Callable<Integer> {
             }
             long wall = System.nanoTime() - t0;
             long timed = prof.summary().stream().mapToLong(Profiler.Entry::totalNanos).sum();
-            out.printf("%s %s, B=%d H=%d N=%d L=%d, %s, %d x forward+backward (warm)%n", k.id(),
-                bidirectional ? "bidirectional" : "causal", batch, channels, state, length, precision, repeats);
+            out.printf("%s %s, B=%d H=%d N=%d L=%d, %s, %d x forward+backward after %d warm-up passes%n", k.id(),
+                bidirectional ? "bidirectional" : "causal", batch, channels, state, length, precision, repeats, warm);
             out.print(prof.table());
             out.printf("%s time %.3f ms of wall time %.3f ms (%.0f%%; the rest is host work%s)%n", what, timed / 1e6,
                 wall / 1e6, 100.0 * timed / wall, "device".equals(what) ? " and launch overhead" : " outside the kernels");
