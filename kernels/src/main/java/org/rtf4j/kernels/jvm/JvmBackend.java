@@ -208,7 +208,7 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     /**
      * Host transfers that convert or accumulate (float64 parameters into float32 buffers, gradients added
      * into float64 arrays) run on every worker from this many elements: these passes are as long as the
-     * parameters (H·N numbers for RTF), which is what keeps RTF's host work from growing with N.
+     * parameters (H·N numbers for RTF), the part of RTF's host work that grows with N.
      */
     static final int PARALLEL_TRANSFER = 1 << 16;
 
