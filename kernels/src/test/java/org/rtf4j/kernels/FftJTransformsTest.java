@@ -147,8 +147,8 @@ class FftJTransformsTest extends WithJvmBackend {
 
     /**
      * The convolution's transforms: input zero-padded from xLen to n, output truncated to xLen, on 5 rows.
-     * Around xLen = n/2 power-of-two lengths take the pruned paths (lower input half only, lower output half
-     * only, straight from and into the row when xLen = n/2), and from n = 2048 on rows run in pairs; the
+     * Up to xLen = n/2 power-of-two lengths read only the lower input half (straight from the row when
+     * xLen = n/2), and from n = 2048 on rows run in pairs; the
      * input past xLen is NaN and must not be read, the output past xLen holds a sentinel and must not be
      * written.
      */

@@ -100,7 +100,7 @@ public final class FftF64 {
                     scratch[i] = 0.0;
                 }
             }
-            stockhamPruned(plan.inner, src, srcOff, true, false, scratch, so, spec, specOff, spec, specOff, false);
+            stockhamHalfInput(plan.inner, src, srcOff, scratch, so, spec, specOff, spec, specOff);
         } else {
             // pack the zero-padded z into the output row, transform there
             int full = xLen / 2;
@@ -205,17 +205,6 @@ public final class FftF64 {
         if (xLen >= n) {
             // z read as interleaved complex is x itself: transform straight into x
             transform(plan.inner, scratch, w, x, xo, scratch, w + 2 * h, true);
-        } else if (2 * xLen <= n && halfOutput(plan.inner)) {
-            // only z_t, t < h/2, is wanted: the last stage computes the lower half, straight into x when
-            // xLen = n/2, else into the scratch range the stages before it left free
-            if (2 * xLen == n) {
-                stockhamPruned(plan.inner, scratch, w, false, true, scratch, w + 2 * h, scratch, w, x, xo, true);
-            } else {
-                int free = plan.inner.radices.length % 2 == 0 ? w : w + 2 * h;
-                stockhamPruned(plan.inner, scratch, w, false, true, scratch, w + 2 * h, scratch, w, scratch, free,
-                    true);
-                System.arraycopy(scratch, free, x, xo, xLen);
-            }
         } else {
             transform(plan.inner, scratch, w, scratch, w, scratch, w + 2 * h, true);
             System.arraycopy(scratch, w, x, xo, xLen);
@@ -255,13 +244,13 @@ public final class FftF64 {
             int to = plan.stageOffsets[s];
             switch (r) {
                 case 16:
-                    radix16(n, p, src, srcOff, dst, dstOff, tw, to, false);
+                    radix16(n, p, src, srcOff, dst, dstOff, tw, to);
                     break;
                 case 8:
                     if (p == 1) {
                         radix8First(n, src, srcOff, dst, dstOff, fused, 1.0 / n);
                     } else {
-                        radix8(n, p, src, srcOff, dst, dstOff, tw, to, false);
+                        radix8(n, p, src, srcOff, dst, dstOff, tw, to);
                     }
                     break;
                 case 4:
@@ -295,32 +284,18 @@ public final class FftF64 {
             && plan.radices[0] == 8;
     }
 
-    /** As {@link #halfInput}, and the last stage (radix 8 or 16) can compute only the lower output half. */
-    private static boolean halfOutput(ComplexFftPlan plan) {
-        int last = plan.radices.length - 1;
-        return halfInput(plan) && (plan.radices[last] == 16 || plan.radices[last] == 8);
-    }
-
     /**
-     * Pruned power-of-two Stockham transform (a plan passing {@link #halfInput}). With {@code halfIn} the
-     * input's upper half is zero and only {@code src}'s lower n/2 complex are read (forward only); otherwise
-     * {@code src} holds n complex and {@code inverse} selects the inverse (the first stage reads it
-     * index-reversed and scaled by 1/n). With {@code halfOut} only outputs 0 .. n/2-1 are computed and written
-     * to {@code out}, else all n. The stages before the last alternate between ranges {@code a} and
-     * {@code b}, starting with {@code a} ({@code src} may be {@code b}); the last reads whichever holds the
+     * Forward power-of-two Stockham transform (a plan passing {@link #halfInput}) of an input whose upper
+     * half is zero: only {@code src}'s lower n/2 complex are read. The stages before the last alternate
+     * between ranges {@code a} and {@code b}, starting with {@code a}; the last reads whichever holds the
      * data and writes {@code out}, which may be that same range (the last stage runs in place) or the other.
      */
-    private static void stockhamPruned(ComplexFftPlan plan, double[] src, int srcOff, boolean halfIn,
-                                       boolean inverse, double[] a, int aOff, double[] b, int bOff,
-                                       double[] out, int outOff, boolean halfOut) {
+    private static void stockhamHalfInput(ComplexFftPlan plan, double[] src, int srcOff, double[] a, int aOff,
+                                          double[] b, int bOff, double[] out, int outOff) {
         int n = plan.n;
         int stages = plan.radices.length;
         double[] tw = plan.twF64;
-        if (halfIn) {
-            radix8FirstHalf(n, src, srcOff, a, aOff);
-        } else {
-            radix8First(n, src, srcOff, a, aOff, inverse, 1.0 / n);
-        }
+        radix8FirstHalf(n, src, srcOff, a, aOff);
         boolean inA = true;
         for (int s = 1; s < stages; s++) {
             boolean last = s == stages - 1;
@@ -331,13 +306,12 @@ public final class FftF64 {
             int r = plan.radices[s];
             int p = plan.blockLengths[s];
             int to = plan.stageOffsets[s];
-            boolean half = last && halfOut;
             switch (r) {
                 case 16:
-                    radix16(n, p, cur, curOff, dst, dstOff, tw, to, half);
+                    radix16(n, p, cur, curOff, dst, dstOff, tw, to);
                     break;
                 case 8:
-                    radix8(n, p, cur, curOff, dst, dstOff, tw, to, half);
+                    radix8(n, p, cur, curOff, dst, dstOff, tw, to);
                     break;
                 case 4:
                     radix4(n, p, cur, curOff, dst, dstOff, tw, to);
@@ -693,8 +667,7 @@ public final class FftF64 {
     }
 
     /** Radix-8 stage with p &gt; 1: blocks outside, k inside, so data and twiddles are read in order. */
-    private static void radix8(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to,
-                               boolean half) {
+    private static void radix8(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
         int t = n / 8;
         int blocks = t / p;
         int ps = 2 * p;
@@ -775,22 +748,20 @@ public final class FftF64 {
                     double m3i = -R2 * (od3r + od3i);
                     y[o] = ev0r + od0r;
                     y[o + 1] = ev0i + od0i;
+                    y[o + 4 * ps] = ev0r - od0r;
+                    y[o + 4 * ps + 1] = ev0i - od0i;
                     y[o + ps] = ev1r + m1r;
                     y[o + ps + 1] = ev1i + m1i;
+                    y[o + 5 * ps] = ev1r - m1r;
+                    y[o + 5 * ps + 1] = ev1i - m1i;
                     y[o + 2 * ps] = ev2r + od2i;
                     y[o + 2 * ps + 1] = ev2i - od2r;
+                    y[o + 6 * ps] = ev2r - od2i;
+                    y[o + 6 * ps + 1] = ev2i + od2r;
                     y[o + 3 * ps] = ev3r + m3r;
                     y[o + 3 * ps + 1] = ev3i + m3i;
-                    if (!half) {
-                        y[o + 4 * ps] = ev0r - od0r;
-                        y[o + 4 * ps + 1] = ev0i - od0i;
-                        y[o + 5 * ps] = ev1r - m1r;
-                        y[o + 5 * ps + 1] = ev1i - m1i;
-                        y[o + 6 * ps] = ev2r - od2i;
-                        y[o + 6 * ps + 1] = ev2i + od2r;
-                        y[o + 7 * ps] = ev3r - m3r;
-                        y[o + 7 * ps + 1] = ev3i - m3i;
-                    }
+                    y[o + 7 * ps] = ev3r - m3r;
+                    y[o + 7 * ps + 1] = ev3i - m3i;
             }
         }
     }
@@ -799,8 +770,7 @@ public final class FftF64 {
      * Radix-16 stage (two radix-4 layers: r = 4 r1 + r2, q = q1 + 4 q2), blocks outside, k inside; the
      * first stage (p = 1) reads twiddles equal to 1 from the table.
      */
-    private static void radix16(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to,
-                                boolean half) {
+    private static void radix16(int n, int p, double[] x, int xo, double[] y, int yo, double[] tw, int to) {
         int t = n / 16;
         int blocks = t / p;
         int ps = 2 * p;
@@ -971,12 +941,10 @@ public final class FftF64 {
                 y[o + 1] = v00i + v02i;
                 y[o + 4 * ps] = v01r + v03r;
                 y[o + 4 * ps + 1] = v01i + v03i;
-                if (!half) {
-                    y[o + 8 * ps] = v00r - v02r;
-                    y[o + 8 * ps + 1] = v00i - v02i;
-                    y[o + 12 * ps] = v01r - v03r;
-                    y[o + 12 * ps + 1] = v01i - v03i;
-                }
+                y[o + 8 * ps] = v00r - v02r;
+                y[o + 8 * ps + 1] = v00i - v02i;
+                y[o + 12 * ps] = v01r - v03r;
+                y[o + 12 * ps + 1] = v01i - v03i;
                 double v10r = c01r + c21r;
                 double v10i = c01i + c21i;
                 double v11r = c01r - c21r;
@@ -989,12 +957,10 @@ public final class FftF64 {
                 y[o + ps + 1] = v10i + v12i;
                 y[o + 5 * ps] = v11r + v13r;
                 y[o + 5 * ps + 1] = v11i + v13i;
-                if (!half) {
-                    y[o + 9 * ps] = v10r - v12r;
-                    y[o + 9 * ps + 1] = v10i - v12i;
-                    y[o + 13 * ps] = v11r - v13r;
-                    y[o + 13 * ps + 1] = v11i - v13i;
-                }
+                y[o + 9 * ps] = v10r - v12r;
+                y[o + 9 * ps + 1] = v10i - v12i;
+                y[o + 13 * ps] = v11r - v13r;
+                y[o + 13 * ps + 1] = v11i - v13i;
                 double v20r = c02r + c22r;
                 double v20i = c02i + c22i;
                 double v21r = c02r - c22r;
@@ -1007,12 +973,10 @@ public final class FftF64 {
                 y[o + 2 * ps + 1] = v20i + v22i;
                 y[o + 6 * ps] = v21r + v23r;
                 y[o + 6 * ps + 1] = v21i + v23i;
-                if (!half) {
-                    y[o + 10 * ps] = v20r - v22r;
-                    y[o + 10 * ps + 1] = v20i - v22i;
-                    y[o + 14 * ps] = v21r - v23r;
-                    y[o + 14 * ps + 1] = v21i - v23i;
-                }
+                y[o + 10 * ps] = v20r - v22r;
+                y[o + 10 * ps + 1] = v20i - v22i;
+                y[o + 14 * ps] = v21r - v23r;
+                y[o + 14 * ps + 1] = v21i - v23i;
                 double v30r = c03r + c23r;
                 double v30i = c03i + c23i;
                 double v31r = c03r - c23r;
@@ -1025,12 +989,10 @@ public final class FftF64 {
                 y[o + 3 * ps + 1] = v30i + v32i;
                 y[o + 7 * ps] = v31r + v33r;
                 y[o + 7 * ps + 1] = v31i + v33i;
-                if (!half) {
-                    y[o + 11 * ps] = v30r - v32r;
-                    y[o + 11 * ps + 1] = v30i - v32i;
-                    y[o + 15 * ps] = v31r - v33r;
-                    y[o + 15 * ps + 1] = v31i - v33i;
-                }
+                y[o + 11 * ps] = v30r - v32r;
+                y[o + 11 * ps + 1] = v30i - v32i;
+                y[o + 15 * ps] = v31r - v33r;
+                y[o + 15 * ps + 1] = v31i - v33i;
             }
         }
     }

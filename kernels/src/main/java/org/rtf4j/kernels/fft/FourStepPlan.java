@@ -88,11 +88,6 @@ public final class FourStepPlan {
         return n;
     }
 
-    /** Rows of the first butterfly pass (n1) and their length (n2): n = n1 · n2. */
-    public int rows() {
-        return n1;
-    }
-
     private static int[] bitReversal(int m) {
         int bits = Integer.numberOfTrailingZeros(m);
         int[] r = new int[m];
