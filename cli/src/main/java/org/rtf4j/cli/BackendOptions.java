@@ -1,7 +1,11 @@
 package org.rtf4j.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.rtf4j.interchange.OutputFiles;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.opencl.OpenClBackend;
@@ -33,8 +37,14 @@ final class BackendOptions {
             + "with a FILE also write a Chrome trace (Perfetto).")
     String profile;
 
-    /** Creates the chosen backend (the choice is logged once by the backend). */
+    /**
+     * Creates the chosen backend (the choice is logged once by the backend), after checking that the trace
+     * file of {@code --profile FILE} can be written, so that a bad path fails before the work.
+     */
     Backend create() {
+        if (profile != null && !profile.isEmpty()) {
+            OutputFiles.check("--profile", Path.of(profile));
+        }
         return create(backend, threads, platform, device, clOptions, profile != null, profile != null && !profile.isEmpty());
     }
 
@@ -73,9 +83,18 @@ final class BackendOptions {
             : "kernel profile (" + be.deviceDescription() + ", wall clock per kernel call)") + ":");
         out.print(prof.table());
         if (!profile.isEmpty()) {
-            prof.writeChromeTrace(Path.of(profile), "rtf4j " + be.name());
+            writeTrace(prof, Path.of(profile), "rtf4j " + be.name());
             out.println("trace -> " + profile + " (open in Perfetto or chrome://tracing)");
         }
         out.flush();
+    }
+
+    /** Writes the profiler's Chrome trace to {@code file} under the output policy ({@link OutputFiles}). */
+    static void writeTrace(Profiler prof, Path file, String process) {
+        OutputFiles.write(file, out -> {
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            prof.writeChromeTrace(w, process);
+            w.flush();
+        });
     }
 }

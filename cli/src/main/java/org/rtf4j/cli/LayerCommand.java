@@ -10,6 +10,7 @@ import org.rtf4j.baselines.SequenceLayers;
 import org.rtf4j.baselines.SsmConfig;
 import org.rtf4j.interchange.DType;
 import org.rtf4j.interchange.Npy;
+import org.rtf4j.interchange.OutputFiles;
 import org.rtf4j.interchange.ReferenceLayouts;
 import org.rtf4j.interchange.SafeTensors;
 import org.rtf4j.interchange.Tensor;
@@ -143,6 +144,10 @@ final class LayerCommand implements Runnable {
             if ((gradOutput == null) != (gradsOut == null)) {
                 throw new IllegalArgumentException("--grad-output and --grads-out go together");
             }
+            Map<String, Path> outputs = new LinkedHashMap<>();
+            outputs.put("--output", output);
+            outputs.put("--grads-out", gradsOut);
+            OutputFiles.checkAll(outputs);
             Tensor u = Npy.read(input);
             if (u.rank() != 3) {
                 throw new IllegalArgumentException(input + ": rank " + u.rank() + " (shape " + u.shapeText()
@@ -217,6 +222,7 @@ final class LayerCommand implements Runnable {
 
         @Override
         public Integer call() {
+            OutputFiles.check("--output", output);
             SafeTensors.Contents weights = SafeTensors.read(w.weights);
             Precision p = weightPrecision(weights.tensors(), w.prefix, w.weights, Precision.F32);
             try (Backend be = w.backend.create()) {
@@ -281,6 +287,7 @@ final class LayerCommand implements Runnable {
             if (!dtype.writable()) {
                 throw new IllegalArgumentException("--dtype=" + dtype + " cannot be written (F32 or F64)");
             }
+            OutputFiles.check("--output", output);
             Precision p = dtype == DType.F64 ? Precision.F64 : Precision.F32;
             try (JvmBackend be = JvmBackend.withThreads(1);
                  ConvolutionalLayer layer = (ConvolutionalLayer) SequenceLayers.create(

@@ -90,6 +90,9 @@ final class ProfileCommand implements Callable<Integer> {
         if (k == null) {
             throw new IllegalArgumentException("--kind=" + kind + " must be rtf, s4d or s4");
         }
+        if (trace != null) {
+            org.rtf4j.interchange.OutputFiles.check("--trace", java.nio.file.Path.of(trace));
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (Backend be = BackendOptions.create(backend, threads, platform, device, clOptions, true, trace != null)) {
             if (be instanceof OpenClBackend) {
@@ -164,7 +167,7 @@ final class ProfileCommand implements Callable<Integer> {
                 throw new IllegalStateException(what + " timers (" + timed + " ns) exceed wall time (" + wall + " ns)");
             }
             if (trace != null) {
-                prof.writeChromeTrace(java.nio.file.Path.of(trace), "rtf4j profile " + k.id());
+                BackendOptions.writeTrace(prof, java.nio.file.Path.of(trace), "rtf4j profile " + k.id());
                 out.println("trace -> " + trace + " (open in Perfetto or chrome://tracing)");
             }
         }

@@ -43,6 +43,7 @@ final class StudyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         System.setProperty("java.awt.headless", "true");
+        StudyReport.check("--out", out);
         PrintWriter log = spec.commandLine().getOut();
         List<StudyCase> cases = preset.cases();
         int reps = repeats != null ? repeats : preset.repetitions();

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
+import org.rtf4j.interchange.OutputFiles;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.layer.LayerKind;
@@ -169,6 +170,7 @@ final class TrainCommand implements Callable<Integer> {
             weightDecay, ssmLr != null ? ssmLr : lr, ssmWeightDecay, warmup != null ? warmup : steps / 20, clip, explode,
             every, evalExamples, checkpointEvery != null ? checkpointEvery : every, taskOptions.seed);
         Path dir = run != null ? run : Path.of("runs", task.name() + "-" + kind.id() + "-s" + taskOptions.seed);
+        OutputFiles.checkDirectory("--run", dir);
         if (fresh) {
             clean(dir);
         }
@@ -208,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot clean " + dir + ": " + e.getMessage(), e);
+            throw org.rtf4j.interchange.IoMessages.cannot("clean", dir, e);
         }
     }
 

@@ -54,6 +54,20 @@ public final class IoMessages {
         return lower(m.split("\n", 2)[0]);
     }
 
+    /**
+     * An I/O failure in one line with its path and its reason: a {@link FileSystemException} as
+     * {@code <file>[ -> <other>]: <reason>} (its own message is often only the path), anything else by its
+     * message (our own exceptions compose theirs).
+     */
+    public static String describe(IOException e) {
+        if (e instanceof FileSystemException) {
+            FileSystemException f = (FileSystemException) e;
+            String where = f.getFile() == null ? "" : f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
+            return where.isEmpty() ? reason(e) : where + ": " + reason(e);
+        }
+        return reason(e);
+    }
+
     /** {@code cannot <verb> <path>: <reason>} as an unchecked exception, the cause kept. */
     public static UncheckedIOException cannot(String verb, Path path, IOException e) {
         return new UncheckedIOException("cannot " + verb + " " + path + ": " + reason(e), e);

@@ -1,7 +1,6 @@
 package org.rtf4j.interchange;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -109,11 +108,11 @@ public final class Npy {
         } catch (NoSuchFileException e) {
             throw new FileFormatException(file + ": no such file");
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw IoMessages.cannot("read", file, e);
         }
     }
 
-    /** Writes a tensor (F32 or F64) as .npy, atomically. */
+    /** Writes a tensor (F32 or F64) as .npy under the output policy of {@link OutputFiles} (a regular file atomically). */
     public static void write(Path file, Tensor t) {
         if (!t.dtype().writable()) {
             throw new IllegalArgumentException("cannot write dtype " + t.dtype() + " to .npy (F32 and F64 only)");
@@ -146,7 +145,7 @@ public final class Npy {
         }
         head.put((byte) '\n');
         head.flip();
-        AtomicFiles.write(file, List.of(head, SafeTensors.encode(t)));
+        OutputFiles.write(file, List.of(head, SafeTensors.encode(t)));
     }
 
     private static long[] parseShape(Path file, String text) {

@@ -157,12 +157,13 @@ public final class SafeTensors {
         } catch (NoSuchFileException e) {
             throw new FileFormatException(file + ": no such file");
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw IoMessages.cannot("read", file, e);
         }
     }
 
     /**
-     * Writes tensors (F32 or F64 each, by their dtype) and metadata atomically. Tensor names are the map
+     * Writes tensors (F32 or F64 each, by their dtype) and metadata under the output policy of
+     * {@link OutputFiles} (a regular file atomically). Tensor names are the map
      * keys, in map order.
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
@@ -212,7 +213,7 @@ public final class SafeTensors {
         List<ByteBuffer> parts = new ArrayList<>();
         parts.add(head);
         parts.addAll(data);
-        AtomicFiles.write(file, parts);
+        OutputFiles.write(file, parts);
     }
 
     static ByteBuffer encode(Tensor t) {

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rtf4j.interchange.IoMessages;
+import org.rtf4j.interchange.OutputFiles;
 
 /**
  * Metric rows appended to {@code metrics.csv} and {@code metrics.jsonl} in a run directory, one row per
@@ -34,8 +36,8 @@ public final class Metrics implements AutoCloseable {
 
     /** Opens the files of a run; keeps rows with step ≤ {@code keepUpTo} (−1: start empty). */
     public static Metrics open(Path dir, long keepUpTo) {
+        OutputFiles.createDirectories(dir);
         try {
-            Files.createDirectories(dir);
             Path c = dir.resolve("metrics.csv");
             Path j = dir.resolve("metrics.jsonl");
             truncate(c, keepUpTo, true);
@@ -52,7 +54,7 @@ public final class Metrics implements AutoCloseable {
                 StandardOpenOption.APPEND);
             return new Metrics(cw, jw);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open metrics in " + dir + ": " + e.getMessage(), e);
+            throw IoMessages.cannot("open the metrics in", dir, e);
         }
     }
 
@@ -84,9 +86,11 @@ public final class Metrics implements AutoCloseable {
                 kept.add(line);
             }
         }
-        Path tmp = f.resolveSibling("." + f.getFileName() + ".tmp");
-        Files.write(tmp, kept, StandardCharsets.UTF_8);
-        Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        StringBuilder text = new StringBuilder();
+        for (String line : kept) {
+            text.append(line).append('\n');
+        }
+        OutputFiles.writeString(f, text.toString());
     }
 
     private static long parseStep(String s) {
@@ -124,7 +128,7 @@ public final class Metrics implements AutoCloseable {
             jsonl.newLine();
             jsonl.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the metrics: " + IoMessages.reason(e), e);
         }
     }
 
@@ -142,7 +146,7 @@ public final class Metrics implements AutoCloseable {
             csv.close();
             jsonl.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close metrics: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot close the metrics: " + IoMessages.reason(e), e);
         }
     }
 }

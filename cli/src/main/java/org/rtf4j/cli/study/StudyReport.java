@@ -3,13 +3,12 @@ package org.rtf4j.cli.study;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -17,39 +16,64 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.rtf4j.interchange.IoMessages;
+import org.rtf4j.interchange.OutputFiles;
 
 /** Writes a study: study.json, study.csv, ratios.md and PNG plots (XChart). */
 public final class StudyReport {
     private StudyReport() {
     }
 
-    /** Writes every output into {@code dir}; returns the files written. */
+    /** The files every study writes into its folder, besides the plots ({@code *.png}). */
+    static final List<String> FILES = List.of("study.json", "study.csv", "ratios.md");
+
+    /**
+     * Checks, before the study runs, that {@code dir} can take its outputs: a directory (or a path where one
+     * can be created) whose existing outputs of the same names are files that can be replaced.
+     */
+    public static void check(String option, Path dir) {
+        OutputFiles.checkDirectory(option, dir);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        for (String f : FILES) {
+            OutputFiles.check(option, dir.resolve(f));
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (p.getFileName().toString().endsWith(".png")) {
+                    OutputFiles.check(option, p);
+                }
+            }
+        } catch (IOException e) {
+            throw IoMessages.cannot("list", dir, e);
+        }
+    }
+
+    /** Writes every output into {@code dir} (each file under the output policy); returns the files written. */
     public static List<Path> write(Path dir, List<StudyRecord> records, Map<String, Object> method) {
         List<Path> files = new ArrayList<>();
-        try {
-            Files.createDirectories(dir);
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("method", method);
-            json.put("records", records);
-            Path j = dir.resolve("study.json");
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(j.toFile(), json);
-            files.add(j);
-            StringBuilder csv = new StringBuilder("layer,direction,backend,B,H,L,N,phase,median_ms,min_ms,peak_bytes,param_bytes,repetitions\n");
-            for (StudyRecord r : records) {
-                csv.append(String.join(",", r.layer(), r.direction(), r.backend(), "" + r.B(), "" + r.H(), "" + r.L(), "" + r.N(),
-                    r.phase(), String.format("%.4f", r.median_ms()), String.format("%.4f", r.min_ms()), "" + r.peak_bytes(),
-                    "" + r.param_bytes(), "" + r.repetitions())).append('\n');
-            }
-            Path c = dir.resolve("study.csv");
-            Files.writeString(c, csv, StandardCharsets.UTF_8);
-            files.add(c);
-            Path m = dir.resolve("ratios.md");
-            Files.writeString(m, ratios(records), StandardCharsets.UTF_8);
-            files.add(m);
-            files.addAll(plots(dir, records));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the study to " + dir + ": " + e.getMessage(), e);
+        OutputFiles.createDirectories(dir);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("method", method);
+        json.put("records", records);
+        Path j = dir.resolve("study.json");
+        OutputFiles.write(j, out -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, json));
+        files.add(j);
+        StringBuilder csv = new StringBuilder("layer,direction,backend,B,H,L,N,phase,median_ms,min_ms,peak_bytes,param_bytes,repetitions\n");
+        for (StudyRecord r : records) {
+            csv.append(String.join(",", r.layer(), r.direction(), r.backend(), "" + r.B(), "" + r.H(), "" + r.L(), "" + r.N(),
+                r.phase(), String.format(Locale.ROOT, "%.4f", r.median_ms()), String.format(Locale.ROOT, "%.4f", r.min_ms()),
+                "" + r.peak_bytes(), "" + r.param_bytes(), "" + r.repetitions())).append('\n');
         }
+        Path c = dir.resolve("study.csv");
+        OutputFiles.writeString(c, csv.toString());
+        files.add(c);
+        Path m = dir.resolve("ratios.md");
+        OutputFiles.writeString(m, ratios(records));
+        files.add(m);
+        files.addAll(plots(dir, records));
         return files;
     }
 
@@ -70,21 +94,21 @@ public final class StudyReport {
             StudyRecord rtf = m.get("rtf");
             StudyRecord s4d = m.get("s4d");
             StudyRecord s4 = m.get("s4");
-            b.append(String.format("| %s | %s | %s | %d | %d | %d | %d | %s | %s | %s | %s | %s |%n", any.phase(), any.direction(),
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %d | %s | %s | %s | %s | %s |%n", any.phase(), any.direction(),
                 any.backend(), any.B(), any.H(), any.L(), any.N(), ms(rtf), ms(s4d), ms(s4), ratio(s4d, rtf), ratio(s4, rtf)));
         }
         return b.toString();
     }
 
     private static String ms(StudyRecord r) {
-        return r == null ? "–" : String.format("%.2f", r.median_ms());
+        return r == null ? "–" : String.format(Locale.ROOT, "%.2f", r.median_ms());
     }
 
     private static String ratio(StudyRecord base, StudyRecord rtf) {
-        return base == null || rtf == null ? "–" : String.format("%.2f×", base.median_ms() / rtf.median_ms());
+        return base == null || rtf == null ? "–" : String.format(Locale.ROOT, "%.2f×", base.median_ms() / rtf.median_ms());
     }
 
-    private static List<Path> plots(Path dir, List<StudyRecord> records) throws IOException {
+    private static List<Path> plots(Path dir, List<StudyRecord> records) {
         List<Path> out = new ArrayList<>();
         for (String phase : new String[] {"kernel", "forward_backward"}) {
             TreeSet<Integer> lengths = new TreeSet<>();
@@ -120,7 +144,7 @@ public final class StudyReport {
 
     private static Path chart(Path dir, String name, String title, String xLabel, String yLabel, List<StudyRecord> records,
                               java.util.function.Predicate<StudyRecord> keep, java.util.function.ToIntFunction<StudyRecord> x,
-                              java.util.function.ToDoubleFunction<StudyRecord> y) throws IOException {
+                              java.util.function.ToDoubleFunction<StudyRecord> y) {
         Map<String, TreeMap<Integer, Double>> series = new TreeMap<>();
         for (StudyRecord r : records) {
             if (keep.test(r)) {
@@ -145,7 +169,7 @@ public final class StudyReport {
             chart.addSeries(e.getKey(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
         }
         Path p = dir.resolve(name + ".png");
-        BitmapEncoder.saveBitmap(chart, p.toString(), BitmapEncoder.BitmapFormat.PNG);
+        OutputFiles.write(p, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
         return p;
     }
 }

@@ -374,7 +374,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the kernel source: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the kernel source: " + e, e);
         }
     }
 

@@ -1,11 +1,7 @@
 package org.rtf4j.kernels.profile;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,31 +109,25 @@ public final class Profiler {
         return b.toString();
     }
 
-    /** Writes the recorded events as Chrome trace-event JSON ("X" events, microseconds), atomically enough for a report. */
-    public synchronized void writeChromeTrace(Path file, String process) {
+    /**
+     * Writes the recorded events as Chrome trace-event JSON ("X" events, microseconds) to {@code w}; the
+     * caller owns the file (the command line writes it under its output policy).
+     */
+    public synchronized void writeChromeTrace(Writer w, String process) throws IOException {
         long t0 = Long.MAX_VALUE;
         for (ProfileRecord r : trace) {
             t0 = Math.min(t0, r.start());
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            w.write("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
-            w.write("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":\"" + escape(process) + "\"}}");
-            for (ProfileRecord r : trace) {
-                w.write(String.format(",%n{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f,"
-                        + "\"args\":{\"op\":\"%s\",\"bytes\":%d,\"queued_to_start_us\":%.3f}}",
-                    escape(r.name()), r.kind(), r.kind().startsWith("COPY") ? 2 : 1, (r.start() - t0) / 1e3,
-                    r.durationNanos() / 1e3, escape(r.op()), r.bytes(), (r.start() - r.queued()) / 1e3));
-            }
-            w.write("\n]}\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write trace " + file + ": " + e.getMessage(), e);
+        w.write("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
+        w.write("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":\"" + escape(process) + "\"}}");
+        for (ProfileRecord r : trace) {
+            w.write(String.format(java.util.Locale.ROOT, ",%n{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f,"
+                    + "\"args\":{\"op\":\"%s\",\"bytes\":%d,\"queued_to_start_us\":%.3f}}",
+                escape(r.name()), r.kind(), r.kind().startsWith("COPY") ? 2 : 1, (r.start() - t0) / 1e3,
+                r.durationNanos() / 1e3, escape(r.op()), r.bytes(), (r.start() - r.queued()) / 1e3));
         }
-        try {
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write trace " + file + ": " + e.getMessage(), e);
-        }
+        w.write("\n]}\n");
+        w.flush();
     }
 
     private static String escape(String s) {
