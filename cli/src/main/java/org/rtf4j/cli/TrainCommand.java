@@ -2,18 +2,20 @@ package org.rtf4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
+import org.rtf4j.interchange.IoMessages;
 import org.rtf4j.interchange.OutputFiles;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.rtf.RtfConfig;
+import org.rtf4j.train.Checkpoints;
 import org.rtf4j.train.Evaluation;
 import org.rtf4j.train.TrainConfig;
 import org.rtf4j.train.Trainer;
@@ -176,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         boolean bar = Progress.wanted(progress);
         try (Backend be = backendOptions.create();
-             Trainer trainer = new Trainer(config, data, be, dir, new Curve(out, bar, config))) {
+             Trainer trainer = trainer(config, data, be, dir, new Curve(out, bar, config))) {
             trainer.logEvery(logEvery);
             if (trainer.step() >= steps) {
                 out.println("run " + dir + " is complete (step " + trainer.step() + "); use --fresh to train again");
@@ -191,6 +193,16 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A trainer of the run directory; when its checkpoints are all unreadable, the refusal says what --fresh does. */
+    private static Trainer trainer(TrainConfig config, Dataset data, Backend be, Path dir, Trainer.Listener listener) {
+        try {
+            return new Trainer(config, data, be, dir, listener);
+        } catch (Checkpoints.UnreadableException e) {
+            throw new IllegalStateException(e.getMessage() + "; nothing was changed: --fresh starts over (deleting them)",
+                e);
+        }
+    }
+
     static String describe(Evaluation e) {
         String score = Double.isNaN(e.accuracy()) ? String.format(Locale.ROOT, "rmse %.5f", e.rmse())
             : String.format(Locale.ROOT, "accuracy %.2f%%", 100 * e.accuracy());
@@ -198,19 +210,20 @@ final class TrainCommand implements Callable<Integer> {
             e.examples());
     }
 
+    /** Deletes the checkpoints and metrics files of a run directory (--fresh); other files are left alone. */
     private static void clean(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String n = p.getFileName().toString();
-                if (n.startsWith("checkpoint-") || n.startsWith("metrics.")) {
-                    Files.delete(p);
-                }
+        List<Path> doomed = new ArrayList<>(Checkpoints.list(dir));
+        doomed.add(dir.resolve("metrics.csv"));
+        doomed.add(dir.resolve("metrics.jsonl"));
+        for (Path p : doomed) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw IoMessages.cannot("delete", p, e);
             }
-        } catch (IOException e) {
-            throw org.rtf4j.interchange.IoMessages.cannot("clean", dir, e);
         }
     }
 

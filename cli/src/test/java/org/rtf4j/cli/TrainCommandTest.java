@@ -1,15 +1,18 @@
 package org.rtf4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rtf4j.train.Checkpoints;
 
 /** train, eval and their errors, in-process on tiny generated tasks. */
 class TrainCommandTest {
@@ -69,5 +72,50 @@ class TrainCommandTest {
         r = run("eval", "--run", dir.resolve("nothing").toString());
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("no checkpoint"), r[2]);
+    }
+
+    /** stderr is one line "rtf4j: ..." with no stack trace. */
+    private static String oneLine(String[] r) {
+        assertEquals("2", r[0], r[1] + r[2]);
+        String err = r[2].strip();
+        assertTrue(err.startsWith("rtf4j: ") && !err.contains("\n") && !err.contains("Exception"), err);
+        return err;
+    }
+
+    @Test
+    void unreadableCheckpointsAreRefusedAndKeptUnlessFresh() throws Exception {
+        Path run = dir.resolve("run");
+        String[] train = {"train", "--task", "copying", "-o", "tokens=4", "-o", "alphabet=6", "--layers", "1",
+            "--channels", "8", "--state", "4", "--batch", "4", "--steps", "2", "--checkpoint-every", "1",
+            "--eval-examples", "4", "--threads", "1", "--no-progress", "--run", run.toString()};
+        assertEquals("0", run(train)[0]);
+        Path newest = run.resolve("checkpoint-000000002.safetensors");
+        Path older = run.resolve("checkpoint-000000001.safetensors");
+        Files.write(newest, Arrays.copyOf(Files.readAllBytes(newest), 100));
+        Files.write(older, new byte[0]);
+        byte[] newestBytes = Files.readAllBytes(newest);
+        byte[] metrics = Files.readAllBytes(run.resolve("metrics.csv"));
+
+        String err = oneLine(run(train));
+        assertTrue(err.startsWith("rtf4j: run directory " + run + " holds no readable checkpoint: "
+            + "checkpoint-000000002.safetensors (") && err.contains("; checkpoint-000000001.safetensors (file has 0 bytes")
+            && err.endsWith("; nothing was changed: --fresh starts over (deleting them)"), err);
+        assertArrayEquals(newestBytes, Files.readAllBytes(newest), "the torn file is left as it was");
+        assertEquals(0, Files.size(older));
+        assertArrayEquals(metrics, Files.readAllBytes(run.resolve("metrics.csv")));
+
+        err = oneLine(run("eval", "--run", run.toString()));
+        assertTrue(err.contains("holds no readable checkpoint") && !err.contains("--fresh"), err);
+
+        err = oneLine(run("eval", "--checkpoint", newest.toString()));
+        assertTrue(err.startsWith("rtf4j: " + newest + ": "), err);
+
+        String[] fresh = Arrays.copyOf(train, train.length + 1);
+        fresh[train.length] = "--fresh";
+        String[] r = run(fresh);
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("2 steps from 0"), r[1]);
+        assertEquals(2, Checkpoints.list(run).size());
+        assertTrue(Checkpoints.read(newest).step() == 2, "a new run wrote the checkpoints again");
     }
 }

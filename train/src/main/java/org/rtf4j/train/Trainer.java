@@ -54,7 +54,14 @@ public final class Trainer implements AutoCloseable {
     private long[] permutation;
     private long permutationEpoch = -1;
 
-    /** A trainer of a fresh model, or resumed from the newest checkpoint in {@code runDir} when there is one. */
+    /**
+     * A trainer of a fresh model, or resumed from the newest readable checkpoint in {@code runDir} when there is
+     * one. Nothing in {@code runDir} is written or deleted here, so a refusal leaves the directory as it was.
+     *
+     * @throws Checkpoints.UnreadableException when {@code runDir} holds checkpoint files and none is readable
+     * @throws IllegalArgumentException        when the checkpoint is of another configuration (naming the fields
+     *                                         that differ) or its tensors do not fit the model
+     */
     public Trainer(TrainConfig config, Dataset data, Backend backend, Path runDir, Listener listener) {
         this.config = config;
         this.data = data;
@@ -66,20 +73,26 @@ public final class Trainer implements AutoCloseable {
         Optional<Checkpoints.Loaded> ck = runDir == null ? Optional.empty()
             : Checkpoints.latest(runDir, this.listener::log);
         if (ck.isPresent() && !ck.get().config().equals(config)) {
-            throw new IllegalArgumentException("run directory " + runDir + " holds a checkpoint of another configuration:\n"
-                + "  checkpoint: " + Checkpoints.toJson(ck.get().config()) + "\n  requested:  " + Checkpoints.toJson(config)
-                + "\nuse another --run directory, or the same settings to resume");
+            throw new IllegalArgumentException("run directory " + runDir + " holds a checkpoint of another configuration: "
+                + Checkpoints.differences(ck.get().config(), config)
+                + "; use another --run directory, or the same settings to resume");
         }
-        this.model = new SequenceModel(config.model(), data.spec(), backend, config.seed());
-        this.opt = new AdamW(model.parameters(), AdamW.Settings.of(config.lr(), config.weightDecay(), config.ssmLr(),
-            config.ssmWeightDecay()));
-        this.schedule = new CosineSchedule(config.warmup(), config.steps());
-        if (ck.isPresent()) {
-            Checkpoints.restore(ck.get(), model, opt);
-            step = ck.get().step();
-            secondsBefore = Double.parseDouble(ck.get().metadata().getOrDefault("seconds", "0"));
-            this.listener.log("resumed from " + ck.get().file() + " at step " + step);
+        SequenceModel m = new SequenceModel(config.model(), data.spec(), backend, config.seed());
+        try {
+            this.opt = new AdamW(m.parameters(), AdamW.Settings.of(config.lr(), config.weightDecay(), config.ssmLr(),
+                config.ssmWeightDecay()));
+            this.schedule = new CosineSchedule(config.warmup(), config.steps());
+            if (ck.isPresent()) {
+                Checkpoints.restore(ck.get(), m, opt);
+                step = ck.get().step();
+                secondsBefore = ck.get().seconds();
+                this.listener.log("resumed from " + ck.get().file() + " at step " + step);
+            }
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
         }
+        this.model = m;
     }
 
     /** Writes a training metrics row every {@code n} updates (evaluations are always written). */
