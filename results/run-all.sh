@@ -40,4 +40,5 @@ for name in "${names[@]}"; do
   # shellcheck disable=SC2086
   RTF4J_JAR="runs/rtf4j-cli-$name.jar" ./rtf4j train $args --threads 2 --run "$dir" --no-progress 2>&1 | tee -a "$dir/train.log"
   echo "wall seconds this session: $(( $(date +%s) - start ))" | tee -a "$dir/train.log"
+  bash results/summarize.sh --write   # the tables in README.md and results/README.md
 done

@@ -14,13 +14,14 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.rtf4j.kernels.testing.Golden;
 
 /** HiPPO-LegS NPLR diagonalisation: golden and hand values, invariants, and the resolvent of A + p pᵀ. */
 class HippoLegSTest {
 
     private static JsonNode golden() throws IOException {
-        Path dir = Path.of(System.getProperty("rtf4j.golden", "../../shared/golden"));
-        return new ObjectMapper().readTree(dir.resolve("s4_kernel_legs_bilinear.json").toFile()).get("params");
+        Path file = Golden.folder().resolve("s4_kernel_legs_bilinear.json");
+        return new ObjectMapper().readTree(file.toFile()).get("params");
     }
 
     /** Flattens nested JSON number arrays. */

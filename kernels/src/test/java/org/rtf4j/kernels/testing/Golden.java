@@ -13,11 +13,17 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Reader of the float64 golden vectors in {@code ../shared/golden} (schema in its README). The folder is
- * given by the system property {@code rtf4j.golden} (set by the parent pom); a missing folder fails the
- * test rather than skipping it.
+ * Reader of the float64 golden vectors, which are part of the repository: {@code
+ * kernels/src/test/resources/golden} (schema and provenance in its README, generators in its {@code gen/}).
+ * The folder is the system property {@code rtf4j.golden}, which the parent pom sets to that folder and
+ * {@code -Drtf4j.golden=DIR} overrides; without the property (a test started outside Maven) it is that
+ * folder relative to a module directory. The tests read the files by path, not from the class path. A
+ * missing folder fails the test rather than skipping it.
  */
 public final class Golden {
+    /** The folder relative to a module directory, the working directory of a test run by Maven or an IDE. */
+    static final Path DEFAULT_FOLDER = Paths.get("..", "kernels", "src", "test", "resources", "golden");
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final String name;
     private final JsonNode root;
@@ -27,13 +33,22 @@ public final class Golden {
         this.root = root;
     }
 
-    /** The golden folder; throws if it does not exist. */
+    /**
+     * The golden folder.
+     *
+     * @throws IllegalStateException if it is not a directory, naming the path and the property that sets it
+     */
     public static Path folder() {
-        String p = System.getProperty("rtf4j.golden");
-        Path dir = p != null ? Paths.get(p) : Paths.get("..", "..", "shared", "golden");
+        return folder(System.getProperty("rtf4j.golden"));
+    }
+
+    /** The folder given by a value of the property {@code rtf4j.golden} ({@code null}: unset). */
+    static Path folder(String p) {
+        Path dir = p != null ? Paths.get(p) : DEFAULT_FOLDER;
         if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("golden vectors not found at " + dir.toAbsolutePath()
-                + " (set -Drtf4j.golden=...; they live in ../shared/golden beside the repository)");
+            throw new IllegalStateException("golden vectors not found: " + dir.toAbsolutePath().normalize()
+                + " is not a directory (rtf4j.golden = " + (p == null ? "unset" : p) + "; the vectors are in"
+                + " kernels/src/test/resources/golden of the repository, -Drtf4j.golden=DIR reads another folder)");
         }
         return dir;
     }

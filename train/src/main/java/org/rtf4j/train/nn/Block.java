@@ -7,7 +7,7 @@ import org.rtf4j.layer.Parameter;
 import org.rtf4j.layer.SequenceLayer;
 
 /**
- * One residual block (ssm-math.md §6.1). Padding positions are zeroed before the SSM layer, so they never
+ * One residual block (docs/ssm-math.md §6.1). Padding positions are zeroed before the SSM layer, so they never
  * reach a valid output even through a bidirectional layer; every other op acts per position.
  */
 final class Block implements AutoCloseable {

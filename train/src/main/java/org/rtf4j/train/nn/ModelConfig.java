@@ -5,7 +5,7 @@ import org.rtf4j.layer.LayerKind;
 import org.rtf4j.rtf.RtfConfig;
 
 /**
- * The architecture of a {@link SequenceModel} (ssm-math.md §6.1): an encoder, {@code layers} residual blocks
+ * The architecture of a {@link SequenceModel} (docs/ssm-math.md §6.1): an encoder, {@code layers} residual blocks
  * of [norm, SSM layer, activation, dropout, Linear(H→2H) + GLU, residual dropout (tied over length),
  * residual], pooling and a linear decoder. The task supplies vocabulary/inputs, outputs and length.
  *

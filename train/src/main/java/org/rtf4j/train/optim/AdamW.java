@@ -7,7 +7,7 @@ import org.rtf4j.layer.Parameter;
 /**
  * AdamW (Loshchilov and Hutter): Adam moments with bias correction and decoupled weight decay,
  * {@code p ← p − lr·(m̂/(√v̂ + ε) + wd·p)}. Parameters tagged {@link Parameter#ssm()} form their own group
- * with their own learning rate and weight decay (ssm-math.md §6.1); the schedule factor scales both groups.
+ * with their own learning rate and weight decay (docs/ssm-math.md §6.1); the schedule factor scales both groups.
  */
 public final class AdamW {
 
