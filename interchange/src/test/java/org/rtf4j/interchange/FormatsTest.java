@@ -153,7 +153,7 @@ class FormatsTest {
             {"{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }\n", "fortran_order True"},
             {"{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n", "truncated"},
             {"{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }\n", "data bytes"},
-            {"{'descr': '<f8', 'shape': (2,), }\n", "descr, fortran_order and shape"},
+            {"{'descr': '<f8', 'shape': (2,), }\n", "lacks the key 'fortran_order'"},
         };
         for (String[] b : bad) {
             Path f = npy("bad.npy", 1, b[0], d.array());

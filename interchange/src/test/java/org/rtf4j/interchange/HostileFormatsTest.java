@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Headers that the reference reader refuses (huggingface/safetensors and its format notes) are refused
- * here too, one class of fault per test, each with one line naming the file, the tensor or key, and what
- * is wrong; and what the reference reader accepts (within the dtypes we support) is still accepted.
+ * Headers that the reference readers refuse (huggingface/safetensors and its format notes; numpy's
+ * {@code lib/format.py}) are refused here too, one class of fault per test, each with one line naming the
+ * file, the tensor or key, and what is wrong; and what the reference readers accept (within the dtypes we
+ * support) is still accepted. The npy cases were checked against numpy 2.4's {@code np.load}.
  */
 class HostileFormatsTest {
     @TempDir
@@ -139,6 +141,158 @@ class HostileFormatsTest {
         String longName = "w".repeat(5000);
         m = refusedSt(st("long.safetensors", "{\"" + longName + "\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8),
             "unsupported dtype");
+        assertTrue(m.length() < 400, m);
+    }
+
+    // ---- npy ----
+
+    private Path npy(String name, int major, int minor, byte[] header, byte[] data) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, (byte) minor});
+        ByteBuffer len = ByteBuffer.allocate(major == 1 ? 2 : 4).order(ByteOrder.LITTLE_ENDIAN);
+        if (major == 1) {
+            len.putShort((short) header.length);
+        } else {
+            len.putInt(header.length);
+        }
+        b.write(len.array());
+        b.write(header);
+        b.write(data);
+        Path f = dir.resolve(name);
+        Files.write(f, b.toByteArray());
+        return f;
+    }
+
+    private static final byte[] TWO = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(1.25).putDouble(-3).array();
+
+    private Path npy(int major, String header) throws IOException {
+        return npy("bad.npy", major, 0, header.getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1), TWO);
+    }
+
+    private static String refusedNpy(Path f, String... fragments) {
+        return refused(f, Npy::read, fragments);
+    }
+
+    /** The header with the given dict body (v1), refused with these fragments. */
+    private void npyRefused(String header, String... fragments) throws IOException {
+        refusedNpy(npy(1, header), fragments);
+    }
+
+    @Test
+    void npyKeyBeyondTheThreeNumpyAllowsIsRefused() throws IOException {
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'extra': 1}\n", "key 'extra'", "descr, fortran_order, shape");
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'meta': {'shape': (9,)}}\n", "key 'meta'");
+        npyRefused("{'descr': '<f8', 'shape': (2,), }\n", "lacks the key 'fortran_order'");
+    }
+
+    @Test
+    void npyDuplicateKeyIsRefusedByName() throws IOException {
+        // numpy keeps the last (shape (1, 2)); we used to read the first
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'shape': (1, 2)}\n", "key 'shape' appears twice");
+    }
+
+    @Test
+    void npyShapeMustBeATupleOfNonNegativeIntegers() throws IOException {
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (2)}\n", "shape must be a tuple", "got 2");
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': [2]}\n", "shape must be a tuple", "got [2]");
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (True, 2)}\n", "shape entry 0 is True, not an integer");
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (2.0,)}\n", "shape entry 0 is 2.0, not an integer");
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': ('2',)}\n", "shape entry 0 is '2', not an integer");
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (- 2,)}\n", "shape entry 0 is -2", "negative");
+    }
+
+    @Test
+    void npyFortranOrderMustBeTrueOrFalse() throws IOException {
+        npyRefused("{'descr': '<f8', 'fortran_order': Falsey, 'shape': (2,)}\n", "Falsey");
+        npyRefused("{'descr': '<f8', 'fortran_order': 0, 'shape': (2,)}\n", "fortran_order must be True or False, got 0");
+    }
+
+    @Test
+    void npyDescrMustBeAString() throws IOException {
+        npyRefused("{'descr': ('<f8', (1,)), 'fortran_order': False, 'shape': (2,)}\n", "descr must be a string", "('<f8', (1,))");
+        npyRefused("{'descr': b'<f8', 'fortran_order': False, 'shape': (2,)}\n", "descr must be a string", "b'<f8'");
+    }
+
+    @Test
+    void npyHeaderThatIsNotOnePythonLiteralIsRefused() throws IOException {
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), } junk\n", "after");
+        String junk = "{'descr': '<f8'x, 'fortran_order': False, 'shape': (2,)}\n";
+        npyRefused(junk, "character " + (junk.indexOf('x') + 1));
+        String comma = "{'descr': '<f8', 'fortran_order': False, 'shape': (,)}\n";
+        npyRefused(comma, "character " + (comma.indexOf("(,") + 2));
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (02,)}\n", "'02'");
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (--2,)}\n", "sign");
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\0\0\n", "NUL");
+        npyRefused("\n   {'descr': '<f8', 'fortran_order': False, 'shape': (2,)}\n", "indented");
+        npyRefused("{'descr': '<f8\n', 'fortran_order': False, 'shape': (2,)}\n", "line break inside a string");
+        npyRefused("dict(descr='<f8', fortran_order=False, shape=(2,))\n", "dict");
+        npyRefused("", "empty");
+    }
+
+    @Test
+    void npyHeadersNumpyAcceptsAreStillAccepted() throws IOException {
+        String[] ok = {
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n",
+            "{\"descr\": \"<f8\", \"fortran_order\": False, \"shape\": (2,)}",
+            "{'shape':(2,),'fortran_order':False,'descr':'<f8'}",
+            "  {'descr': '<f8', # a comment\n 'fortran_order': False,\r\n 'shape': (0x2,)}   \n",
+            "{'descr': '\\x3cf8', 'fortran_order': False, 'shape': (0b10,)}\n",
+            "{'descr': '<' \"f8\", 'fortran_order': False, 'shape': (0o2, )}\n",
+            "{'descr': u'<f8', 'fortran_order': (False), 'shape': ((2),)}\n",
+            "{'descr': r'<f8', 'fortran_order': False, \\\n 'shape': (+2,)}\f\n",
+            "{'descr': '''<f8''', 'fortran_order': False, 'shape': (2L,)}\n",
+            "{'descr': '\\N{LESS-THAN SIGN}f8', 'fortran_order': False, 'shape': (1, 2 L)}\n",
+            "  \n# leading comment\n{'descr': '\\74f8', 'fortran_order': False, 'shape': (2,)}\n",
+        };
+        for (String h : ok) {
+            Tensor t = Npy.read(npy("ok.npy", 1, 0, h.getBytes(StandardCharsets.ISO_8859_1), TWO));
+            assertArrayEquals(new double[] {1.25, -3}, t.data(), 0.0, h);
+        }
+        Tensor ten = Npy.read(npy("ten.npy", 1, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (1_0,)}"
+            .getBytes(StandardCharsets.ISO_8859_1), new byte[40]));
+        assertArrayEquals(new long[] {10}, ten.shape());
+        byte[] one = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(7).array();
+        Tensor scalar = Npy.read(npy("scalar.npy", 2, 0, "{'descr': '<f8', 'fortran_order': False, 'shape': ()}"
+            .getBytes(StandardCharsets.ISO_8859_1), one));
+        assertArrayEquals(new long[0], scalar.shape());
+        Tensor empty = Npy.read(npy("empty.npy", 3, 0, "{'descr': '<f8', 'fortran_order': False, 'shape': (-0, 3)} # é\n"
+            .getBytes(StandardCharsets.UTF_8), new byte[0]));
+        assertArrayEquals(new long[] {0, 3}, empty.shape());
+    }
+
+    @Test
+    void npyVersionMustBeOneOfNumpysAndThePython2SuffixOnlyBeforeThree() throws IOException {
+        byte[] h = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n".getBytes(StandardCharsets.ISO_8859_1);
+        refusedNpy(npy("v11.npy", 1, 1, h, TWO), "version 1.1");
+        refusedNpy(npy("v31.npy", 3, 1, h, TWO), "version 3.1");
+        refusedNpy(npy(3, "{'descr': '<f8', 'fortran_order': False, 'shape': (2L,)}\n"), "'2L'");
+        assertArrayEquals(new long[] {2}, Npy.read(npy(2, "{'descr': '<f8', 'fortran_order': False, 'shape': (2L,)}\n")).shape());
+    }
+
+    @Test
+    void npyVersion3HeaderThatIsNotUtf8IsRefused() throws IOException {
+        byte[] h = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), } \u00ff\n".getBytes(StandardCharsets.ISO_8859_1);
+        refusedNpy(npy("v3.npy", 3, 0, h, TWO), "not valid UTF-8 at byte offset " + (h.length - 2));
+    }
+
+    @Test
+    void npyHeaderLongerThanNumpysLimitIsRefused() throws IOException {
+        String h = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }" + " ".repeat(20000) + "\n";
+        refusedNpy(npy(2, h), h.length() + " characters", "numpy's limit of 10000");
+    }
+
+    @Test
+    void npyDimensionBeyondWhatATensorHoldsIsRefusedEvenWithZeroElements() throws IOException {
+        refusedNpy(npy("z.npy", 1, 0, "{'descr': '<f8', 'fortran_order': False, 'shape': (3000000000, 0)}\n"
+            .getBytes(StandardCharsets.ISO_8859_1), new byte[0]), "shape entry 0 is 3000000000", "2147483647");
+        npyRefused("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999,)}\n", "shape entry 0 is 99999999999999999999");
+    }
+
+    @Test
+    void npyHostileKeysCannotBreakTheOneLineMessage() throws IOException {
+        String m = refusedNpy(npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'a\\nb\\x1b': 1}\n"), "key 'a\\nb\\u001b'");
+        assertFalse(m.contains("\u001b"), m);
+        m = refusedNpy(npy(1, "{'descr': '" + "x".repeat(5000) + "', 'fortran_order': False, 'shape': (2,)}\n"), "unsupported dtype");
         assertTrue(m.length() < 400, m);
     }
 }
