@@ -1,28 +1,41 @@
 package org.rtf4j.interchange;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
  * The numpy .npy format, versions 1.0, 2.0 and 3.0: magic {@code \x93NUMPY}, version, header length
  * (2 bytes in 1.0, 4 bytes after), a Python dict literal {@code {'descr': '<f8', 'fortran_order': False,
  * 'shape': (2, 3), }}, then the data. Read: little-endian float32/float64 in C order only, every other case
  * refused by name. Written: version 1.0 (2.0 if the header needs it), atomically.
+ *
+ * <p>The header is read by numpy's rules ({@code numpy/lib/format.py}): the version is exactly 1.0, 2.0 or
+ * 3.0; the header is latin-1 text (UTF-8 in 3.0) of at most {@value #MAX_HEADER_CHARS} characters and no NUL;
+ * it is one Python literal as {@code ast.literal_eval} reads it ({@link PyLiteral}: either quote style,
+ * trailing commas, comments, any integer notation; the Python 2 {@code 2L} before 3.0); that literal is a
+ * dict with exactly the keys descr, fortran_order and shape; shape is a tuple of integers, fortran_order
+ * True or False and descr a string. Stricter than numpy: a key given twice is refused (numpy keeps the
+ * last), as are negative dimensions, dimensions above {@link Integer#MAX_VALUE} (numpy allows them when
+ * another is 0), and data bytes beyond the array (numpy ignores them). Every check is made before the data
+ * is allocated.
  */
 public final class Npy {
+    /** Longest header numpy reads without {@code allow_pickle}, in characters. */
+    public static final int MAX_HEADER_CHARS = 10_000;
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
-    private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
+    private static final List<String> KEYS = List.of("descr", "fortran_order", "shape");
 
     private Npy() {
     }
@@ -43,50 +56,36 @@ public final class Npy {
             }
             int major = pre.get(6) & 0xff;
             int minor = pre.get(7) & 0xff;
+            if (major < 1 || major > 3 || minor != 0) {
+                throw bad(file, "unsupported .npy version " + major + "." + minor + " (1.0, 2.0, 3.0)");
+            }
             long headerLen;
             int start;
             if (major == 1) {
                 headerLen = pre.getShort(8) & 0xffff;
                 start = 10;
-            } else if (major == 2 || major == 3) {
+            } else {
                 if (size < 12) {
                     throw bad(file, "file too short for a version " + major + " header");
                 }
                 headerLen = pre.getInt(8) & 0xffffffffL;
                 start = 12;
-            } else {
-                throw bad(file, "unsupported .npy version " + major + "." + minor + " (1.0, 2.0, 3.0)");
             }
-            if (headerLen > size - start || headerLen > 1_000_000) {
+            if (headerLen > size - start) {
                 throw bad(file, "header length " + headerLen + " exceeds the file (" + (size - start) + " bytes left)");
+            }
+            // a character is one byte in latin-1 and at most four in UTF-8
+            if (major < 3 && headerLen > MAX_HEADER_CHARS) {
+                throw bad(file, "header has " + headerLen + " characters, more than numpy's limit of " + MAX_HEADER_CHARS);
+            }
+            if (headerLen > 4L * MAX_HEADER_CHARS) {
+                throw bad(file, "header has " + headerLen + " bytes, more than numpy's limit of " + MAX_HEADER_CHARS
+                    + " characters can take");
             }
             ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
             read(ch, hb, start, (int) headerLen);
-            String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            Matcher d = DESCR.matcher(header);
-            Matcher f = FORTRAN.matcher(header);
-            Matcher s = SHAPE.matcher(header);
-            if (!d.find() || !f.find() || !s.find()) {
-                throw bad(file, "header is not a dict with descr, fortran_order and shape: " + header.trim());
-            }
-            DType dtype;
-            switch (d.group(1)) {
-                case "<f8":
-                    dtype = DType.F64;
-                    break;
-                case "<f4":
-                    dtype = DType.F32;
-                    break;
-                case ">f8":
-                case ">f4":
-                    throw bad(file, "big-endian dtype '" + d.group(1) + "' is not supported (little-endian only)");
-                default:
-                    throw bad(file, "unsupported dtype '" + d.group(1) + "' (float32 '<f4' and float64 '<f8' only)");
-            }
-            if (f.group(1).equals("True")) {
-                throw bad(file, "fortran_order True is not supported (C order only)");
-            }
-            long[] shape = parseShape(file, s.group(1));
+            Header h = header(file, hb.array(), major);
+            long[] shape = h.shape;
             long count = 1;
             try {
                 for (long x : shape) {
@@ -95,11 +94,12 @@ public final class Npy {
             } catch (ArithmeticException e) {
                 throw bad(file, "shape " + java.util.Arrays.toString(shape) + " overflows");
             }
+            DType dtype = h.dtype;
             long dataBytes = size - start - headerLen;
             if (count > Integer.MAX_VALUE - 8 || count * dtype.bytes() != dataBytes) {
                 throw bad(file, "shape " + java.util.Arrays.toString(shape) + " of " + dtype + " needs "
                     + (count > Long.MAX_VALUE / 8 ? "more" : String.valueOf(count * dtype.bytes())) + " data bytes, file has " + dataBytes
-                    + (count * dtype.bytes() > dataBytes ? " (truncated)" : ""));
+                    + (count > Long.MAX_VALUE / 8 || count * dtype.bytes() > dataBytes ? " (truncated)" : ""));
             }
             ByteBuffer data = ByteBuffer.allocate((int) dataBytes).order(ByteOrder.LITTLE_ENDIAN);
             read(ch, data, start + headerLen, (int) dataBytes);
@@ -110,6 +110,106 @@ public final class Npy {
         } catch (IOException e) {
             throw IoMessages.cannot("read", file, e);
         }
+    }
+
+    private record Header(DType dtype, long[] shape) {
+    }
+
+    /** Decodes and checks the header bytes of a file of the given major version. */
+    private static Header header(Path file, byte[] bytes, int major) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                throw bad(file, "header holds a NUL byte at byte offset " + i + " of the header (numpy refuses it)");
+            }
+        }
+        String text;
+        if (major == 3) {
+            CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            CharBuffer out = CharBuffer.allocate(bytes.length);
+            if (dec.decode(in, out, true).isError()) {
+                throw bad(file, "version 3.0 header is not valid UTF-8 at byte offset " + in.position() + " of the header");
+            }
+            dec.flush(out);
+            text = out.flip().toString();
+        } else {
+            text = new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+        int chars = text.codePointCount(0, text.length());
+        if (chars > MAX_HEADER_CHARS) {
+            throw bad(file, "header has " + chars + " characters, more than numpy's limit of " + MAX_HEADER_CHARS);
+        }
+        Object root;
+        try {
+            root = PyLiteral.parse(text, major < 3);
+        } catch (PyLiteral.DuplicateKey e) {
+            throw bad(file, "header key " + FileFormatException.quote(e.key) + " appears twice (at character "
+                + (text.codePointCount(0, e.offset) + 1) + ")");
+        } catch (PyLiteral.SyntaxError e) {
+            throw bad(file, "header is not a Python literal numpy reads, at character "
+                + (text.codePointCount(0, e.offset) + 1) + ": " + e.getMessage());
+        }
+        if (!(root instanceof Map<?, ?> dict)) {
+            throw bad(file, "header is not a dict but " + PyLiteral.repr(root));
+        }
+        for (Object k : dict.keySet()) {
+            if (!KEYS.contains(k)) {
+                throw bad(file, "header key " + FileFormatException.quote((String) k) + " is not one numpy allows (descr, fortran_order, shape)");
+            }
+        }
+        for (String k : KEYS) {
+            if (!dict.containsKey(k)) {
+                throw bad(file, "header lacks the key '" + k + "'");
+            }
+        }
+        // numpy's order: shape, fortran_order, descr
+        Object s = dict.get("shape");
+        if (!(s instanceof PyLiteral.Tuple tuple)) {
+            throw bad(file, "shape must be a tuple of integers such as (2, 3), (3,) or (), got " + PyLiteral.repr(s));
+        }
+        long[] shape = new long[tuple.items().size()];
+        for (int i = 0; i < shape.length; i++) {
+            Object d = tuple.items().get(i);
+            if (!(d instanceof BigInteger n)) {
+                throw bad(file, "shape entry " + i + " is " + PyLiteral.repr(d) + ", not an integer");
+            }
+            if (n.signum() < 0) {
+                throw bad(file, "shape entry " + i + " is " + PyLiteral.repr(n) + "; a dimension cannot be negative");
+            }
+            if (n.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+                throw bad(file, "shape entry " + i + " is " + PyLiteral.repr(n) + ", more than the largest dimension we hold ("
+                    + Integer.MAX_VALUE + ")");
+            }
+            shape[i] = n.longValue();
+        }
+        Object f = dict.get("fortran_order");
+        if (!(f instanceof Boolean fortran)) {
+            throw bad(file, "fortran_order must be True or False, got " + PyLiteral.repr(f));
+        }
+        Object d = dict.get("descr");
+        if (!(d instanceof String descr)) {
+            throw bad(file, "descr must be a string such as '<f8', got " + PyLiteral.repr(d)
+                + " (structured and subarray dtypes are not supported)");
+        }
+        DType dtype;
+        switch (descr) {
+            case "<f8":
+                dtype = DType.F64;
+                break;
+            case "<f4":
+                dtype = DType.F32;
+                break;
+            case ">f8":
+            case ">f4":
+                throw bad(file, "big-endian dtype '" + descr + "' is not supported (little-endian only)");
+            default:
+                throw bad(file, "unsupported dtype " + FileFormatException.quote(descr) + " (float32 '<f4' and float64 '<f8' only)");
+        }
+        if (fortran) {
+            throw bad(file, "fortran_order True is not supported (C order only)");
+        }
+        return new Header(dtype, shape);
     }
 
     /** Writes a tensor (F32 or F64) as .npy under the output policy of {@link OutputFiles} (a regular file atomically). */
@@ -146,31 +246,6 @@ public final class Npy {
         head.put((byte) '\n');
         head.flip();
         OutputFiles.write(file, List.of(head, SafeTensors.encode(t)));
-    }
-
-    private static long[] parseShape(Path file, String text) {
-        String t = text.trim();
-        if (t.isEmpty()) {
-            return new long[0];
-        }
-        String[] parts = t.split(",");
-        int n = parts.length;
-        if (parts[n - 1].trim().isEmpty()) {
-            n--;
-        }
-        long[] s = new long[n];
-        for (int i = 0; i < n; i++) {
-            String p = parts[i].trim().replaceAll("L$", "");
-            try {
-                s[i] = Long.parseLong(p);
-            } catch (NumberFormatException e) {
-                throw bad(file, "shape entry '" + p + "' is not an integer");
-            }
-            if (s[i] < 0) {
-                throw bad(file, "shape entry " + s[i] + " is negative");
-            }
-        }
-        return s;
     }
 
     private static void read(FileChannel ch, ByteBuffer b, long pos, int len) throws IOException {

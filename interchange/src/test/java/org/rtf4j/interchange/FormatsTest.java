@@ -93,7 +93,7 @@ class FormatsTest {
         Files.write(tiny, new byte[] {1, 2, 3});
         refused(tiny, "fewer than the 8-byte header length");
         refused(raw("longheader.safetensors", ok, new byte[8], 1L << 40), "header length 1099511627776 is outside");
-        refused(raw("notjson.safetensors", "{\"x\": [1,", new byte[0], -1), "not valid JSON");
+        refused(raw("notjson.safetensors", "{\"x\": {\"dtype\": \"F32\", ", new byte[0], -1), "not valid JSON");
         refused(raw("overlap.safetensors", "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
             + "\"y\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8], -1), "'y'", "overlap");
         refused(raw("range.safetensors", "{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", new byte[8], -1),
@@ -153,7 +153,7 @@ class FormatsTest {
             {"{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }\n", "fortran_order True"},
             {"{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n", "truncated"},
             {"{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }\n", "data bytes"},
-            {"{'descr': '<f8', 'shape': (2,), }\n", "descr, fortran_order and shape"},
+            {"{'descr': '<f8', 'shape': (2,), }\n", "lacks the key 'fortran_order'"},
         };
         for (String[] b : bad) {
             Path f = npy("bad.npy", 1, b[0], d.array());
