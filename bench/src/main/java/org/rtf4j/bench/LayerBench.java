@@ -15,12 +15,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.rtf4j.baselines.LayerSpec;
-import org.rtf4j.baselines.SequenceLayers;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
+import org.rtf4j.models.LayerSpec;
+import org.rtf4j.models.SequenceLayers;
 import org.rtf4j.rtf.RtfConfig;
 import org.rtf4j.rtf.RtfLayer;
 
@@ -72,8 +72,9 @@ public class LayerBench {
         }
         be = Backends.open(backend);
         if (k == LayerKind.RTF) {
-            RtfLayer r = new RtfLayer(RtfConfig.builder(channels, state, length).bidirectional(bidirectional)
-                .init(RtfConfig.Init.MONTEL).precision(Precision.F32).seed(1).build(), be);
+            RtfLayer r = (RtfLayer) SequenceLayers.create(new LayerSpec(k, channels, state, length, bidirectional,
+                Precision.F32, 1, new LayerSpec.RtfOptions(0, RtfConfig.Constraint.NONE, RtfConfig.Init.MONTEL,
+                    RtfConfig.H0Init.NORMAL)), be);
             SplittableRandom rnd = new SplittableRandom(2);
             double[] ab = r.ab().value();
             for (int i = (bidirectional ? 2 : 1) * channels * state; i < ab.length; i++) {

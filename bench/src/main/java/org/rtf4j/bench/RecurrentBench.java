@@ -14,13 +14,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.rtf4j.baselines.LayerSpec;
-import org.rtf4j.baselines.SequenceLayers;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Recurrence;
 import org.rtf4j.layer.SequenceLayer;
+import org.rtf4j.models.LayerSpec;
+import org.rtf4j.models.SequenceLayers;
 
 /** One recurrent step over (B, H): RTF companion O(N), S4D diagonal O(N), S4 linear O(N). */
 @State(Scope.Benchmark)

@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.rtf4j.interchange.OutputFiles;
+import org.rtf4j.formats.OutputFiles;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.opencl.OpenClBackend;
@@ -79,7 +79,7 @@ final class BackendOptions {
             return;
         }
         Profiler prof = be.profiler();
-        out.println((be instanceof OpenClBackend ? "device profile (" + ((OpenClBackend) be).device().name() + ")"
+        out.println((be.timesDeviceEvents() ? "device profile (" + be.deviceDescription() + ")"
             : "kernel profile (" + be.deviceDescription() + ", wall clock per kernel call)") + ":");
         out.print(prof.table());
         if (!profile.isEmpty()) {

@@ -4,13 +4,13 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.rtf4j.baselines.LayerSpec;
-import org.rtf4j.baselines.SequenceLayers;
-import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Recurrence;
+import org.rtf4j.models.LayerSpec;
+import org.rtf4j.models.SequenceLayers;
 import org.rtf4j.rtf.RtfConfig;
 import org.rtf4j.rtf.RtfLayer;
 import picocli.CommandLine.Command;
@@ -109,10 +109,11 @@ final class DemoCommand implements Callable<Integer> {
     private ConvolutionalLayer create(LayerKind kind, Backend be, SplittableRandom r) {
         if (kind == LayerKind.RTF) {
             // stable random denominators and numerators, so the kernel is not the trivial zero-init h0·δ
-            RtfConfig cfg = RtfConfig.builder(channels, state, length).numA(numA != null ? numA : channels)
-                .bidirectional(bidirectional).init(RtfConfig.Init.MONTEL).h0Init(RtfConfig.H0Init.ONE)
-                .precision(precision).seed(seed).build();
-            RtfLayer layer = new RtfLayer(cfg, be);
+            LayerSpec spec = new LayerSpec(kind, channels, state, length, bidirectional, precision, seed,
+                new LayerSpec.RtfOptions(numA != null ? numA : channels, RtfConfig.Constraint.NONE, RtfConfig.Init.MONTEL,
+                    RtfConfig.H0Init.ONE));
+            RtfLayer layer = (RtfLayer) SequenceLayers.create(spec, be);
+            RtfConfig cfg = layer.config();
             double[] ab = layer.ab().value();
             for (int i = cfg.directions() * cfg.numA() * state; i < ab.length; i++) {
                 ab[i] = r.nextDouble(-1, 1) / Math.sqrt(state);

@@ -3,14 +3,13 @@ package org.rtf4j.cli;
 import java.io.PrintWriter;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.rtf4j.baselines.LayerSpec;
-import org.rtf4j.baselines.SequenceLayers;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
+import org.rtf4j.models.LayerSpec;
+import org.rtf4j.models.SequenceLayers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -91,20 +90,19 @@ final class ProfileCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--kind=" + kind + " must be rtf, s4d or s4");
         }
         if (trace != null) {
-            org.rtf4j.interchange.OutputFiles.check("--trace", java.nio.file.Path.of(trace));
+            org.rtf4j.formats.OutputFiles.check("--trace", java.nio.file.Path.of(trace));
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Backend be = BackendOptions.create(backend, threads, platform, device, clOptions, true, trace != null)) {
-            if (be instanceof OpenClBackend) {
-                OpenClBackend cl = (OpenClBackend) be;
-                long b0 = System.nanoTime();
-                cl.build();
-                out.printf("device %s; program build %.1f ms (cold, before any run)%n", cl.device().describe(),
+            long b0 = System.nanoTime();
+            be.build();
+            if (be.timesDeviceEvents()) {
+                out.printf("device %s; program build %.1f ms (cold, before any run)%n", be.deviceDescription(),
                     (System.nanoTime() - b0) / 1e6);
             } else {
                 out.printf("backend %s%n", be.deviceDescription());
             }
-            run(k, be, be instanceof OpenClBackend ? "device" : "kernel", out);
+            run(k, be, be.timesDeviceEvents() ? "device" : "kernel", out);
         }
         out.flush();
         return 0;

@@ -31,7 +31,7 @@ final class SetupDataCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = data != null ? data : DataSetup.defaultDataDir();
-        org.rtf4j.interchange.OutputFiles.checkDirectory(data != null ? "--data" : "data cache", dir);
+        org.rtf4j.formats.OutputFiles.checkDirectory(data != null ? "--data" : "data cache", dir);
         for (String d : datasets) {
             try {
                 DataSetup.fetch(d, dir, m -> {
@@ -39,7 +39,7 @@ final class SetupDataCommand implements Callable<Integer> {
                     out.flush();
                 });
             } catch (IOException e) {
-                throw new UncheckedIOException("setup-data " + d + ": " + org.rtf4j.interchange.IoMessages.describe(e), e);
+                throw new UncheckedIOException("setup-data " + d + ": " + org.rtf4j.formats.IoMessages.describe(e), e);
             }
         }
         out.println("data cache: " + dir);

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rtf4j.interchange.Npy;
+import org.rtf4j.formats.Npy;
 import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.Golden;
 

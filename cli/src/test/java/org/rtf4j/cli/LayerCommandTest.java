@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.rtf4j.interchange.DType;
-import org.rtf4j.interchange.Npy;
-import org.rtf4j.interchange.SafeTensors;
-import org.rtf4j.interchange.Tensor;
+import org.rtf4j.formats.DType;
+import org.rtf4j.formats.Npy;
+import org.rtf4j.formats.SafeTensors;
+import org.rtf4j.formats.Tensor;
 import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.Golden;
 

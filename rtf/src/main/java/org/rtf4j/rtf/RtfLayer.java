@@ -7,12 +7,12 @@ import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.jvm.JvmBackend;
+import org.rtf4j.kernels.recurrent.RationalLags;
 import org.rtf4j.kernels.spectral.RationalShape;
-import org.rtf4j.layer.Parameter;
-import org.rtf4j.layer.Recurrence;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
+import org.rtf4j.layer.Parameter;
+import org.rtf4j.layer.Recurrence;
 
 /**
  * The RTF layer (Parnichkun et al. 2024): channel c is the transfer function
@@ -297,7 +297,7 @@ public final class RtfLayer extends ConvolutionalLayer {
     /**
      * The exact recurrent form of a causal layer: companion realisation with numerator
      * {@code c_n = Σ_{j<n} â_j k_{n−j}} and feed-through {@code k_0}, computed in float64 from the
-     * conv-mode kernel (on a float64 host JVM backend, whatever the layer's backend), so steps reproduce the convolution with kernel length L exactly (up to rounding)
+     * conv-mode kernel (by the host routine {@link RationalLags}, whatever the layer's backend), so steps reproduce the convolution with kernel length L exactly (up to rounding)
      * for inputs of up to L steps.
      */
     @Override
@@ -312,29 +312,11 @@ public final class RtfLayer extends ConvolutionalLayer {
         checkParameters();
         computeEffective();
         int lags = order + 1;
-        double[] k = new double[h * lags];
-        double[] mags = new double[2 * numA];
-        int bins = shape.bins();
         // The recurrence is a float64 host computation whatever the layer's backend and precision: its
-        // kernel lags come from the one JVM implementation of the spectrum kernel, in float64 on this thread.
-        try (JvmBackend host = JvmBackend.forHostComputation();
-             DeviceBuffer a64 = host.allocate(Precision.F64, numA * order);
-             DeviceBuffer b64 = host.allocate(Precision.F64, h * order);
-             DeviceBuffer h64 = host.allocate(Precision.F64, h);
-             DeviceBuffer sa = host.allocate(Precision.F64, 2 * bins * numA);
-             DeviceBuffer sb = host.allocate(Precision.F64, 2 * bins * h);
-             DeviceBuffer sk = host.allocate(Precision.F64, 2 * bins * h);
-             DeviceBuffer mm = host.allocate(Precision.F64, 2 * numA);
-             DeviceBuffer kb64 = host.allocate(Precision.F64, h * lags)) {
-            host.write(a64, 0, aEff, 0, numA * order);
-            host.write(b64, 0, ab.value(), numA * order, h * order);
-            host.write(h64, 0, h0.value(), 0, h);
-            host.rationalSpectrum(shape, a64, b64, h64, sa, sb, sk, mm);
-            host.read(mm, 0, mags, 0, mags.length);
-            checkDenominators(0, mags);
-            host.fftRealInverse(shape.fftLength(), h, sk, kb64, lags, lags);
-            host.read(kb64, 0, k, 0, k.length);
-        }
+        // kernel lags come from the host routine, the JVM spectrum kernel in float64 on this thread.
+        RationalLags.Result host = RationalLags.compute(shape, aEff, 0, ab.value(), numA * order, h0.value(), lags);
+        checkDenominators(0, host.magnitudes());
+        double[] k = host.lags();
         double[] cRev = new double[h * order];
         double[] aRev = new double[h * order];
         double[] d = new double[h];

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rtf4j.interchange.IoMessages;
-import org.rtf4j.interchange.OutputFiles;
+import org.rtf4j.formats.IoMessages;
+import org.rtf4j.formats.OutputFiles;
 
 /**
  * Metric rows appended to {@code metrics.csv} and {@code metrics.jsonl} in a run directory, one row per

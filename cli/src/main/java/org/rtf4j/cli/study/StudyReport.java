@@ -16,8 +16,8 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.rtf4j.interchange.IoMessages;
-import org.rtf4j.interchange.OutputFiles;
+import org.rtf4j.formats.IoMessages;
+import org.rtf4j.formats.OutputFiles;
 
 /** Writes a study: study.json, study.csv, ratios.md and PNG plots (XChart). */
 public final class StudyReport {

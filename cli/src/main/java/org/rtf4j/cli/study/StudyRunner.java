@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.rtf4j.baselines.LayerSpec;
-import org.rtf4j.baselines.SequenceLayers;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
+import org.rtf4j.models.LayerSpec;
+import org.rtf4j.models.SequenceLayers;
 import org.rtf4j.rtf.RtfConfig;
 import org.rtf4j.rtf.RtfLayer;
 
@@ -22,6 +22,9 @@ import org.rtf4j.rtf.RtfLayer;
  * zero-init kernel.
  */
 public final class StudyRunner {
+    /** RTF with stable (Montel) denominators; the numerators are drawn at random below. */
+    private static final LayerSpec.RtfOptions MONTEL = new LayerSpec.RtfOptions(0, RtfConfig.Constraint.NONE,
+        RtfConfig.Init.MONTEL, RtfConfig.H0Init.NORMAL);
     private final java.util.function.Supplier<Backend> backends;
     private Backend backend;
     private final Precision precision;
@@ -68,8 +71,8 @@ public final class StudyRunner {
 
     private ConvolutionalLayer create(StudyCase c) {
         if (c.layer() == LayerKind.RTF) {
-            RtfLayer layer = new RtfLayer(RtfConfig.builder(c.channels(), c.stateSize(), c.length())
-                .bidirectional(c.bidirectional()).init(RtfConfig.Init.MONTEL).precision(precision).seed(1).build(), backend);
+            RtfLayer layer = (RtfLayer) SequenceLayers.create(new LayerSpec(c.layer(), c.channels(), c.stateSize(), c.length(),
+                c.bidirectional(), precision, 1, MONTEL), backend);
             SplittableRandom r = new SplittableRandom(2);
             double[] ab = layer.ab().value();
             for (int i = (c.bidirectional() ? 2 : 1) * c.channels() * c.stateSize(); i < ab.length; i++) {

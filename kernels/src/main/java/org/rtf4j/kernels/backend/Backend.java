@@ -38,6 +38,21 @@ public interface Backend extends AutoCloseable {
      */
     org.rtf4j.kernels.profile.Profiler profiler();
 
+    /**
+     * Whether the kernel times of {@link #profiler()} are device event times (a device backend: the host
+     * only queues the work) rather than the wall-clock time of synchronous calls (the JVM backend).
+     */
+    default boolean timesDeviceEvents() {
+        return false;
+    }
+
+    /**
+     * Builds what the backend compiles before its first kernel call (the OpenCL programs of every precision
+     * the device runs), so that a first call can be timed without it; nothing to do on the JVM.
+     */
+    default void build() {
+    }
+
     /** Kernels this backend implements. */
     Set<KernelId> kernels();
 

