@@ -62,13 +62,13 @@ class DemoCommandTest {
     void badInputIsOneClearLine() {
         String[] r = run("demo", "--kinds", "rtf", "--state", "64", "--length", "32");
         assertEquals("2", r[0]);
-        assertTrue(r[2].contains("rtf4j: state size N=64 must be < L=32"), r[2]);
+        assertTrue(r[2].contains("rtf4j: state size N must be < the length L = 32, got 64"), r[2]);
         assertTrue(!r[2].contains("at org."), r[2]);
         r = run("demo", "--kinds", "s5");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("unknown layer kind 's5'"), r[2]);
         r = run("demo", "--kinds", "s4", "--state", "7");
         assertEquals("2", r[0]);
-        assertTrue(r[2].contains("N=7 must be even"), r[2]);
+        assertTrue(r[2].contains("state size N must be even and ≥ 2 (N/2 complex modes are stored), got 7"), r[2]);
     }
 }
