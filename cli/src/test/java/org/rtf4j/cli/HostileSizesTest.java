@@ -169,6 +169,30 @@ class HostileSizesTest {
             + " = 100,000,000", r[2].strip());
     }
 
+    /** A command that runs out of heap as if an estimate had missed a term. */
+    @picocli.CommandLine.Command(name = "exhaust")
+    static final class Exhaust implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new OutOfMemoryError("Java heap space");
+        }
+    }
+
+    @Test
+    void anOutOfMemoryErrorThatEscapesTheEstimatesIsOneLine() {
+        picocli.CommandLine cl = Rtf4jCommand.commandLine();
+        cl.addSubcommand(new Exhaust());
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(err));
+        assertEquals(2, cl.execute("exhaust"));
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("rtf4j: out of memory (Java heap space) with a maximum heap of ")
+            && err.toString().strip().endsWith("; use smaller sizes or raise the limit with RTF4J_JAVA_OPTS=-Xmx<size>"),
+            err.toString());
+    }
+
     /** {exit code, stdout, stderr} of the command line in a fresh JVM with the given -Xmx. */
     static String[] java(String xmx, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
