@@ -16,12 +16,13 @@ abstract class ComplexStateRecurrence implements Recurrence {
 
     ComplexStateRecurrence(int batch, int h, int modes) {
         if (batch < 1) {
-            throw new IllegalArgumentException("batch=" + batch + " must be >= 1");
+            throw new IllegalArgumentException("batch must be ≥ 1, got " + batch);
         }
         this.batch = batch;
         this.h = h;
         this.modes = modes;
-        this.state = new double[2 * batch * h * modes];
+        this.state = new double[org.rtf4j.kernels.backend.MemoryCheck.arrayLength("recurrent state of batch " + batch
+            + " × channels " + h + " × 2 × modes " + modes, org.rtf4j.kernels.backend.MemoryCheck.times(2, batch, h, modes))];
     }
 
     /** One step of row i = b*H + channel; the row's state starts at {@code so}; returns y. */

@@ -97,8 +97,8 @@ public final class HippoLegS {
      */
     public static Nplr of(int stateSize) {
         if (stateSize < 2 || stateSize % 2 != 0 || stateSize > MAX_STATE_SIZE) {
-            throw new IllegalArgumentException("state size N=" + stateSize + " must be even and >= 2"
-                + (stateSize > MAX_STATE_SIZE ? " (at most " + MAX_STATE_SIZE + ")" : ""));
+            throw new IllegalArgumentException("state size N must be even and in [2, " + MAX_STATE_SIZE + "], got "
+                + stateSize);
         }
         return CACHE.computeIfAbsent(stateSize, HippoLegS::diagonalise);
     }
@@ -139,13 +139,24 @@ public final class HippoLegS {
 
     private static void checkDense(int n) {
         if (n < 1 || n > MAX_STATE_SIZE) {
-            throw new IllegalArgumentException("size n=" + n + " must be in [1, " + MAX_STATE_SIZE + "]");
+            throw new IllegalArgumentException("size n must be in [1, " + MAX_STATE_SIZE + "], got " + n);
         }
     }
 
     /** Offset of packed row i (entries j = 0..i−1 of the strict lower triangle). */
     private static int row(int i) {
         return i * (i - 1) / 2;
+    }
+
+    /**
+     * Heap bytes {@link #of} allocates for a state size not yet cached: the packed strict lower triangle of
+     * the n×n skew-symmetric matrix (n(n−1)/2 float64 values) and about a dozen float64 vectors of length n.
+     * Saturates instead of overflowing.
+     */
+    public static long bytesNeeded(long n) {
+        return org.rtf4j.kernels.backend.MemoryCheck.times(8, org.rtf4j.kernels.backend.MemoryCheck.plus(
+            org.rtf4j.kernels.backend.MemoryCheck.times(n, Math.max(0, n - 1)) / 2,
+            org.rtf4j.kernels.backend.MemoryCheck.times(16, n)));
     }
 
     private static Nplr diagonalise(int n) {

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.Parameter;
 
@@ -59,6 +60,34 @@ abstract class ModalLayer extends ConvolutionalLayer {
         ps.add(dParam);
         params = Collections.unmodifiableList(ps);
         initialise(new SplittableRandom(config.seed()));
+    }
+
+    /**
+     * Heap bytes every modal layer of this configuration allocates when built: the parameters with their
+     * gradients (float64, 16 bytes a value: log_dt and D of H, A_real and A_imag of H·M, B and P (S4) of
+     * 2·H·M, C of 2·D·H·M) and, for the LegS initialisation, the diagonalisation
+     * {@link HippoLegS#bytesNeeded}. Validates the kernel shape first. Saturates instead of overflowing.
+     */
+    static long parameterBytes(SsmConfig c) {
+        new org.rtf4j.kernels.spectral.ModalShape(c.channels(), c.modes(), c.maxLength());
+        long h = c.channels();
+        long m = c.modes();
+        boolean lowRank = c.kind() == org.rtf4j.layer.LayerKind.S4;
+        long values = MemoryCheck.plus(MemoryCheck.times(2, h), MemoryCheck.times(4, h, m),
+            MemoryCheck.times(lowRank ? 4 : 2, h, m), MemoryCheck.times(2, c.directions(), h, m));
+        long legs = c.init() == SsmConfig.Init.LEGS || lowRank ? HippoLegS.bytesNeeded(c.stateSize()) : 0;
+        return MemoryCheck.plus(MemoryCheck.times(16, values), legs);
+    }
+
+    /**
+     * Refuses, before anything is allocated, a configuration of {@code kind} whose estimate ({@code hostBytes}, plus {@code bufferBytes} when the buffers are heap arrays) does not fit.
+     */
+    static SsmConfig affordable(SsmConfig c, org.rtf4j.layer.LayerKind kind, long hostBytes, long bufferBytes,
+                                Backend backend) {
+        String sizes = "channels " + c.channels() + " × state " + c.stateSize() + " × length " + c.maxLength();
+        MemoryCheck.require(kind.id() + " layer: " + sizes,
+            MemoryCheck.plus(hostBytes, backend.buffersOnHeap() ? bufferBytes : 0));
+        return c;
     }
 
     private void initialise(SplittableRandom r) {

@@ -4,6 +4,7 @@ import org.ejml.data.ZMatrixRMaj;
 import org.ejml.dense.row.CommonOps_ZDRM;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Recurrence;
@@ -37,7 +38,8 @@ public final class S4Layer extends ModalLayer {
     private final double[] hostLag0;
 
     public S4Layer(SsmConfig config, Backend backend) {
-        super(requireKind(config), backend, true);
+        super(affordable(requireKind(config), LayerKind.S4, hostBytes(config), bufferBytes(config), backend), backend,
+            true);
         shape = new ModalShape(h, modes, maxLength);
         int n2 = 2 * h * modes;
         w = new double[n2];
@@ -58,6 +60,28 @@ public final class S4Layer extends ModalLayer {
         gwBuf = be.allocate(p, n2);
         gammaBuf = be.allocate(p, h);
         lag0GradBuf = be.allocate(p, h);
+    }
+
+    /**
+     * Heap bytes a layer of this configuration allocates when built: {@link ModalLayer#parameterBytes} and the
+     * host arrays of the parameter maps ((6 + 4D)·2·H·M + 2H float64 values, D the directions). Saturates.
+     */
+    public static long hostBytes(SsmConfig c) {
+        long n2 = MemoryCheck.times(2, c.channels(), c.modes());
+        return MemoryCheck.plus(parameterBytes(c), MemoryCheck.times(8,
+            MemoryCheck.plus(MemoryCheck.times(6 + 4 * c.directions(), n2), MemoryCheck.times(2, c.channels()))));
+    }
+
+    /**
+     * Bytes of the backend buffers the constructor allocates ((6 + 4D)·2·H·M + 3H values and the two (H, L/2+1)
+     * complex spectra of the Cauchy kernel, in the layer's precision); the convolution's per-shape buffers come
+     * on top. Saturates.
+     */
+    public static long bufferBytes(SsmConfig c) {
+        long n2 = MemoryCheck.times(2, c.channels(), c.modes());
+        long spectra = MemoryCheck.times(4, c.maxLength() / 2 + 1, c.channels());
+        return MemoryCheck.times(c.precision().bytes(), MemoryCheck.plus(MemoryCheck.times(6 + 4 * c.directions(), n2),
+            MemoryCheck.times(3, c.channels()), spectra));
     }
 
     private static SsmConfig requireKind(SsmConfig c) {

@@ -2,6 +2,7 @@ package org.rtf4j.baselines;
 
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Recurrence;
@@ -30,7 +31,8 @@ public final class S4dLayer extends ModalLayer {
     private ModalShape shape;
 
     public S4dLayer(SsmConfig config, Backend backend) {
-        super(requireKind(config), backend, false);
+        super(affordable(requireKind(config), LayerKind.S4D, hostBytes(config), bufferBytes(config), backend), backend,
+            false);
         int n2 = 2 * h * modes;
         logZ = new double[n2];
         hostE = new double[n2];
@@ -47,6 +49,26 @@ public final class S4dLayer extends ModalLayer {
         sumsBuf = be.allocate(p, n2);
         weightedBuf = be.allocate(p, n2);
         lag0GradBuf = be.allocate(p, h);
+    }
+
+    /**
+     * Heap bytes a layer of this configuration allocates when built: {@link ModalLayer#parameterBytes} and the
+     * host arrays of the parameter maps ((4 + D)·2·H·M + H float64 values, D the directions). Saturates.
+     */
+    public static long hostBytes(SsmConfig c) {
+        long n2 = MemoryCheck.times(2, c.channels(), c.modes());
+        return MemoryCheck.plus(parameterBytes(c),
+            MemoryCheck.times(8, MemoryCheck.plus(MemoryCheck.times(4 + c.directions(), n2), c.channels())));
+    }
+
+    /**
+     * Bytes of the backend buffers the constructor allocates ((3 + D)·2·H·M + 2H values in the layer's
+     * precision); the convolution's per-shape buffers come on top. Saturates.
+     */
+    public static long bufferBytes(SsmConfig c) {
+        long n2 = MemoryCheck.times(2, c.channels(), c.modes());
+        return MemoryCheck.times(c.precision().bytes(),
+            MemoryCheck.plus(MemoryCheck.times(3 + c.directions(), n2), MemoryCheck.times(2, c.channels())));
     }
 
     private static SsmConfig requireKind(SsmConfig c) {

@@ -39,30 +39,34 @@ public record SsmConfig(LayerKind kind, int channels, int stateSize, int maxLeng
     /** Validates every field. */
     public SsmConfig {
         if (kind != LayerKind.S4D && kind != LayerKind.S4) {
-            throw new IllegalArgumentException("kind=" + kind + " must be S4D or S4");
+            throw new IllegalArgumentException("kind must be S4D or S4, got " + kind);
         }
         if (channels < 1) {
-            throw new IllegalArgumentException("channels H=" + channels + " must be >= 1");
+            throw new IllegalArgumentException("channels H must be ≥ 1, got " + channels);
         }
         if (stateSize < 2 || stateSize % 2 != 0) {
-            throw new IllegalArgumentException("state size N=" + stateSize
-                + " must be even and >= 2 (N/2 complex modes are stored)");
+            throw new IllegalArgumentException("state size N must be even and ≥ 2 (N/2 complex modes are stored), got "
+                + stateSize);
         }
         if (maxLength < 1) {
-            throw new IllegalArgumentException("L=" + maxLength + " must be >= 1");
+            throw new IllegalArgumentException("length L must be ≥ 1, got " + maxLength);
         }
         if (disc == null || init == null || precision == null) {
             throw new IllegalArgumentException("disc, init and precision must not be null");
         }
         if (!(dtMin > 0) || !(dtMax >= dtMin) || !Double.isFinite(dtMax)) {
-            throw new IllegalArgumentException("dt range [dtMin=" + dtMin + ", dtMax=" + dtMax
-                + "] must satisfy 0 < dtMin <= dtMax < inf");
+            throw new IllegalArgumentException("dt range must satisfy 0 < dtMin ≤ dtMax < ∞, got [" + dtMin + ", "
+                + dtMax + "]");
         }
         if (kind == LayerKind.S4 && disc != Discretization.BILINEAR) {
             throw new IllegalArgumentException("S4 supports disc=BILINEAR only, got " + disc);
         }
         if (kind == LayerKind.S4 && init != Init.LEGS) {
             throw new IllegalArgumentException("S4 supports init=LEGS only (NPLR), got " + init);
+        }
+        if (init == Init.LEGS && stateSize > HippoLegS.MAX_STATE_SIZE) {
+            throw new IllegalArgumentException("state size N must be ≤ " + HippoLegS.MAX_STATE_SIZE
+                + " for the LegS initialisation, got " + stateSize);
         }
     }
 

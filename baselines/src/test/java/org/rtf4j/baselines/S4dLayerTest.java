@@ -139,9 +139,9 @@ class S4dLayerTest extends WithJvmBackend {
     @Test
     void badInput() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SsmConfig.s4d(4, 7, 32));
-        assertTrue(e.getMessage().contains("N=7 must be even"), e.getMessage());
+        assertTrue(e.getMessage().contains("state size N must be even and ≥ 2 (N/2 complex modes are stored), got 7"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SsmConfig.s4d(4, 8, 32).withDt(0, 0.1));
-        assertTrue(e.getMessage().contains("dtMin=0.0"), e.getMessage());
+        assertTrue(e.getMessage().contains("got [0.0, 0.1]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SsmConfig.s4d(4, 8, 32).withDt(-1e-3, 0.1));
         assertTrue(e.getMessage().contains("0 < dtMin"), e.getMessage());
         try (S4dLayer layer = new S4dLayer(SsmConfig.s4d(2, 4, 8).withPrecision(Precision.F64), be)) {

@@ -17,7 +17,7 @@ final class Backends {
                 return OpenClBackend.create(System.getProperty("rtf4j.opencl.platform"), System.getProperty("rtf4j.opencl.device"),
                     System.getProperty("rtf4j.opencl.options", ""));
             default:
-                throw new IllegalArgumentException("backend=" + name + " must be jvm or opencl");
+                throw new IllegalArgumentException("backend must be jvm or opencl, got " + name);
         }
     }
 

@@ -37,6 +37,25 @@ final class BackendOptions {
             + "with a FILE also write a Chrome trace (Perfetto).")
     String profile;
 
+    /** True when the chosen backend keeps its buffers on the JVM heap (the JVM backend). */
+    boolean heapBuffers() {
+        return backend == Kind.jvm;
+    }
+
+    /** Worker threads of the JVM backend (--threads, checked, or the available processors); 0 for OpenCL. */
+    int workers() {
+        return workers(backend, threads);
+    }
+
+    /** As {@link #workers()} for a backend kind and thread choice. */
+    static int workers(Kind kind, Integer threads) {
+        if (kind != Kind.jvm) {
+            return 0;
+        }
+        Checks.threads(threads);
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
     /**
      * Creates the chosen backend (the choice is logged once by the backend), after checking that the trace
      * file of {@code --profile FILE} can be written, so that a bad path fails before the work.
@@ -55,6 +74,7 @@ final class BackendOptions {
     static Backend create(Kind kind, Integer threads, String platform, String device, String clOptions, boolean profiled,
                           boolean tracing) {
         Backend be;
+        Checks.threads(threads);
         if (kind == Kind.jvm) {
             if (platform != null || device != null || !clOptions.isEmpty()) {
                 throw new IllegalArgumentException("--platform/--device/--cl-options select an OpenCL device; "

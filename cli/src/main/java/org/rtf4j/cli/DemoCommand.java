@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.jvm.JvmBackend;
+import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Recurrence;
@@ -62,17 +65,42 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
+    /** Largest B·H·L the demo runs (its direct reference and host arrays are float64). */
+    static final long MAX_SIGNAL = 50_000_000L;
+
+    /**
+     * Multiply-adds the direct O(L²) reference may spend (about a second); past it, the check covers evenly
+     * spaced rows and positions, and the printed line says how many.
+     */
+    static final long DIRECT_BUDGET = 1L << 28;
+
+    /** Row-steps × state size the recurrent check may spend; past it, the check runs on a prefix of the steps. */
+    static final long RECURRENT_BUDGET = 1L << 28;
+
+    /** H·N³·log₂L the S4 recurrent form's dense N×N set-up may spend; past it, the recurrent check is skipped. */
+    static final long S4_SETUP_BUDGET = 1L << 31;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (repeats < 1) {
-            throw new IllegalArgumentException("--repeats=" + repeats + " must be >= 1");
+        Checks.atLeast("--batch", batch, 1);
+        Checks.atLeast("--channels", channels, 1);
+        Checks.atLeast("--state", state, 1);
+        Checks.atLeast("--length", length, 1);
+        Checks.atLeast("--repeats", repeats, 1);
+        if (numA != null) {
+            Checks.inRange("--num-a", numA, 1, channels);
         }
-        long signal = (long) batch * channels * length;
-        if (signal > 50_000_000L) {
-            throw new IllegalArgumentException("B*H*L=" + signal + " exceeds the demo's limit 50,000,000");
+        Checks.threads(backendOptions.threads);
+        long signal = MemoryCheck.times(batch, channels, length);
+        if (signal > MAX_SIGNAL) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                "--batch × --channels × --length must be ≤ %,d for the demo, got %d × %d × %d = %,d", MAX_SIGNAL, batch,
+                channels, length, signal));
         }
         List<LayerKind> selected = kinds.stream().map(DemoCommand::kind).toList();
+        MemoryCheck.require("demo: batch " + batch + " × channels " + channels + " × length " + length + " × state "
+            + state, bytesNeeded(selected));
         SplittableRandom r = new SplittableRandom(seed);
         // host arrays in float64; the layers round them to their precision
         double[] u = new double[(int) signal];
@@ -97,6 +125,41 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Heap the demo needs: u and gy, and per layer y, du, the kernels, the recurrent outputs and state
+     * (float64), and the largest of the selected layers ({@link SequenceLayers#hostBytes}, and on the JVM
+     * backend its buffers and the backend's workspace; S4's dense set-up matrices when its recurrent check
+     * runs). Validates the layer configurations as building them would.
+     */
+    private long bytesNeeded(List<LayerKind> selected) {
+        long s = MemoryCheck.times(batch, channels, length);
+        int dirs = bidirectional ? 2 : 1;
+        long host = MemoryCheck.times(8, MemoryCheck.plus(MemoryCheck.times(6, s),
+            MemoryCheck.times(2 * dirs, channels, length), MemoryCheck.times(2, batch, channels, state)));
+        long largest = 0;
+        for (LayerKind k : selected) {
+            LayerSpec ls = spec(k);
+            long layer = SequenceLayers.hostBytes(ls);
+            if (backendOptions.heapBuffers()) {
+                long own = SequenceLayers.bufferBytes(ls, batch, length);
+                layer = MemoryCheck.plus(layer, own, JvmBackend.workspaceBytes(backendOptions.workers(),
+                    (long) batch * channels, ConvShape.fftLength(length), precision));
+            }
+            if (k == LayerKind.S4 && !bidirectional && s4SetupAffordable()) {
+                // about ten dense complex N×N matrices (16 bytes an entry), one channel at a time
+                layer = MemoryCheck.plus(layer, MemoryCheck.times(10 * 16, state, state));
+            }
+            largest = Math.max(largest, layer);
+        }
+        return MemoryCheck.plus(host, largest);
+    }
+
+    /** Whether S4's recurrent form (dense N×N solves and log₂L squarings per channel) fits the demo's budget. */
+    private boolean s4SetupAffordable() {
+        long log = 64 - Long.numberOfLeadingZeros(length);
+        return MemoryCheck.times(channels, state, state, state, log) <= S4_SETUP_BUDGET;
+    }
+
     private static LayerKind kind(String s) {
         for (LayerKind k : LayerKind.values()) {
             if (k.id().equals(s.trim().toLowerCase(java.util.Locale.ROOT))) {
@@ -106,13 +169,17 @@ final class DemoCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--kinds: unknown layer kind '" + s + "', expected rtf, s4d or s4");
     }
 
+    /** The demo's layer of a kind; RTF with stable (Montel) denominators and h0 = 1, numerators drawn below. */
+    private LayerSpec spec(LayerKind kind) {
+        return new LayerSpec(kind, channels, state, length, bidirectional, precision, seed,
+            new LayerSpec.RtfOptions(numA != null ? numA : channels, RtfConfig.Constraint.NONE, RtfConfig.Init.MONTEL,
+                RtfConfig.H0Init.ONE));
+    }
+
     private ConvolutionalLayer create(LayerKind kind, Backend be, SplittableRandom r) {
         if (kind == LayerKind.RTF) {
             // stable random denominators and numerators, so the kernel is not the trivial zero-init h0·δ
-            LayerSpec spec = new LayerSpec(kind, channels, state, length, bidirectional, precision, seed,
-                new LayerSpec.RtfOptions(numA != null ? numA : channels, RtfConfig.Constraint.NONE, RtfConfig.Init.MONTEL,
-                    RtfConfig.H0Init.ONE));
-            RtfLayer layer = (RtfLayer) SequenceLayers.create(spec, be);
+            RtfLayer layer = (RtfLayer) SequenceLayers.create(spec(kind), be);
             RtfConfig cfg = layer.config();
             double[] ab = layer.ab().value();
             for (int i = cfg.directions() * cfg.numA() * state; i < ab.length; i++) {
@@ -120,8 +187,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             return layer;
         }
-        LayerSpec spec = new LayerSpec(kind, channels, state, length, bidirectional, precision, seed);
-        return (ConvolutionalLayer) SequenceLayers.create(spec, be);
+        return (ConvolutionalLayer) SequenceLayers.create(spec(kind), be);
     }
 
     private void run(PrintWriter out, ConvolutionalLayer layer, double[] u, double[] gy) {
@@ -162,35 +228,93 @@ final class DemoCommand implements Callable<Integer> {
 
         double[] kf = layer.kernel(0, length);
         double[] kb = bidirectional ? layer.kernel(1, length) : null;
-        double[] err = directErrors(kf, kb, u, gy, y, du);
-        out.printf("  max error vs direct O(L^2) convolution (max|diff| / max(1, max|ref|)): y %.2e, du %.2e%n", err[0], err[1]);
+        Direct direct = directErrors(kf, kb, u, gy, y, du);
+        out.printf("  max error vs direct O(L^2) convolution%s (max|diff| / max(1, max|ref|)): y %.2e, du %.2e%n",
+            direct.coverage, direct.yErr, direct.duErr);
 
-        if (!bidirectional) {
+        if (bidirectional) {
+            out.println("  recurrent: not available for a bidirectional layer");
+        } else if (layer.kind() == LayerKind.S4 && !s4SetupAffordable()) {
+            out.printf("  recurrent: skipped (S4's recurrent form solves %d dense %dx%d complex systems and takes log2(L)"
+                + " matrix squarings each; more than the demo spends at N=%d)%n", channels, state, state, state);
+        } else {
+            // a prefix of the steps when all of them would take long (the prefix of a causal output is exact)
+            long perStep = MemoryCheck.times(batch, channels, Math.max(1, state));
+            int steps = (int) Math.max(1, Math.min(length, RECURRENT_BUDGET / perStep));
+            double[] uSteps = steps == length ? u : prefix(u, batch * channels, length, steps);
             Recurrence rec = layer.recurrent(batch);
             long r0 = System.nanoTime();
-            double[] ySteps = rec.run(u, length);
+            double[] ySteps = rec.run(uSteps, steps);
             long r1 = System.nanoTime();
             double recErr = 0;
-            for (int i = 0; i < y.length; i++) {
-                recErr = Math.max(recErr, Math.abs(ySteps[i] - y[i]));
+            for (int row = 0; row < batch * channels; row++) {
+                for (int t = 0; t < steps; t++) {
+                    recErr = Math.max(recErr, Math.abs(ySteps[row * steps + t] - y[row * length + t]));
+                }
             }
-            out.printf("  recurrent: %d steps over (B=%d, H=%d), %.3f us/step, max |y_step - y_conv| / max(1, max|y|) = %.2e%n",
-                length, batch, channels, (r1 - r0) / 1e3 / length, recErr / err[2]);
-        } else {
-            out.println("  recurrent: not available for a bidirectional layer");
+            out.printf("  recurrent: %s steps over (B=%d, H=%d), %.3f us/step, max |y_step - y_conv| / max(1, max|y|) = %.2e%n",
+                steps == length ? String.valueOf(length) : "the first " + steps + " of " + length, batch, channels,
+                (r1 - r0) / 1e3 / steps, recErr / direct.yMax);
         }
     }
 
-    /** Errors of y and du against direct sums with the layer's own kernels; [2] is max(1, max|y_ref|). */
-    private double[] directErrors(double[] kf, double[] kb, double[] u, double[] gy, double[] y, double[] du) {
+    /** The first {@code steps} positions of each of {@code rows} rows of length {@code length}. */
+    private static double[] prefix(double[] a, int rows, int length, int steps) {
+        double[] p = new double[rows * steps];
+        for (int row = 0; row < rows; row++) {
+            System.arraycopy(a, row * length, p, row * steps, steps);
+        }
+        return p;
+    }
+
+    /** Errors of the direct check and what it covered ("" for everything, else ", checked at T of L positions ..."). */
+    private record Direct(double yErr, double duErr, double yMax, String coverage) {
+    }
+
+    /**
+     * {@code count} distinct indices in [0, n), evenly spaced and including 0 and n − 1 (all of them when
+     * {@code count ≥ n}).
+     */
+    static int[] evenlySpaced(int count, int n) {
+        int k = Math.min(count, n);
+        int[] out = new int[k];
+        for (int i = 0; i < k; i++) {
+            out[i] = k == 1 ? n - 1 : (int) ((long) i * (n - 1) / (k - 1));
+        }
+        return out;
+    }
+
+    /**
+     * Errors of y and du against direct sums with the layer's own kernels, relative to max(1, max|ref|). The
+     * direct sums cost about L multiply-adds per position (2L bidirectional); when all B·H·L positions would
+     * exceed {@link #DIRECT_BUDGET}, up to 8 evenly spaced rows and, in each, evenly spaced positions (at
+     * least 8, always the first and the last) within the budget are checked.
+     */
+    private Direct directErrors(double[] kf, double[] kb, double[] u, double[] gy, double[] y, double[] du) {
+        int rowsAll = batch * channels;
+        long perPosition = (long) (length + 1) * (kb != null ? 2 : 1);
+        int[] rows;
+        int[] positions;
+        String coverage;
+        if (MemoryCheck.times(rowsAll, length, perPosition) <= DIRECT_BUDGET) {
+            rows = evenlySpaced(rowsAll, rowsAll);
+            positions = evenlySpaced(length, length);
+            coverage = "";
+        } else {
+            rows = evenlySpaced(8, rowsAll);
+            long fit = DIRECT_BUDGET / ((long) rows.length * perPosition);
+            positions = evenlySpaced((int) Math.max(8, Math.min(length, fit)), length);
+            coverage = String.format(java.util.Locale.ROOT, ", checked at %d of %d positions in %d of %d rows to bound the work",
+                positions.length, length, rows.length, rowsAll);
+        }
         double yErr = 0;
         double duErr = 0;
         double yMax = 1;
         double duMax = 1;
-        for (int row = 0; row < batch * channels; row++) {
+        for (int row : rows) {
             int c = row % channels;
             int o = row * length;
-            for (int tt = 0; tt < length; tt++) {
+            for (int tt : positions) {
                 double acc = 0;
                 for (int j = 0; j <= tt; j++) {
                     acc += kf[c * length + tt - j] * u[o + j];
@@ -214,6 +338,6 @@ final class DemoCommand implements Callable<Integer> {
                 duMax = Math.max(duMax, Math.abs(accDu));
             }
         }
-        return new double[] {yErr / yMax, duErr / duMax, yMax};
+        return new Direct(yErr / yMax, duErr / duMax, yMax, coverage);
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.train.Checkpoints;
 import org.rtf4j.train.Evaluation;
 import org.rtf4j.train.TrainConfig;
@@ -57,6 +58,9 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        Checks.atLeast("--examples", examples, 0);
+        Checks.atLeast("--batch", batch, 1);
+        Checks.threads(backendOptions.threads);
         if ((run == null) == (checkpoint == null)) {
             throw new IllegalArgumentException("give exactly one of --run DIR and --checkpoint FILE");
         }
@@ -77,17 +81,21 @@ final class EvalCommand implements Callable<Integer> {
         TrainConfig c = ck.config();
         Dataset ds = Tasks.open(new TaskConfig(c.task(), c.seed(), c.taskOptions(),
             data != null ? data : DataSetup.defaultDataDir()));
+        int n = examples > 0 ? Math.min(examples, ds.size(split)) : ds.size(split);
+        int evalBatch = Math.min(batch != null ? batch : c.batchSize(), Math.max(1, n));
+        SequenceModel.requireArrays("eval", c.model(), ds.spec(), evalBatch);
+        MemoryCheck.require("eval: " + SequenceModel.describeSizes(c.model(), ds.spec(), evalBatch),
+            SequenceModel.bytesNeeded(c.model(), ds.spec(), evalBatch, backendOptions.heapBuffers(), backendOptions.workers()));
         try (Backend be = backendOptions.create();
              SequenceModel model = new SequenceModel(c.model(), ds.spec(), be, c.seed())) {
             Checkpoints.restore(ck, model, null);
-            int n = examples > 0 ? Math.min(examples, ds.size(split)) : ds.size(split);
             Evaluation e;
             if (Progress.wanted(progress)) {
                 try (ProgressBar pb = Progress.bar("eval", n, 0)) {
-                    e = Evaluation.of(model, ds, split, n, batch != null ? batch : c.batchSize(), pb::stepTo);
+                    e = Evaluation.of(model, ds, split, n, evalBatch, pb::stepTo);
                 }
             } else {
-                e = Evaluation.of(model, ds, split, n, batch != null ? batch : c.batchSize());
+                e = Evaluation.of(model, ds, split, n, evalBatch);
             }
             out.println(ck.file() + " (step " + ck.step() + "): " + TrainCommand.describe(e));
             out.flush();

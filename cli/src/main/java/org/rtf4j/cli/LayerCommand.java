@@ -12,8 +12,10 @@ import org.rtf4j.formats.OutputFiles;
 import org.rtf4j.formats.SafeTensors;
 import org.rtf4j.formats.Tensor;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.jvm.JvmBackend;
+import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
@@ -163,7 +165,18 @@ final class LayerCommand implements Runnable {
                 throw new IllegalArgumentException("input " + input + " is " + u.dtype() + " but the weights are " + wp
                     + "; mixed precisions are refused");
             }
+            Checks.atLeast("--trunc-len", truncLength, 1);
+            Checks.threads(w.backend.threads);
             int trunc = truncLength != null ? truncLength : len;
+            // host arrays (input and gradient transposes, y, du and their transposes: 6 signals in float64) and
+            // the convolution's buffers; the layer's own arrays are checked when it is built
+            long signal = (long) batch * h * len;
+            long bytes = MemoryCheck.times(8 * 6, signal);
+            if (w.backend.heapBuffers()) {
+                bytes = MemoryCheck.plus(bytes, ConvolutionalLayer.convolutionBytes(batch, h, len, true, p),
+                    JvmBackend.workspaceBytes(w.backend.workers(), (long) batch * h, ConvShape.fftLength(len), p));
+            }
+            MemoryCheck.require("layer run: batch " + batch + " × channels " + h + " × length " + len, bytes);
             try (Backend be = w.backend.create()) {
                 ReferenceLayouts.Loaded loaded = w.load(weights.tensors(), h, trunc, p, be);
                 try (ConvolutionalLayer layer = loaded.layer()) {
@@ -222,6 +235,9 @@ final class LayerCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Checks.atLeast("--length", length, 1);
+            Checks.atLeast("--channels", channels, 1);
+            Checks.threads(w.backend.threads);
             OutputFiles.check("--output", output);
             SafeTensors.Contents weights = SafeTensors.read(w.weights);
             Precision p = weightPrecision(weights.tensors(), w.prefix, w.weights, Precision.F32);
@@ -230,7 +246,17 @@ final class LayerCommand implements Runnable {
                 try (ConvolutionalLayer layer = loaded.layer()) {
                     int dirs = layer.bidirectional() ? 2 : 1;
                     int h = layer.channels();
-                    double[] k = new double[dirs * h * length];
+                    // the kernels (dirs × H × L), one direction's copy, the output tensor's values, and the
+                    // convolution buffers of a batch of one that kernel() prepares
+                    String sizes = "layer kernel: " + dirs + " × channels " + h + " × length " + length;
+                    long values = MemoryCheck.times(dirs, h, length);
+                    long bytes = MemoryCheck.times(8 * 3, values);
+                    if (w.backend.heapBuffers()) {
+                        bytes = MemoryCheck.plus(bytes, ConvolutionalLayer.convolutionBytes(1, h, length,
+                            layer.bidirectional(), p));
+                    }
+                    MemoryCheck.require(sizes, bytes);
+                    double[] k = new double[MemoryCheck.arrayLength(sizes, values)];
                     for (int d = 0; d < dirs; d++) {
                         System.arraycopy(layer.kernel(d, length), 0, k, d * h * length, h * length);
                     }
@@ -285,13 +311,20 @@ final class LayerCommand implements Runnable {
         @Override
         public Integer call() {
             if (!dtype.writable()) {
-                throw new IllegalArgumentException("--dtype=" + dtype + " cannot be written (F32 or F64)");
+                throw new IllegalArgumentException("--dtype must be F32 or F64 to be written, got " + dtype);
             }
+            Checks.atLeast("--channels", channels, 1);
+            Checks.atLeast("--state", state, 1);
+            Checks.atLeast("--length", length, 1);
             OutputFiles.check("--output", output);
             Precision p = dtype == DType.F64 ? Precision.F64 : Precision.F32;
+            LayerSpec ls = new LayerSpec(kind.kind, channels, state, length, bidirectional, p, seed);
+            // the layer (host arrays and its heap buffers on the JVM backend) and the exported copies of its
+            // parameters (at most its host bytes again)
+            MemoryCheck.require("layer export: channels " + channels + " × state " + state + " × length " + length,
+                MemoryCheck.plus(MemoryCheck.times(2, SequenceLayers.hostBytes(ls)), SequenceLayers.bufferBytes(ls, 0, 0)));
             try (JvmBackend be = JvmBackend.withThreads(1);
-                 ConvolutionalLayer layer = (ConvolutionalLayer) SequenceLayers.create(
-                     new LayerSpec(kind.kind, channels, state, length, bidirectional, p, seed), be)) {
+                 ConvolutionalLayer layer = (ConvolutionalLayer) SequenceLayers.create(ls, be)) {
                 Map<String, Tensor> t = ReferenceLayouts.export(ReferenceLayouts.wrap(layer), dtype, false);
                 Map<String, String> meta = new LinkedHashMap<>();
                 meta.put("kind", kind.name());
@@ -311,7 +344,7 @@ final class LayerCommand implements Runnable {
         if (layout.equalsIgnoreCase("BLH")) {
             return true;
         }
-        throw new IllegalArgumentException("--layout=" + layout + " must be BHL or BLH");
+        throw new IllegalArgumentException("--layout must be BHL or BLH, got " + layout);
     }
 
     /** (B, X, Y) to (B, Y, X). */

@@ -3,9 +3,14 @@ package org.rtf4j.cli;
 import java.io.PrintWriter;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.rtf4j.formats.OutputFiles;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.jvm.JvmBackend;
+import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.kernels.profile.Profiler;
+import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.models.LayerSpec;
@@ -75,11 +80,13 @@ final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(warmup >= 0 && warmup <= 600)) {
-            throw new IllegalArgumentException("--warmup=" + warmup + " must be in [0, 600] seconds");
+            throw new IllegalArgumentException("--warmup must be in [0, 600] seconds, got " + Checks.text(warmup));
         }
-        if (repeats < 1) {
-            throw new IllegalArgumentException("--repeats=" + repeats + " must be >= 1");
-        }
+        Checks.atLeast("--repeats", repeats, 1);
+        Checks.atLeast("--batch", batch, 1);
+        Checks.atLeast("--channels", channels, 1);
+        Checks.atLeast("--state", state, 1);
+        Checks.atLeast("--length", length, 1);
         LayerKind k = null;
         for (LayerKind x : LayerKind.values()) {
             if (x.id().equals(kind)) {
@@ -87,11 +94,16 @@ final class ProfileCommand implements Callable<Integer> {
             }
         }
         if (k == null) {
-            throw new IllegalArgumentException("--kind=" + kind + " must be rtf, s4d or s4");
+            throw new IllegalArgumentException("--kind must be rtf, s4d or s4, got " + kind);
         }
         if (trace != null) {
             org.rtf4j.formats.OutputFiles.check("--trace", java.nio.file.Path.of(trace));
         }
+        // before the backend or any array exists: refuse what cannot fit
+        MemoryCheck.arrayLength("profile: the input of batch " + batch + " × channels " + channels + " × length " + length,
+            MemoryCheck.times(batch, channels, length));
+        MemoryCheck.require("profile: batch " + batch + " × channels " + channels + " × length " + length + " × state "
+            + state, bytesNeeded(k));
         PrintWriter out = spec.commandLine().getOut();
         try (Backend be = BackendOptions.create(backend, threads, platform, device, clOptions, true, trace != null)) {
             long b0 = System.nanoTime();
@@ -109,13 +121,28 @@ final class ProfileCommand implements Callable<Integer> {
     }
 
     /**
+     * Heap of a profile run: the host arrays of {@link #run} (u and gy in float64, then y and du in float64,
+     * or float32 copies of all four: 32 bytes a signal element either way) and the layer
+     * ({@link SequenceLayers#hostBytes}, and on the JVM backend its buffers and the backend's workspace).
+     */
+    private long bytesNeeded(LayerKind k) {
+        LayerSpec ls = new LayerSpec(k, channels, state, length, bidirectional, precision, 1);
+        long bytes = MemoryCheck.plus(MemoryCheck.times(32, batch, channels, length), SequenceLayers.hostBytes(ls));
+        if (backend == BackendOptions.Kind.jvm) {
+            bytes = MemoryCheck.plus(bytes, SequenceLayers.bufferBytes(ls, batch, length), JvmBackend.workspaceBytes(
+                BackendOptions.workers(backend, threads), (long) batch * channels, ConvShape.fftLength(length), precision));
+        }
+        return bytes;
+    }
+
+    /**
      * Warm-up passes (at least 3 and {@code --warmup} seconds), then {@code repeats} profiled forward +
      * backward passes; prints the table and the time split.
      */
     private void run(LayerKind k, Backend be, String what, PrintWriter out) {
         Profiler prof = be.profiler();
         SplittableRandom r = new SplittableRandom(1);
-        int n = Math.multiplyExact(Math.multiplyExact(batch, channels), length);
+        int n = batch * channels * length;
         // host arrays in the layer's precision and preallocated, as LayerBench and the study call it: only
         // the copies into and out of the backend's buffers are host work
         double[] u = new double[n];

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.rtf4j.formats.IoMessages;
+import org.rtf4j.formats.OutputFiles;
 import org.rtf4j.train.data.DataSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -11,6 +11,7 @@ import org.rtf4j.cli.study.StudyPreset;
 import org.rtf4j.cli.study.StudyRecord;
 import org.rtf4j.cli.study.StudyReport;
 import org.rtf4j.cli.study.StudyRunner;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +46,15 @@ final class StudyCommand implements Callable<Integer> {
         System.setProperty("java.awt.headless", "true");
         StudyReport.check("--out", out);
         PrintWriter log = spec.commandLine().getOut();
+        Checks.atLeast("--repeats", repeats, 1);
+        Checks.threads(backend.threads);
         List<StudyCase> cases = preset.cases();
+        // before any case runs: refuse a preset whose largest case cannot fit
+        for (StudyCase c : cases) {
+            MemoryCheck.require("study " + preset.id() + ": " + c.layer().id() + " case batch " + c.batch() + " × channels "
+                + c.channels() + " × length " + c.length() + " × state " + c.stateSize(),
+                StudyRunner.bytesNeeded(c, precision, backend.heapBuffers(), backend.workers()));
+        }
         int reps = repeats != null ? repeats : preset.repetitions();
         log.printf("study %s: %d cases, %d warm-up + %d timed calls each (median, min), backend %s, %s%n", preset, cases.size(),
             preset.warmup(), reps, backend.backend, precision);

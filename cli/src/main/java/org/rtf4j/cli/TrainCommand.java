@@ -21,6 +21,7 @@ import org.rtf4j.train.TrainConfig;
 import org.rtf4j.train.Trainer;
 import org.rtf4j.train.data.Dataset;
 import org.rtf4j.train.data.TaskSpec;
+import org.rtf4j.train.data.Tasks;
 import org.rtf4j.train.nn.ModelConfig;
 import org.rtf4j.train.nn.Pooling;
 import picocli.CommandLine.Command;
@@ -113,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ssm-weight-decay", description = "Weight decay of the SSM parameters (default: ${DEFAULT-VALUE}).")
     double ssmWeightDecay = 0.0;
 
-    @Option(names = "--warmup", description = "Linear warm-up updates (default: 5% of --steps).")
+    @Option(names = "--warmup", description = "Linear warm-up updates (default: 5%% of --steps).")
     Long warmup;
 
     @Option(names = "--clip", description = "Global gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
@@ -157,6 +158,7 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        checkOptions();
         LayerKind kind = TaskOptions.kind(model);
         Dataset data = taskOptions.open();
         TaskSpec task = data.spec();
@@ -173,6 +175,9 @@ final class TrainCommand implements Callable<Integer> {
             every, evalExamples, checkpointEvery != null ? checkpointEvery : every, taskOptions.seed);
         Path dir = run != null ? run : Path.of("runs", task.name() + "-" + kind.id() + "-s" + taskOptions.seed);
         OutputFiles.checkDirectory("--run", dir);
+        // before --fresh deletes anything and before the backend, the model or any example exists: refuse
+        // what cannot fit
+        Trainer.requireMemory(config, task, backendOptions.heapBuffers(), backendOptions.workers());
         if (fresh) {
             clean(dir);
         }
@@ -201,6 +206,34 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalStateException(e.getMessage() + "; nothing was changed: --fresh starts over (deleting them)",
                 e);
         }
+    }
+
+    /** Every numeric option in range, each refusal naming its option; before any work. */
+    private void checkOptions() {
+        Checks.atLeast("--layers", layers, 1);
+        Checks.atLeast("--channels", channels, 1);
+        Checks.atLeast("--state", state, 1);
+        Checks.atLeast("--batch", batch, 1);
+        Checks.atLeast("--accumulate", accumulate, 1);
+        Checks.atLeast("--steps", steps, 1);
+        if (warmup != null) {
+            Checks.inRange("--warmup", warmup, 0, steps - 1);
+        }
+        Checks.atLeast("--eval-every", evalEvery, 0);
+        Checks.atLeast("--eval-examples", evalExamples, 0);
+        Checks.atLeast("--checkpoint-every", checkpointEvery, 0);
+        Checks.atLeast("--log-every", logEvery, 1);
+        Checks.positive("--lr", lr);
+        if (ssmLr != null) {
+            Checks.positive("--ssm-lr", ssmLr);
+        }
+        Checks.atLeast("--weight-decay", weightDecay, 0.0);
+        Checks.atLeast("--ssm-weight-decay", ssmWeightDecay, 0.0);
+        Checks.atLeast("--clip", clip, 0.0);
+        Checks.atLeast("--explode", explode, 0.0);
+        Checks.inHalfOpen("--dropout", dropout, 0, 1);
+        Checks.inHalfOpen("--residual-dropout", residualDropout, 0, 1);
+        Checks.threads(backendOptions.threads);
     }
 
     static String describe(Evaluation e) {

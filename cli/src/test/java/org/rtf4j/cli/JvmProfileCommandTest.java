@@ -42,6 +42,6 @@ class JvmProfileCommandTest {
         assertTrue(r[2].contains("do not apply to --backend jvm"), r[2]);
         r = InProcess.run("profile", "--backend", "jvm", "--warmup", "-1");
         assertEquals("2", r[0]);
-        assertTrue(r[2].contains("--warmup=-1.0 must be in [0, 600] seconds"), r[2]);
+        assertTrue(r[2].contains("rtf4j: --warmup must be in [0, 600] seconds, got -1"), r[2]);
     }
 }

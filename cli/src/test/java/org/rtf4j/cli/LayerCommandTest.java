@@ -194,7 +194,7 @@ class LayerCommandTest {
         String[][] cases = {
             {"missing tensor 'nope.ab'", "--prefix", "nope."},
             {"mixed precisions are refused", "--input", f32Input(g).toString()},
-            {"--layout=XYZ must be BHL or BLH", "--layout", "XYZ"},
+            {"--layout must be BHL or BLH, got XYZ", "--layout", "XYZ"},
             {"contradicts h_0", "--bidirectional"},
         };
         for (String[] c : cases) {

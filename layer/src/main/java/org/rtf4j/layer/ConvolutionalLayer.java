@@ -3,6 +3,7 @@ package org.rtf4j.layer;
 import java.util.List;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.spectral.ConvShape;
 
@@ -105,7 +106,8 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
 
     /** Convenience: a new output array. */
     public double[] forward(double[] input, int batch, int length) {
-        double[] out = new double[batch * h * length];
+        double[] out = new double[MemoryCheck.arrayLength(kind().id() + " layer output (batch " + batch + " × channels "
+            + h + " × length " + length + ")", MemoryCheck.times(Math.max(0, batch), h, Math.max(0, length)))];
         forward(input, batch, length, out);
         return out;
     }
@@ -163,7 +165,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     public void kernelAndGradient(int length) {
         open();
         if (length < 1 || length > maxLength) {
-            throw new IllegalArgumentException("length=" + length + " must be in [1, L=" + maxLength + "]");
+            throw new IllegalArgumentException("length must be in [1, L = " + maxLength + "], got " + length);
         }
         checkParameters();
         forwardDone = false;
@@ -180,10 +182,10 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     public double[] kernel(int direction, int length) {
         open();
         if (direction < 0 || direction >= (bidirectional ? 2 : 1)) {
-            throw new IllegalArgumentException("direction=" + direction + " must be in [0, " + (bidirectional ? 2 : 1) + ")");
+            throw new IllegalArgumentException("direction must be in [0, " + (bidirectional ? 2 : 1) + "), got " + direction);
         }
         if (length < 1 || length > maxLength) {
-            throw new IllegalArgumentException("length=" + length + " must be in [1, L=" + maxLength + "]");
+            throw new IllegalArgumentException("length must be in [1, L = " + maxLength + "], got " + length);
         }
         checkParameters();
         forwardDone = false;
@@ -195,12 +197,31 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         return out;
     }
 
+    /**
+     * Bytes of the per-shape backend buffers {@link #prepare} allocates for one convolution shape: the kernels
+     * and their gradients (2, or 4 when bidirectional, × H·ℓ), the signals u, y, gy and du (4 × B·H·ℓ) and the
+     * kernel and input spectra (2·(n/2 + 1)·H·(B + 1), n the FFT length {@link ConvShape#fftLength(long)}), in
+     * the precision's bytes. On the JVM backend they are heap arrays. Saturates instead of overflowing.
+     */
+    public static long convolutionBytes(long batch, long channels, long length, boolean bidirectional, Precision precision) {
+        long bins = ConvShape.fftLength(length) / 2 + 1;
+        long kernels = MemoryCheck.times(bidirectional ? 4 : 2, channels, length);
+        long signals = MemoryCheck.times(4, batch, channels, length);
+        long spectra = MemoryCheck.times(2, bins, channels, MemoryCheck.plus(batch, 1));
+        return MemoryCheck.times(MemoryCheck.plus(kernels, signals, spectra), precision.bytes());
+    }
+
     private void prepare(int batch, int length) {
         if (conv != null && conv.batch() == batch && conv.length() == length) {
             return;
         }
         releaseShapeBuffers();
-        conv = ConvShape.of(batch, h, length, bidirectional);
+        ConvShape shape = ConvShape.of(batch, h, length, bidirectional);
+        if (be.buffersOnHeap()) {
+            MemoryCheck.require(kind().id() + " layer: batch " + batch + " × channels " + h + " × length " + length,
+                convolutionBytes(batch, h, length, bidirectional, p));
+        }
+        conv = shape;
         kf = be.allocate(p, conv.kernelLength());
         kb = bidirectional ? be.allocate(p, conv.kernelLength()) : null;
         u = be.allocate(p, conv.signalLength());
@@ -233,10 +254,10 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     private void checkSignal(String name, int actual, int batch, int length) {
         open();
         if (batch < 1) {
-            throw new IllegalArgumentException("batch=" + batch + " must be >= 1");
+            throw new IllegalArgumentException("batch must be ≥ 1, got " + batch);
         }
         if (length < 1 || length > maxLength) {
-            throw new IllegalArgumentException("input length ell=" + length + " must be in [1, L=" + maxLength + "]");
+            throw new IllegalArgumentException("input length ℓ must be in [1, L = " + maxLength + "], got " + length);
         }
         long expected = (long) batch * h * length;
         if (actual != expected) {

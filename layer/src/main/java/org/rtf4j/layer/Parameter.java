@@ -1,6 +1,7 @@
 package org.rtf4j.layer;
 
 import java.util.Arrays;
+import org.rtf4j.kernels.backend.MemoryCheck;
 
 /**
  * A named trainable tensor of a layer with its gradient, both float64 host arrays in row-major order.
@@ -21,15 +22,14 @@ public final class Parameter {
         long n = 1;
         for (int s : shape) {
             if (s < 0) {
-                throw new IllegalArgumentException("parameter " + name + ": negative dimension in " + Arrays.toString(shape));
+                throw new IllegalArgumentException("parameter " + name + ": dimensions must be ≥ 0, got "
+                    + Arrays.toString(shape));
             }
-            n *= s;
+            n = MemoryCheck.times(n, s);
         }
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("parameter " + name + " shape " + Arrays.toString(shape) + " is too large");
-        }
-        this.value = new double[(int) n];
-        this.grad = new double[(int) n];
+        int length = MemoryCheck.arrayLength("parameter " + name + " of shape " + Arrays.toString(shape), n);
+        this.value = new double[length];
+        this.grad = new double[length];
         this.ssm = ssm;
     }
 

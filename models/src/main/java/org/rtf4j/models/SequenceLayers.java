@@ -4,6 +4,8 @@ import org.rtf4j.baselines.S4Layer;
 import org.rtf4j.baselines.S4dLayer;
 import org.rtf4j.baselines.SsmConfig;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.MemoryCheck;
+import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.SequenceLayer;
 import org.rtf4j.rtf.RtfLayer;
@@ -28,6 +30,45 @@ public final class SequenceLayers {
             default:
                 throw new IllegalArgumentException("unknown layer kind " + spec.kind());
         }
+    }
+
+    /**
+     * Heap bytes of the host arrays of a layer of {@code spec} (parameters with their gradients, host work
+     * arrays, initialisation tables): {@link RtfLayer#hostBytes}, {@link S4dLayer#hostBytes} or
+     * {@link S4Layer#hostBytes}. Validates the spec as building it would.
+     */
+    public static long hostBytes(LayerSpec spec) {
+        switch (spec.kind()) {
+            case RTF:
+                return RtfLayer.hostBytes(spec.rtf());
+            case S4D:
+                return S4dLayer.hostBytes(spec.ssm());
+            default:
+                return S4Layer.hostBytes(spec.ssm());
+        }
+    }
+
+    /**
+     * Bytes of the backend buffers of a layer of {@code spec} after a forward and backward pass at
+     * ({@code batch}, {@code length}) (batch 0: before any pass): the kind's own buffers and the convolution's
+     * ({@link ConvolutionalLayer#convolutionBytes}). On the JVM backend they are heap arrays, to which the
+     * backend adds its workspace ({@link org.rtf4j.kernels.jvm.JvmBackend#workspaceBytes}).
+     */
+    public static long bufferBytes(LayerSpec spec, long batch, long length) {
+        long own;
+        switch (spec.kind()) {
+            case RTF:
+                own = RtfLayer.bufferBytes(spec.rtf());
+                break;
+            case S4D:
+                own = S4dLayer.bufferBytes(spec.ssm());
+                break;
+            default:
+                own = S4Layer.bufferBytes(spec.ssm());
+                break;
+        }
+        return batch == 0 ? own : MemoryCheck.plus(own, ConvolutionalLayer.convolutionBytes(batch, spec.channels(),
+            length, spec.bidirectional(), spec.precision()));
     }
 
     /** A new S4D or S4 layer from its full configuration. */

@@ -57,7 +57,7 @@ public record RtfConfig(int channels, int order, int maxLength, int numA, boolea
             throw new IllegalArgumentException("constraint, init, h0Init and precision must not be null");
         }
         if (!(minDenominator >= 0.0) || minDenominator >= 1.0) {
-            throw new IllegalArgumentException("minDenominator=" + minDenominator + " must be in [0, 1)");
+            throw new IllegalArgumentException("minDenominator must be in [0, 1), got " + minDenominator);
         }
     }
 

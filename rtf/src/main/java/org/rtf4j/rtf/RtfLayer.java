@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.recurrent.RationalLags;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -67,7 +68,8 @@ public final class RtfLayer extends ConvolutionalLayer {
 
     /** A layer with parameters initialised as the configuration says, on the given backend. */
     public RtfLayer(RtfConfig config, Backend backend) {
-        super(backend, config.precision(), config.channels(), config.maxLength(), config.bidirectional());
+        super(backend, affordable(config, backend).precision(), config.channels(), config.maxLength(),
+            config.bidirectional());
         this.cfg = config;
         this.shape = config.rationalShape();
         this.dirs = config.directions();
@@ -113,6 +115,57 @@ public final class RtfLayer extends ConvolutionalLayer {
         aEff = new double[dirs * numA * order];
         hostMag = new double[2 * numA];
         hostDa = new double[scalar != null ? numA * order : 0];
+    }
+
+    /**
+     * Heap bytes of a layer's host arrays: {@code ab}, {@code h_0} (and {@code scalar}) with their gradients
+     * (float64, 16 bytes a value) and the effective denominators (numA·N per direction, and numA·N more under
+     * the constraint), as the constructor allocates them. Saturates instead of overflowing.
+     */
+    public static long hostBytes(RtfConfig c) {
+        long dirs = c.directions();
+        long h = c.channels();
+        long n = c.order();
+        long numA = c.numA();
+        long params = MemoryCheck.plus(MemoryCheck.times(dirs, numA + h, n), MemoryCheck.times(dirs, h), numA);
+        long host = MemoryCheck.plus(MemoryCheck.times(dirs + 1, numA, n), MemoryCheck.times(2, numA));
+        return MemoryCheck.plus(MemoryCheck.times(16, params), MemoryCheck.times(8, host));
+    }
+
+    /**
+     * Bytes of the backend buffers the constructor allocates: per direction the denominators and numerators
+     * with their gradients (2·(numA + H)·N), h_0 and its gradient (2H), the spectra of A, B and the kernel
+     * (2·(P/2 + 1)·(numA + 2H)) and the magnitudes (2·numA); once the backward work spectrum 2·(P/2 + 1)·H;
+     * in the layer's precision. The convolution's per-shape buffers come on top
+     * ({@link ConvolutionalLayer#convolutionBytes}). Saturates instead of overflowing.
+     */
+    public static long bufferBytes(RtfConfig c) {
+        long h = c.channels();
+        long n = c.order();
+        long numA = c.numA();
+        long bins = c.rationalShape().bins();
+        long perDirection = MemoryCheck.plus(MemoryCheck.times(2, numA + h, n), MemoryCheck.times(2, h),
+            MemoryCheck.times(2, bins, numA + 2 * h), MemoryCheck.times(2, numA));
+        long elements = MemoryCheck.plus(MemoryCheck.times(c.directions(), perDirection), MemoryCheck.times(2, bins, h));
+        return MemoryCheck.times(elements, c.precision().bytes());
+    }
+
+    /** Refuses, before anything is allocated, a configuration whose arrays cannot exist or do not fit the heap. */
+    private static RtfConfig affordable(RtfConfig c, Backend backend) {
+        if (c == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        String sizes = "channels " + c.channels() + " × state " + c.order() + " × length " + c.maxLength();
+        MemoryCheck.arrayLength("rtf layer spectra of " + sizes, MemoryCheck.times(2, c.rationalShape().bins(),
+            c.channels()));
+        MemoryCheck.arrayLength("rtf layer parameter ab of " + sizes,
+            MemoryCheck.times(c.directions(), (long) c.numA() + c.channels(), c.order()));
+        long bytes = hostBytes(c);
+        if (backend.buffersOnHeap()) {
+            bytes = MemoryCheck.plus(bytes, bufferBytes(c));
+        }
+        MemoryCheck.require("rtf layer: " + sizes, bytes);
+        return c;
     }
 
     private void initialise(SplittableRandom r) {
@@ -306,7 +359,7 @@ public final class RtfLayer extends ConvolutionalLayer {
             throw new IllegalStateException("a bidirectional RTF layer has no recurrent form");
         }
         if (batch < 1) {
-            throw new IllegalArgumentException("batch=" + batch + " must be >= 1");
+            throw new IllegalArgumentException("batch must be ≥ 1, got " + batch);
         }
         open();
         checkParameters();

@@ -1,5 +1,6 @@
 package org.rtf4j.rtf;
 
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.recurrent.CompanionStep;
 import org.rtf4j.layer.Recurrence;
 import org.rtf4j.layer.RecurrenceChecks;
@@ -26,11 +27,8 @@ public final class RtfRecurrence implements Recurrence {
         this.cRev = cRev;
         this.aRev = aRev;
         this.d = d;
-        long size = 2L * order * h * batch;
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("recurrent state B*H*2N=" + size + " is too large");
-        }
-        this.ring = new double[(int) size];
+        this.ring = new double[MemoryCheck.arrayLength("rtf recurrent state of batch " + batch + " × channels " + h
+            + " × 2 × state " + order, MemoryCheck.times(2, order, h, batch))];
     }
 
     @Override

@@ -22,12 +22,12 @@ class RtfBadInputTest extends WithJvmBackend {
 
     @Test
     void configuration() {
-        refused(() -> RtfConfig.builder(4, 64, 32).build(), "N=64 must be < L=32");
-        refused(() -> RtfConfig.builder(4, 32, 32).build(), "N=32 must be < L=32");
-        refused(() -> RtfConfig.builder(96, 4, 32).numA(5).build(), "H=96 not divisible by numA=5");
-        refused(() -> RtfConfig.builder(0, 4, 32).build(), "H=0");
-        refused(() -> RtfConfig.builder(4, 0, 32).build(), "N=0");
-        refused(() -> RtfConfig.builder(4, 2, 32).minDenominator(-1).build(), "minDenominator=-1");
+        refused(() -> RtfConfig.builder(4, 64, 32).build(), "state size N must be < the length L = 32, got 64");
+        refused(() -> RtfConfig.builder(4, 32, 32).build(), "state size N must be < the length L = 32, got 32");
+        refused(() -> RtfConfig.builder(96, 4, 32).numA(5).build(), "numA must divide H = 96, got 5");
+        refused(() -> RtfConfig.builder(0, 4, 32).build(), "channels H must be ≥ 1, got 0");
+        refused(() -> RtfConfig.builder(4, 0, 32).build(), "state size N must be ≥ 1, got 0");
+        refused(() -> RtfConfig.builder(4, 2, 32).minDenominator(-1).build(), "minDenominator must be in [0, 1), got -1");
     }
 
     @Test
@@ -35,9 +35,9 @@ class RtfBadInputTest extends WithJvmBackend {
         RtfConfig cfg = RtfConfig.builder(2, 2, 8).precision(Precision.F64).build();
         try (RtfLayer layer = new RtfLayer(cfg, be)) {
             refused(() -> layer.forward(new double[15], 1, 8, new double[16]), "u has 15 elements", "B*H*ell = 1*2*8 = 16");
-            refused(() -> layer.forward(new double[18], 1, 9, new double[18]), "ell=9 must be in [1, L=8]");
-            refused(() -> layer.forward(new double[0], 1, 0, new double[0]), "ell=0");
-            refused(() -> layer.forward(new double[16], 0, 8, new double[16]), "batch=0");
+            refused(() -> layer.forward(new double[18], 1, 9, new double[18]), "input length ℓ must be in [1, L = 8], got 9");
+            refused(() -> layer.forward(new double[0], 1, 0, new double[0]), "input length ℓ must be in [1, L = 8], got 0");
+            refused(() -> layer.forward(new double[16], 0, 8, new double[16]), "batch must be ≥ 1, got 0");
             double[] u = new double[16];
             u[5] = Double.NaN;
             refused(() -> layer.forward(u, 1, 8, new double[16]), "u has a non-finite value NaN at index 5");

@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.train.data.Dataset;
 import org.rtf4j.train.data.Example;
 import org.rtf4j.train.data.Split;
+import org.rtf4j.train.data.TaskSpec;
 import org.rtf4j.train.nn.Loss;
 import org.rtf4j.train.nn.SequenceModel;
 import org.rtf4j.train.optim.AdamW;
@@ -70,6 +72,7 @@ public final class Trainer implements AutoCloseable {
         if (!config.task().equals(data.spec().name())) {
             throw new IllegalArgumentException("config task " + config.task() + " but dataset " + data.spec().name());
         }
+        requireMemory(config, data.spec(), backend.buffersOnHeap(), backend.hostWorkers());
         Optional<Checkpoints.Loaded> ck = runDir == null ? Optional.empty()
             : Checkpoints.latest(runDir, this.listener::log);
         if (ck.isPresent() && !ck.get().config().equals(config)) {
@@ -93,6 +96,29 @@ public final class Trainer implements AutoCloseable {
             throw e;
         }
         this.model = m;
+    }
+
+    /**
+     * Estimated heap bytes of a training run: the model with its passes over a micro-batch
+     * ({@link SequenceModel#bytesNeeded}), AdamW's two moments (16 bytes a parameter, bounded by the model's
+     * parameter bytes) and a checkpoint's copies of values and moments while it is written (twice that again).
+     * {@code heapBuffers}: the backend's buffers are heap arrays (the JVM backend, {@code workers} threads).
+     * Saturates instead of overflowing.
+     */
+    public static long bytesNeeded(TrainConfig config, TaskSpec task, boolean heapBuffers, int workers) {
+        long params = SequenceModel.parameterBytes(config.model(), task);
+        return MemoryCheck.plus(SequenceModel.bytesNeeded(config.model(), task, config.batchSize(), heapBuffers, workers),
+            MemoryCheck.times(3, params));
+    }
+
+    /**
+     * Refuses, before anything is allocated, a run whose arrays cannot exist or whose {@link #bytesNeeded} does
+     * not fit the heap, with one line naming the sizes, the bytes and the heap available.
+     */
+    public static void requireMemory(TrainConfig config, TaskSpec task, boolean heapBuffers, int workers) {
+        SequenceModel.requireArrays("train", config.model(), task, config.batchSize());
+        MemoryCheck.require("train: " + SequenceModel.describeSizes(config.model(), task, config.batchSize()),
+            bytesNeeded(config, task, heapBuffers, workers));
     }
 
     /** Writes a training metrics row every {@code n} updates (evaluations are always written). */

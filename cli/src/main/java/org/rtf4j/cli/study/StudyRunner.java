@@ -6,7 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.jvm.JvmBackend;
+import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
@@ -35,8 +38,11 @@ public final class StudyRunner {
     /** A runner that opens a fresh backend per case (so each case's peak bytes are its own). */
     public StudyRunner(java.util.function.Supplier<Backend> backends, Precision precision, int warmup, int repetitions,
                        PrintWriter log) {
-        if (warmup < 0 || repetitions < 1) {
-            throw new IllegalArgumentException("warmup=" + warmup + " must be >= 0 and repetitions=" + repetitions + " >= 1");
+        if (warmup < 0) {
+            throw new IllegalArgumentException("warm-up calls must be ≥ 0, got " + warmup);
+        }
+        if (repetitions < 1) {
+            throw new IllegalArgumentException("repetitions must be ≥ 1, got " + repetitions);
         }
         this.backends = backends;
         this.precision = precision;
@@ -67,6 +73,23 @@ public final class StudyRunner {
             log.flush();
         }
         return out;
+    }
+
+    /**
+     * Heap bytes of one case as {@link #measure} runs it: the float32 host arrays u, y and du (12 bytes a
+     * signal element), the layer's host arrays ({@link SequenceLayers#hostBytes}) and, when the backend's
+     * buffers are heap arrays (the JVM backend with {@code workers} threads), its buffers and workspace.
+     */
+    public static long bytesNeeded(StudyCase c, Precision precision, boolean heapBuffers, int workers) {
+        LayerSpec spec = new LayerSpec(c.layer(), c.channels(), c.stateSize(), c.length(), c.bidirectional(), precision, 1);
+        long bytes = MemoryCheck.plus(MemoryCheck.times(12, c.batch(), c.channels(), c.length()),
+            SequenceLayers.hostBytes(spec));
+        if (heapBuffers) {
+            bytes = MemoryCheck.plus(bytes, SequenceLayers.bufferBytes(spec, c.batch(), c.length()),
+                JvmBackend.workspaceBytes(workers, (long) c.batch() * c.channels(),
+                ConvShape.fftLength(c.length()), precision));
+        }
+        return bytes;
     }
 
     private ConvolutionalLayer create(StudyCase c) {

@@ -52,10 +52,10 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
         positive("n", n);
         nonNegative("rows", rows);
         if (inLength < 0 || inLength > n) {
-            throw new IllegalArgumentException("inLength=" + inLength + " must be in [0, n=" + n + "]");
+            throw new IllegalArgumentException("inLength must be in [0, n = " + n + "], got " + inLength);
         }
         if (inStride < inLength && rows > 1) {
-            throw new IllegalArgumentException("inStride=" + inStride + " must be >= inLength=" + inLength);
+            throw new IllegalArgumentException("inStride must be ≥ inLength = " + inLength + ", got " + inStride);
         }
         Precision p = precisionOf(in, "in");
         B i = need(in, "in", rows == 0 ? 0 : (long) (rows - 1) * inStride + inLength, p);
@@ -68,10 +68,10 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
         positive("n", n);
         nonNegative("rows", rows);
         if (outLength < 0 || outLength > n) {
-            throw new IllegalArgumentException("outLength=" + outLength + " must be in [0, n=" + n + "]");
+            throw new IllegalArgumentException("outLength must be in [0, n = " + n + "], got " + outLength);
         }
         if (outStride < outLength && rows > 1) {
-            throw new IllegalArgumentException("outStride=" + outStride + " must be >= outLength=" + outLength);
+            throw new IllegalArgumentException("outStride must be ≥ outLength = " + outLength + ", got " + outStride);
         }
         Precision p = precisionOf(in, "in");
         B i = need(in, "in", (long) 2 * (n / 2 + 1) * rows, p);
@@ -95,7 +95,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
                                                DeviceBuffer specB, DeviceBuffer da, DeviceBuffer db, DeviceBuffer dh0,
                                                DeviceBuffer work) {
         if (ell < 1 || ell > shape.length()) {
-            throw new IllegalArgumentException("ell=" + ell + " must be in [1, L=" + shape.length() + "]");
+            throw new IllegalArgumentException("ℓ must be in [1, L = " + shape.length() + "], got " + ell);
         }
         Precision p = precisionOf(gk, "gk");
         int bins = shape.bins();
@@ -188,13 +188,13 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
 
     private static void positive(String name, int v) {
         if (v < 1) {
-            throw new IllegalArgumentException(name + "=" + v + " must be >= 1");
+            throw new IllegalArgumentException(name + " must be ≥ 1, got " + v);
         }
     }
 
     private static void nonNegative(String name, int v) {
         if (v < 0) {
-            throw new IllegalArgumentException(name + "=" + v + " must be >= 0");
+            throw new IllegalArgumentException(name + " must be ≥ 0, got " + v);
         }
     }
 }

@@ -47,6 +47,19 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Whether this backend's buffers are arrays on the JVM heap (the JVM backend), so that a layer counts
+     * them against the heap it checks before allocating; device buffers live in device memory.
+     */
+    default boolean buffersOnHeap() {
+        return false;
+    }
+
+    /** Threads that run this backend's kernels on the host (the JVM backend's workers); 0 for a device. */
+    default int hostWorkers() {
+        return 0;
+    }
+
+    /**
      * Builds what the backend compiles before its first kernel call (the OpenCL programs of every precision
      * the device runs), so that a first call can be timed without it; nothing to do on the JVM.
      */

@@ -40,7 +40,7 @@ public final class ComplexFftPlan {
 
     private ComplexFftPlan(int n) {
         if (n < 1) {
-            throw new IllegalArgumentException("FFT length n=" + n + " must be >= 1");
+            throw new IllegalArgumentException("FFT length n must be ≥ 1, got " + n);
         }
         this.n = n;
         int[] factors = factorSmooth(n);
@@ -162,7 +162,7 @@ public final class ComplexFftPlan {
     /** Smallest 7-smooth integer {@code >= n} that is also a multiple of {@code multiple}. */
     public static int nextSmooth(int n, int multiple) {
         if (n < 1 || multiple < 1) {
-            throw new IllegalArgumentException("n=" + n + " and multiple=" + multiple + " must be >= 1");
+            throw new IllegalArgumentException("n and multiple must be ≥ 1, got n = " + n + ", multiple = " + multiple);
         }
         int c = ((n + multiple - 1) / multiple) * multiple;
         while (!isSmooth(c)) {

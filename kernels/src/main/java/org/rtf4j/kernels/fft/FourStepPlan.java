@@ -41,7 +41,7 @@ public final class FourStepPlan {
 
     private FourStepPlan(int n) {
         if (n < MIN_LENGTH || Integer.bitCount(n) != 1) {
-            throw new IllegalArgumentException("four-step FFT length n=" + n + " must be a power of two >= " + MIN_LENGTH);
+            throw new IllegalArgumentException("four-step FFT length n must be a power of two ≥ " + MIN_LENGTH + ", got " + n);
         }
         this.n = n;
         int bits = Integer.numberOfTrailingZeros(n);

@@ -45,7 +45,7 @@ final class PlanCache {
         @SuppressWarnings("unchecked")
         P get(int n) {
             if (n < 1) {
-                throw new IllegalArgumentException("FFT length n=" + n + " must be >= 1");
+                throw new IllegalArgumentException("FFT length n must be ≥ 1, got " + n);
             }
             Table t = table;
             int i = Arrays.binarySearch(t.lengths(), n);

@@ -20,7 +20,7 @@ public final class RealFftPlan {
 
     private RealFftPlan(int n) {
         if (n < 1) {
-            throw new IllegalArgumentException("FFT length n=" + n + " must be >= 1");
+            throw new IllegalArgumentException("FFT length n must be ≥ 1, got " + n);
         }
         this.n = n;
         this.fourStep = FourStepPlan.supports(n) ? FourStepPlan.of(n) : null;

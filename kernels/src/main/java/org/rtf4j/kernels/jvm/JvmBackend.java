@@ -6,7 +6,9 @@ import java.util.Set;
 import org.rtf4j.kernels.backend.AbstractBackend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.fft.FourStepPlan;
 import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -79,6 +81,16 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     @Override
     public String name() {
         return "jvm";
+    }
+
+    @Override
+    public boolean buffersOnHeap() {
+        return true;
+    }
+
+    @Override
+    public int hostWorkers() {
+        return executor.threads();
     }
 
     @Override
@@ -441,6 +453,25 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     @Override
     public long liveBytes() {
         return live.get() + scratch.bytes();
+    }
+
+    /**
+     * Upper-ish bound of the heap this backend adds to its callers' buffers for transforms up to real FFT
+     * length n = {@code fftLength} over {@code rows} independent rows (B·H signals): per busy worker
+     * (at most {@code rows} of them), the scratch of the convolution kernels (three spectra, a signal row and
+     * the plan's scratch, about 6n values, see {@code JvmKernelsF64}) and, when n is a power of two of the
+     * four-step size, the paired rows (4n values, {@link JvmScratch#fourStepF64}), in the given precision;
+     * once per process, the cached FFT tables of n and of the kernel length n/2 in both precisions (twiddles
+     * and split tables, under 28 bytes a point, and 36 more for the four-step tables). Saturates instead of
+     * overflowing.
+     */
+    public static long workspaceBytes(int workers, long rows, long fftLength, Precision precision) {
+        long n = Math.max(1, fftLength);
+        boolean fourStep = n <= Integer.MAX_VALUE && FourStepPlan.supports((int) n);
+        long perWorker = MemoryCheck.times(MemoryCheck.plus(MemoryCheck.times(fourStep ? 10 : 6, n), 6),
+            precision.bytes());
+        long busy = Math.max(1, Math.min(Math.max(1, workers), rows));
+        return MemoryCheck.plus(MemoryCheck.times(busy, perWorker), MemoryCheck.times(fourStep ? 64 : 28, n));
     }
 
     /** Bytes of per-worker scratch currently held. */

@@ -13,7 +13,7 @@ public final class JvmBuffer implements DeviceBuffer {
 
     JvmBuffer(Precision precision, int length, java.util.concurrent.atomic.AtomicLong live) {
         if (length < 0) {
-            throw new IllegalArgumentException("buffer length=" + length + " must be >= 0");
+            throw new IllegalArgumentException("buffer length must be ≥ 0, got " + length);
         }
         this.precision = precision;
         this.length = length;

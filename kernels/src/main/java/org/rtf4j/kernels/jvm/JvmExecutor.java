@@ -28,7 +28,7 @@ public final class JvmExecutor implements AutoCloseable {
     /** Creates an executor with {@code threads} ≥ 1 workers (including the calling thread). */
     public JvmExecutor(int threads) {
         if (threads < 1 || threads > 1024) {
-            throw new IllegalArgumentException("threads=" + threads + " must be in [1, 1024]");
+            throw new IllegalArgumentException("threads must be in [1, 1024], got " + threads);
         }
         this.threads = threads;
         this.workers = new Thread[threads - 1];

@@ -222,7 +222,7 @@ public final class OpenClBackend extends AbstractBackend<OpenClBackend.ClBuffer>
     public DeviceBuffer allocate(Precision precision, int length) {
         open();
         if (precision == null || length < 0) {
-            throw new IllegalArgumentException("precision must not be null and length=" + length + " must be >= 0");
+            throw new IllegalArgumentException("precision must not be null and length must be ≥ 0, got " + precision + ", " + length);
         }
         requirePrecision(precision);
         ClBuffer b = new ClBuffer(precision, length, true);

@@ -1,5 +1,6 @@
 package org.rtf4j.kernels.spectral;
 
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 
 /**
@@ -10,33 +11,48 @@ import org.rtf4j.kernels.fft.ComplexFftPlan;
  */
 public record ConvShape(int batch, int channels, int length, boolean bidirectional, int fftLength) {
 
+    /** Longest supported input length: its FFT length 2ℓ (rounded up to a smooth number) stays an int. */
+    public static final int MAX_LENGTH = 1 << 29;
+
     /** Validates the shape. */
     public ConvShape {
         if (batch < 1) {
-            throw new IllegalArgumentException("batch B=" + batch + " must be >= 1");
+            throw new IllegalArgumentException("batch B must be ≥ 1, got " + batch);
         }
         if (channels < 1) {
-            throw new IllegalArgumentException("channels H=" + channels + " must be >= 1");
+            throw new IllegalArgumentException("channels H must be ≥ 1, got " + channels);
         }
         if (length < 1) {
-            throw new IllegalArgumentException("input length ell=" + length + " must be >= 1");
+            throw new IllegalArgumentException("input length ℓ must be ≥ 1, got " + length);
         }
-        if (fftLength < 2 * length - 1) {
-            throw new IllegalArgumentException("convolution FFT length n=" + fftLength
-                + " must be >= 2*ell-1=" + (2 * length - 1));
+        if (fftLength < 2L * length - 1) {
+            throw new IllegalArgumentException("convolution FFT length n must be ≥ 2ℓ−1 = " + (2L * length - 1)
+                + ", got " + fftLength);
         }
-        if ((long) batch * channels * length > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("B*H*ell=" + ((long) batch * channels * length)
-                + " exceeds the largest Java array");
-        }
+        String sizes = "batch " + batch + " × channels " + channels + " × length " + length;
+        MemoryCheck.arrayLength("a (B, H, ℓ) signal of " + sizes, MemoryCheck.times(batch, channels, length));
+        MemoryCheck.arrayLength("the input spectra of " + sizes + " (FFT length " + fftLength + ")",
+            MemoryCheck.times(2, fftLength / 2 + 1, channels, batch));
     }
 
     /** Shape with the default FFT length (smallest even 7-smooth n ≥ 2ℓ). */
     public static ConvShape of(int batch, int channels, int length, boolean bidirectional) {
-        if (length < 1) {
-            throw new IllegalArgumentException("input length ell=" + length + " must be >= 1");
+        if (length < 1 || length > MAX_LENGTH) {
+            throw new IllegalArgumentException("input length ℓ must be in [1, " + MAX_LENGTH + "], got " + length);
         }
-        return new ConvShape(batch, channels, length, bidirectional, ComplexFftPlan.nextSmooth(2 * length, 2));
+        return new ConvShape(batch, channels, length, bidirectional, (int) fftLength(length));
+    }
+
+    /**
+     * The default FFT length for input length ℓ ≥ 1 (smallest even 7-smooth n ≥ 2ℓ), in long arithmetic so
+     * that size estimates can ask for any length; above {@link #MAX_LENGTH} it is 2ℓ (a lower bound, and such
+     * a shape is refused anyway).
+     */
+    public static long fftLength(long length) {
+        if (length < 1) {
+            throw new IllegalArgumentException("input length ℓ must be ≥ 1, got " + length);
+        }
+        return length <= MAX_LENGTH ? ComplexFftPlan.nextSmooth((int) (2 * length), 2) : 2 * length;
     }
 
     /** Bins of the real spectrum, n/2 + 1. */

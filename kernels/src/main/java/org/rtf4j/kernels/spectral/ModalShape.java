@@ -1,5 +1,7 @@
 package org.rtf4j.kernels.spectral;
 
+import org.rtf4j.kernels.backend.MemoryCheck;
+
 /**
  * Shape of a modal (diagonal or low-rank-corrected) SSM kernel generation: H channels, M stored complex
  * modes (state size N = 2M; the conjugate half is implicit) and kernel length L.
@@ -9,17 +11,17 @@ public record ModalShape(int channels, int modes, int length) {
     /** Validates the shape. */
     public ModalShape {
         if (channels < 1) {
-            throw new IllegalArgumentException("channels H=" + channels + " must be >= 1");
+            throw new IllegalArgumentException("channels H must be ≥ 1, got " + channels);
         }
         if (modes < 1) {
-            throw new IllegalArgumentException("modes M=N/2=" + modes + " must be >= 1");
+            throw new IllegalArgumentException("modes M = N/2 must be ≥ 1, got " + modes);
         }
         if (length < 1) {
-            throw new IllegalArgumentException("kernel length L=" + length + " must be >= 1");
+            throw new IllegalArgumentException("kernel length L must be ≥ 1, got " + length);
         }
-        if ((long) channels * Math.max(modes, length) > Integer.MAX_VALUE / 16) {
-            throw new IllegalArgumentException("H*max(M, L)=" + ((long) channels * Math.max(modes, length)) + " is too large");
-        }
+        // the kernels' work arrays hold up to 16 values per (channel, mode or lag)
+        MemoryCheck.arrayLength("the modal kernel arrays of channels " + channels + " × max(modes " + modes + ", length "
+            + length + ") × 16 values", MemoryCheck.times(16, channels, Math.max(modes, length)));
     }
 
     /** Bins of the length-L real spectrum, L/2 + 1. */

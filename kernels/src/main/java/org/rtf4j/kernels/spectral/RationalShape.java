@@ -10,22 +10,22 @@ public record RationalShape(int numA, int channels, int order, int length) {
     /** Validates the shape; every violated condition is named with its values. */
     public RationalShape {
         if (order < 1) {
-            throw new IllegalArgumentException("state size N=" + order + " must be >= 1");
+            throw new IllegalArgumentException("state size N must be ≥ 1, got " + order);
         }
         if (length <= order) {
-            throw new IllegalArgumentException("state size N=" + order + " must be < L=" + length);
+            throw new IllegalArgumentException("state size N must be < the length L = " + length + ", got " + order);
         }
         if (channels < 1) {
-            throw new IllegalArgumentException("channels H=" + channels + " must be >= 1");
+            throw new IllegalArgumentException("channels H must be ≥ 1, got " + channels);
         }
         if (numA < 1 || numA > channels) {
-            throw new IllegalArgumentException("numA=" + numA + " must be in [1, H=" + channels + "]");
+            throw new IllegalArgumentException("numA must be in [1, H = " + channels + "], got " + numA);
         }
         if (channels % numA != 0) {
-            throw new IllegalArgumentException("H=" + channels + " not divisible by numA=" + numA);
+            throw new IllegalArgumentException("numA must divide H = " + channels + ", got " + numA);
         }
         if (length > (1 << 29)) {
-            throw new IllegalArgumentException("L=" + length + " exceeds the supported maximum " + (1 << 29));
+            throw new IllegalArgumentException("length L must be ≤ " + (1 << 29) + ", got " + length);
         }
     }
 

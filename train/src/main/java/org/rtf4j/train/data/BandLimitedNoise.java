@@ -19,7 +19,6 @@ final class BandLimitedNoise {
     private final int bins;
     private final boolean[] zeroed;
     private final double scale;
-    private final RealFftPlan fft;
 
     /**
      * @param length ℓ, samples
@@ -51,7 +50,6 @@ final class BandLimitedNoise {
         }
         double correction = StrictMath.sqrt(1.0 - (double) nZero / nc);
         this.scale = (correction > 0 ? 1.0 / correction : 1.0) * StrictMath.sqrt(2.0 * nc);
-        this.fft = RealFftPlan.of(2 * nc);
     }
 
     /** The index of the highest bin that may be non-zero, for checks. */
@@ -92,7 +90,9 @@ final class BandLimitedNoise {
             spec[2 * k + 1] = im[k];
         }
         double[] x = new double[length];
-        // our float64 FFT kernel (numpy's irfft: scaled by 1/n)
+        // our float64 FFT kernel (numpy's irfft: scaled by 1/n); the plan is looked up (cached) here, not
+        // when the task opens, so that opening a long Delay task allocates nothing before the memory check
+        RealFftPlan fft = RealFftPlan.of(2 * ((length + 1) / 2));
         FftF64.realInverse(fft, spec, 0, x, 0, length, new double[fft.scratchLength()], 0);
         double x0 = x[0];
         for (int t = 0; t < length; t++) {

@@ -38,7 +38,7 @@ public final class Embedding {
         }
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= vocabulary) {
-                throw new IllegalArgumentException("tokens[" + i + "]=" + tokens[i] + " outside [0, " + vocabulary + ")");
+                throw new IllegalArgumentException("tokens must be in [0, " + vocabulary + "), got " + tokens[i] + " at index " + i);
             }
         }
         this.tokens = tokens;

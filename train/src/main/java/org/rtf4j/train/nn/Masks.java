@@ -32,7 +32,7 @@ public final class Masks {
         }
         for (int b = 0; b < batch; b++) {
             if (lengths[b] < 1 || lengths[b] > length) {
-                throw new IllegalArgumentException("lengths[" + b + "]=" + lengths[b] + " outside [1, " + length + "]");
+                throw new IllegalArgumentException("lengths must be in [1, " + length + "], got " + lengths[b] + " at index " + b);
             }
         }
     }

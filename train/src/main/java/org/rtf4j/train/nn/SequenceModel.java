@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.MemoryCheck;
+import org.rtf4j.kernels.jvm.JvmBackend;
+import org.rtf4j.kernels.spectral.ConvShape;
+import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.layer.SequenceLayer;
 import org.rtf4j.models.LayerSpec;
@@ -61,9 +65,7 @@ public final class SequenceModel implements AutoCloseable {
         try {
             for (int i = 0; i < config.layers(); i++) {
                 String name = "blocks." + i;
-                LayerSpec spec = new LayerSpec(config.kind(), h, config.stateSize(), task.maxLength(),
-                    config.bidirectional(), config.precision(), seed + 1 + i,
-                    LayerSpec.RtfOptions.DEFAULTS.withConstraint(config.rtfConstraint()));
+                LayerSpec spec = layerSpec(config, task, i, seed);
                 SequenceLayer ssm = SequenceLayers.create(spec, backend);
                 Block block = new Block(name, config, ssm, rng);
                 blocks.add(block);
@@ -83,6 +85,98 @@ public final class SequenceModel implements AutoCloseable {
         }
         decoder = new Linear("decoder", h, task.outputs(), rng);
         put(decoder.parameters(), "");
+    }
+
+    /** The SSM layer of block {@code i} as the constructor builds it. */
+    private static LayerSpec layerSpec(ModelConfig config, TaskSpec task, int i, long seed) {
+        return new LayerSpec(config.kind(), config.channels(), config.stateSize(), task.maxLength(), config.bidirectional(),
+            config.precision(), seed + 1 + i, LayerSpec.RtfOptions.DEFAULTS.withConstraint(config.rtfConstraint()));
+    }
+
+    /**
+     * Heap bytes of a model's parameters with their gradients (float64, 16 bytes a value): the encoder
+     * (V·H embedding or C·H + H linear), per block the norm (2H, BatchNorm 4H with its statistics) and the
+     * Linear(H→2H) (2H² + 2H), the final norm and the decoder (H·K + K), plus the SSM layers' host arrays
+     * ({@link SequenceLayers#hostBytes}). Saturates instead of overflowing.
+     */
+    public static long parameterBytes(ModelConfig config, TaskSpec task) {
+        long h = config.channels();
+        long encoder = task.tokens() ? MemoryCheck.times(task.vocabulary(), h)
+            : MemoryCheck.plus(MemoryCheck.times(task.inputChannels(), h), h);
+        long norm = config.norm() == ModelConfig.Norm.NONE ? 0 : MemoryCheck.times(4, h);
+        long block = MemoryCheck.plus(norm, config.glu() ? MemoryCheck.plus(MemoryCheck.times(2, h, h), 2 * h) : 0);
+        long decoder = MemoryCheck.plus(MemoryCheck.times(h, task.outputs()), task.outputs());
+        long values = MemoryCheck.plus(encoder, MemoryCheck.times(config.layers(), block), norm, decoder);
+        LayerSpec spec = layerSpec(config, task, 0, 0);
+        long ssm = MemoryCheck.times(config.layers(), SequenceLayers.hostBytes(spec));
+        return MemoryCheck.plus(MemoryCheck.times(16, values), ssm);
+    }
+
+    /**
+     * Heap bytes of one forward and backward pass over a batch of {@code batch} examples of the task's
+     * longest length L, S = B·H·L float64 values: per block about 8·S kept for the backward pass (the norm's
+     * normalised input, the SSM output, the GELU input, dropout masks, the Linear(H→2H) input and the GLU's
+     * 2·S input) and 8·S more for the encoder output, the final norm, the pooling and the transient
+     * gradients of the backward pass; the outputs, the loss gradient and its copy (3·B·K·L, or 3·B·K when
+     * pooled); the padded batch and its examples (about 24 bytes a position per input or target channel).
+     * The SSM layers' backend buffers are apart: {@link #bufferBytes}. Saturates instead of overflowing.
+     */
+    public static long activationBytes(ModelConfig config, TaskSpec task, long batch) {
+        long len = task.maxLength();
+        long s = MemoryCheck.times(batch, config.channels(), len);
+        long kept = MemoryCheck.times(8, MemoryCheck.plus(MemoryCheck.times(8, config.layers(), s), MemoryCheck.times(8, s)));
+        long outputs = MemoryCheck.times(8 * 3, batch, task.outputs(), config.pooling() == Pooling.NONE ? len : 1);
+        long channels = MemoryCheck.plus(Math.max(1, task.inputChannels()), task.target() == TaskSpec.Target.REGRESSION
+            ? task.outputs() : 1);
+        long data = MemoryCheck.times(24, batch, len, channels);
+        return MemoryCheck.plus(kept, outputs, data);
+    }
+
+    /**
+     * Bytes of the SSM layers' backend buffers at batch size {@code batch} and the task's longest length
+     * ({@link SequenceLayers#bufferBytes} per block); heap arrays on the JVM backend. Saturates.
+     */
+    public static long bufferBytes(ModelConfig config, TaskSpec task, long batch) {
+        return MemoryCheck.times(config.layers(),
+            SequenceLayers.bufferBytes(layerSpec(config, task, 0, 0), batch, task.maxLength()));
+    }
+
+    /**
+     * Estimated heap bytes of a model with a forward and backward pass over batches of {@code batch}:
+     * {@link #parameterBytes}, {@link #activationBytes} and, when the backend's buffers are heap arrays
+     * ({@code heapBuffers}, the JVM backend with {@code workers} threads), {@link #bufferBytes} and the
+     * backend's workspace. An upper-ish bound of the main terms, not an exact count. Saturates.
+     */
+    public static long bytesNeeded(ModelConfig config, TaskSpec task, long batch, boolean heapBuffers, int workers) {
+        long bytes = MemoryCheck.plus(parameterBytes(config, task), activationBytes(config, task, batch));
+        if (heapBuffers) {
+            bytes = MemoryCheck.plus(bytes, bufferBytes(config, task, batch), JvmBackend.workspaceBytes(workers,
+                batch * config.channels(), ConvShape.fftLength(task.maxLength()), config.precision()));
+        }
+        return bytes;
+    }
+
+    /** "batch B × length L × channels H × n layers (kind, N=..)", the sizes a memory refusal names. */
+    public static String describeSizes(ModelConfig config, TaskSpec task, long batch) {
+        return "batch " + batch + " × length " + task.maxLength() + " × channels " + config.channels() + " × "
+            + config.layers() + (config.layers() == 1 ? " layer" : " layers") + " (" + config.kind().id() + ", state "
+            + config.stateSize() + ")";
+    }
+
+    /**
+     * Refuses a model and batch size whose arrays cannot exist (more than {@link MemoryCheck#MAX_ARRAY}
+     * elements), the message starting with {@code command}: the GLU input (B, 2H, L), the SSM layers' input spectra (about B·H·(L + 1) complex values)
+     * and the outputs (B, K, L).
+     */
+    public static void requireArrays(String command, ModelConfig config, TaskSpec task, long batch) {
+        long len = task.maxLength();
+        String sizes = "batch " + batch + " × channels " + config.channels() + " × length " + len;
+        MemoryCheck.arrayLength(command + ": the activations of " + sizes,
+            MemoryCheck.times(batch, 2L * config.channels(), len));
+        MemoryCheck.arrayLength(command + ": the SSM input spectra of " + sizes,
+            MemoryCheck.times(2, ConvShape.fftLength(len) / 2 + 1, config.channels(), batch));
+        MemoryCheck.arrayLength(command + ": the outputs of batch " + batch + " × " + task.outputs()
+            + " outputs × length " + len, MemoryCheck.times(batch, task.outputs(), len));
     }
 
     private void put(List<Parameter> ps, String prefix) {
@@ -125,8 +219,8 @@ public final class SequenceModel implements AutoCloseable {
      */
     public double[] forward(Batch batch, boolean training, long seed) {
         if (batch.length() > task.maxLength()) {
-            throw new IllegalArgumentException("batch length " + batch.length() + " exceeds the model's max length "
-                + task.maxLength());
+            throw new IllegalArgumentException("batch length must be ≤ the model's max length " + task.maxLength()
+                + ", got " + batch.length());
         }
         this.batch = batch;
         int n = batch.size();
