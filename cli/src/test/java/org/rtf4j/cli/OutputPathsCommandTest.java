@@ -81,7 +81,7 @@ class OutputPathsCommandTest {
     @Test
     void profileTraceIsCheckedBeforeTheWork() throws Exception {
         Path d = Files.createDirectory(dir.resolve("trace.json"));
-        String[] r = InProcess.run("demo", "--kinds", "rtf", "--length", "64", "--profile", d.toString());
+        String[] r = InProcess.run("demo", "--kinds", "rtf", "--length", "128", "--profile", d.toString());
         assertRefusedInOneLine(r, "--profile " + d + " is a directory");
         assertFalse(r[1].contains("rtf:"), "the demo ran before its trace path was checked: " + r[1]);
     }
