@@ -23,6 +23,32 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * Every kernel checks that its buffers are large enough and of one precision and throws
  * {@link IllegalArgumentException} otherwise. Output buffers must not alias inputs unless a method says
  * so. A backend is used by one thread at a time per call; concurrent calls are serialized.
+ *
+ * <h2>Accuracy</h2>
+ * Each kernel method below states the error its tests hold it to, in one measure: for a result array y and
+ * a float64 reference r, {@code err = max_i |y_i − r_i| / max(1, max_i |r_i|)}, the largest error relative
+ * to the largest reference magnitude (absolute where that is below 1). n is the longest FFT on the kernel's
+ * path and ε = 2<sup>−24</sup> ≈ 6.0e-8 the float32 unit roundoff. The budgets most kernels are held to:
+ * <ul>
+ *   <li>float64: values ≤ 1e-10, gradients ≤ 1e-9;</li>
+ *   <li>float32: values ≤ 2e-6·log2 n (about 34·ε·log2 n), gradients ≤ 2e-5·log2 n (about
+ *       336·ε·log2 n).</li>
+ * </ul>
+ * These are the tolerances the kernel tests assert on the JVM backend (test helper {@code testing.Check}),
+ * on inputs of magnitude about 1 (uniform in [−1, 1], or the parameters of the golden files): measured
+ * bounds, not proofs for every input; an ill-conditioned input (a denominator near zero) can exceed them.
+ * Against a golden file (float64 numbers computed from the unrounded inputs, see the golden README) a
+ * float32 error includes the rounding of the inputs; the other references (JTransforms 3.1 in float64,
+ * direct sums in float64) are computed from the inputs as rounded to the buffer's precision, so they
+ * measure the kernel's own arithmetic.
+ *
+ * <p>The OpenCL backend is held to the JVM backend's results on the same inputs ({@code OpenClKernelsTest}):
+ * the FFTs within the values budget (and the golden FFT files on the device), the rational spectrum, the
+ * convolution (×√ℓ in float32) and their backwards within the gradients budget, the Vandermonde pair within
+ * 1e-4·√L in float32 (1e-10·√L in float64) and the Cauchy pair within 1e-3 (1e-9); float64 only on devices
+ * with {@code cl_khr_fp64}. The device Vandermonde and Cauchy kernels compute their powers, anchors and
+ * sums in double only on such devices (the tested one, PoCL's CPU device, is one); elsewhere they run in
+ * float32, so their float32 accuracy depends on the device.
  */
 public interface Backend extends AutoCloseable {
 
@@ -79,7 +105,10 @@ public interface Backend extends AutoCloseable {
     /** Allocates a zero-filled buffer. */
     DeviceBuffer allocate(Precision precision, int length);
 
-    /** Copies {@code length} values from a host array into {@code dst[dstOffset ..]}, rounding to its precision. */
+    /**
+     * Copies {@code length} values from a host array into {@code dst[dstOffset ..]}, rounding to its precision
+     * (to the nearest float for a float32 buffer, as a {@code (float)} cast; {@code ReadAddTest}).
+     */
     void write(DeviceBuffer dst, int dstOffset, double[] src, int srcOffset, int length);
 
     /** Copies {@code length} values from a host array into {@code dst[dstOffset ..]}. */
@@ -92,6 +121,10 @@ public interface Backend extends AutoCloseable {
      * Adds {@code length} values of {@code src[srcOffset ..]} to a host array: {@code dst[dstOffset + i] +=
      * src[srcOffset + i]} (how layers accumulate parameter gradients). The default reads into a temporary
      * array; backends whose buffers live on the heap add in one pass.
+     *
+     * <p><b>Accuracy.</b> Exactly {@code read} followed by one float64 addition per element (float32 values
+     * widen exactly): the JVM backend's one-pass version and this default give the same doubles, also when
+     * the work is spread over workers ({@code ReadAddTest}).
      */
     default void readAdd(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length) {
         if (dst == null) {
@@ -117,6 +150,12 @@ public interface Backend extends AutoCloseable {
     /**
      * {@link KernelId#FFT_COMPLEX}: {@code rows} in-place complex transforms of length n; row r occupies
      * {@code data[2*n*r .. 2*n*(r+1))}.
+     *
+     * <p><b>Accuracy.</b> float64: err ≤ 1e-11 against JTransforms for every n from 1 to 4100 (Bluestein
+     * lengths included), with the inverse restoring the input within 1e-12; ≤ 1e-10 against the golden
+     * files (11 lengths, 1 to 1024) and at the four-step lengths 4096, 8192, 32768, 65536. float32: ≤
+     * 2e-6·log2 n against the golden files, against JTransforms at 17 lengths from 1 to 4097 and at the
+     * four-step lengths, and for the round trip ({@code FftGoldenTest}, {@code FftJTransformsTest}).
      */
     void fftComplex(int n, int rows, DeviceBuffer data, boolean inverse);
 
@@ -124,6 +163,13 @@ public interface Backend extends AutoCloseable {
      * {@link KernelId#FFT_REAL_FORWARD}: for each row r, the first {@code inLength} (≤ n) reals at
      * {@code in[r*inStride ..]}, zero-padded to n, are transformed into the n/2+1 bins at
      * {@code out[2*(n/2+1)*r ..]}.
+     *
+     * <p><b>Accuracy.</b> float64: err ≤ 1e-11 against JTransforms for every n from 1 to 4100, ≤ 1e-10
+     * against the golden files. Both precisions: within the values budget (float32 2e-6·log2 n) against the
+     * golden files and for zero-padded rows (inLength 0, 1, n/2 ± 1, n/2, n − 1; 5 rows; n up to 32768),
+     * within 4 times it for strided rows (n = 30). Powers of two from 2048 transform two rows at a time
+     * and share their rounding: a row's error is relative to the larger row of its pair (tested with rows
+     * 10⁴ apart) ({@code FftGoldenTest}, {@code FftJTransformsTest}).
      */
     void fftRealForward(int n, int rows, DeviceBuffer in, int inStride, int inLength, DeviceBuffer out);
 
@@ -131,6 +177,12 @@ public interface Backend extends AutoCloseable {
      * {@link KernelId#FFT_REAL_INVERSE}: for each row r, the n/2+1 bins at {@code in[2*(n/2+1)*r ..]} are
      * transformed to n reals (scaled 1/n, imaginary parts of bins 0 and n/2 ignored), of which the first
      * {@code outLength} (≤ n) are written to {@code out[r*outStride ..]}.
+     *
+     * <p><b>Accuracy.</b> float64: {@code fftRealForward} followed by this restores every n from 1 to 4100
+     * within 1e-12; err ≤ 1e-10 against the golden files. float32: ≤ 2e-6·log2 n against the golden files.
+     * Truncated outputs (outLength 0, 1, n/2 ± 1, n/2, n − 1; 5 rows; n up to 32768) from spectra rounded
+     * to the buffer's precision are within 4 times the values budget of the original rows, and nothing past
+     * outLength is written ({@code FftGoldenTest}, {@code FftJTransformsTest}).
      */
     void fftRealInverse(int n, int rows, DeviceBuffer in, DeviceBuffer out, int outStride, int outLength);
 
@@ -141,6 +193,13 @@ public interface Backend extends AutoCloseable {
      * (0, b_1..b_N, 0..) and {@code specK = B/A_{g(c)} + h0} (H, P/2+1), g(c) = ⌊c·numA/H⌋; and in
      * {@code minMagnitude} (2·numA) for each denominator g the smallest relative magnitude
      * {@code |A_g[k]| / (1 + Σ|a_g,n|)} at index 2g and its bin k at index 2g+1.
+     *
+     * <p><b>Accuracy.</b> specA, specB, specK and the kernel {@code irfft_P(specK)[0:ℓ]} are within the
+     * values budget (float64 1e-10, float32 2e-6·log2 P) of the {@code rtf_kernel_*} golden files: N from 1
+     * to 64, L up to 1000, stable denominators (roots inside the unit circle), shared and per-channel
+     * denominators. For a root on the unit circle the minimum magnitude is 0 within 1e-15 (float64) at the
+     * right bin. The error of B/A grows as |A| shrinks, so no such bound holds near a root on the circle;
+     * that is what minMagnitude is for ({@code RationalSpectrumTest}).
      */
     void rationalSpectrum(RationalShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer h0,
                           DeviceBuffer specA, DeviceBuffer specB, DeviceBuffer specK, DeviceBuffer minMagnitude);
@@ -150,6 +209,10 @@ public interface Backend extends AutoCloseable {
      * with respect to the kernel {@code k = irfft_P(K)[0:ℓ]}, writes {@code da} (numA, N; summed over the
      * channels sharing a denominator), {@code db} (H, N) and {@code dh0} (H). {@code work} holds at least
      * {@link RationalShape#backwardWorkLength()} elements.
+     *
+     * <p><b>Accuracy.</b> da, db and dh0 are within the gradients budget (float64 1e-9, float32
+     * 2e-5·log2 P) of the golden gradients of the {@code rtf_kernel_*} files (closed forms cross-checked
+     * against PyTorch autograd in float64) ({@code RationalSpectrumTest}).
      */
     void rationalSpectrumBackward(RationalShape shape, DeviceBuffer gk, int ell, DeviceBuffer specA,
                                   DeviceBuffer specB, DeviceBuffer da, DeviceBuffer db, DeviceBuffer dh0,
@@ -161,6 +224,11 @@ public interface Backend extends AutoCloseable {
      * (H, ℓ); {@code kb} is ignored (may be null) for causal shapes. Writes the kernel spectra at the
      * convolution length into {@code kSpec} (H, n/2+1) and the input spectra rfft_n(u) into {@code uSpec}
      * (B, H, n/2+1) for the backward pass, which then needs no transform of {@code u}.
+     *
+     * <p><b>Accuracy.</b> Against direct O(ℓ²) sums and direct DFTs in float64 (inputs uniform in [−1, 1],
+     * ℓ ∈ {1, 2, 3, 5, 17, 127, 1000, 1024, 1047, 2048}, causal and two-sided): y and uSpec within 1e-10 in
+     * float64 and 2e-6·log2 n·√ℓ in float32 (each output sums ℓ products); in float64 also at the explicit
+     * odd FFT lengths 2ℓ − 1 and 2ℓ + 9, Bluestein lengths among them ({@code FftConvTest}).
      */
     void fftConv(ConvShape shape, DeviceBuffer kf, DeviceBuffer kb, DeviceBuffer u, DeviceBuffer y,
                  DeviceBuffer kSpec, DeviceBuffer uSpec);
@@ -169,6 +237,11 @@ public interface Backend extends AutoCloseable {
      * {@link KernelId#FFT_CONV_BACKWARD}: from the kernel spectra {@code kSpec} and input spectra
      * {@code uSpec} of {@link #fftConv} (left unchanged) and the upstream gradient {@code gy} (B, H, ℓ),
      * writes {@code du} (B, H, ℓ), {@code dkf} (H, ℓ) and, when bidirectional, {@code dkb} (H, ℓ).
+     *
+     * <p><b>Accuracy.</b> On the cases of {@link #fftConv}: du, dkf and dkb within 1e-9 of the direct sums'
+     * adjoints in float64 and 2e-5·log2 n·√ℓ in float32, with uSpec left bit for bit unchanged.
+     * In float64 the adjoint identity {@code ⟨conv(k, u), w⟩ = ⟨u, du(w)⟩ = ⟨k, dk(w)⟩} holds within
+     * {@code 1e-11·max(1, |⟨conv(k, u), w⟩|)·√(B·H·ℓ)} at ℓ = 1047 and 2048 ({@code FftConvTest}).
      */
     void fftConvBackward(ConvShape shape, DeviceBuffer kSpec, DeviceBuffer uSpec, DeviceBuffer gy,
                          DeviceBuffer du, DeviceBuffer dkf, DeviceBuffer dkb);
@@ -177,6 +250,15 @@ public interface Backend extends AutoCloseable {
      * {@link KernelId#VANDERMONDE}: {@code k[h,l] = 2·Re Σ_m chat[h,m]·exp(l·logZ[h,m])}, l &lt; L, plus
      * {@code lag0[h]} at l = 0 when {@code lag0} is not null. {@code logZ}, {@code chat}: (H, M) complex;
      * {@code k}: (H, L).
+     *
+     * <p><b>Accuracy.</b> Against direct sums of {@code exp(l·logZ)} in float64 (|z| from e^−0.05 to
+     * e^−0.0001, M = 7 modes, L ∈ {1, 2, 63, 64, 65, 1000, 8191}): within 1e-10 in float64, and within
+     * 2e-5·M in float32 over the float32-rounded inputs at every L (the JVM kernel re-anchors the powers
+     * from float64 values, so the error does not grow with L; the rounding of log z itself moves z^l by
+     * about l·ε·|log z|, which is the input's error, not the kernel's). Within the values budget (float32
+     * 2e-6·log2 L) of the
+     * {@code s4d_kernel_*} golden kernels ({@code ModalKernelsTest}); through the S4D layer (H = 4, N = 64,
+     * LegS), the float32 kernel at L = 16384 is within 2e-6·log2 L of the float64 one ({@code S4dLayerTest}).
      */
     void vandermonde(ModalShape shape, DeviceBuffer logZ, DeviceBuffer chat, DeviceBuffer lag0, DeviceBuffer k);
 
@@ -184,6 +266,11 @@ public interface Backend extends AutoCloseable {
      * {@link KernelId#VANDERMONDE_BACKWARD}: for the loss gradient {@code gk} (H, L) of {@link #vandermonde},
      * {@code sums[h,m] = Σ_l gk[h,l]·z^l} and {@code weightedSums[h,m] = Σ_l l·gk[h,l]·z^l} (complex, (H, M)),
      * z = exp(logZ[h,m]), and {@code lag0Grad[h] = gk[h,0]}.
+     *
+     * <p><b>Accuracy.</b> On the cases of {@link #vandermonde}: sums within 1e-10 (float64) and 1e-4·√L
+     * (float32), weightedSums, whose weights grow to L, within 1e-10·L and 1e-4·L·√L; lag0Grad exact
+     * ({@code ModalKernelsTest}). Through the S4D layer, the parameter gradients are within the gradients
+     * budget (float32 2e-5·log2 2L) of the {@code s4d_kernel_*} golden files ({@code S4dLayerTest}).
      */
     void vandermondeBackward(ModalShape shape, DeviceBuffer logZ, DeviceBuffer gk, DeviceBuffer sums,
                              DeviceBuffer weightedSums, DeviceBuffer lag0Grad);
@@ -196,6 +283,11 @@ public interface Backend extends AutoCloseable {
      * {@code Re Σ_m v_0,m}. {@code w} (H, M) complex is ΔΛ, {@code v} (4, H, M) complex holds
      * v_0 = ΔC̃B, v_1 = ΔC̃P, v_2 = ΔQB, v_3 = ΔQP (Q = conj P). A non-null {@code lag0} (H) is added to every
      * bin (a lag-0 term of the kernel).
+     *
+     * <p><b>Accuracy.</b> kHat and {@code irfft_L(kHat)} are within the values budget (float64 1e-10,
+     * float32 2e-6·log2 L) of the golden spectrum and kernel of {@code s4_kernel_legs_bilinear} (HiPPO-LegS,
+     * N = 8, L = 64; the kernel is also the impulse response of the dense bilinear recurrence), one golden
+     * case ({@code ModalKernelsTest}).
      */
     void cauchy(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer lag0, DeviceBuffer kHat);
 
@@ -204,6 +296,12 @@ public interface Backend extends AutoCloseable {
      * gk of {@code irfft_L(kHat)}, the gradients (PyTorch convention ∂/∂Re + i∂/∂Im) {@code gv} (4, H, M) and
      * {@code gw} (H, M) of {@link #cauchy}'s Cauchy part, {@code gamma[h]} = the Nyquist bin's real
      * gradient (0 for odd L) and {@code lag0Grad[h] = gk[h,0]}.
+     *
+     * <p><b>Accuracy.</b> float64: gv (with gamma added to the real part of the v_0 gradients, as the layer
+     * does), gw and lag0Grad within 1e-7 of central differences (step 1e-6) of
+     * {@code Σ gk·irfft_L(cauchy(w, v, lag0))} at L ∈ {2, 16, 17} ({@code ModalKernelsTest}). Through the S4
+     * layer, the parameter gradients are within the gradients budget (float32 2e-5·log2 2L) of the golden
+     * file ({@code S4LayerTest}).
      */
     void cauchyBackward(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer gradSpectrum,
                         DeviceBuffer gv, DeviceBuffer gw, DeviceBuffer gamma, DeviceBuffer lag0Grad);

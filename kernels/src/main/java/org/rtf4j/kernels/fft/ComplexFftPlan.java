@@ -13,7 +13,16 @@ import java.util.Arrays;
  *
  * <p>A plan holds no mutable state and may be shared by any number of threads. Execution needs a
  * scratch array of {@link #scratchLength()} elements (real numbers, i.e. twice the complex count),
- * owned by the caller (see {@code JvmFft}); the kernels themselves never allocate.
+ * owned by the caller (on the JVM backend, each worker's {@code JvmScratch}); the kernels themselves never
+ * allocate.
+ *
+ * <p><b>Accuracy</b> of the transforms a plan runs ({@code FftF64}/{@code FftF32} through the JVM backend's
+ * {@code fftComplex}), in the error measure of {@link org.rtf4j.kernels.backend.Backend}
+ * ({@code max|y − r| / max(1, max|r|)}): float64 within 1e-11 of JTransforms 3.1 for every n from 1 to
+ * 4100, Stockham and Bluestein lengths alike, the inverse restoring the input within 1e-12; float32 within
+ * 2e-6·log2 n (about 34·ε·log2 n, ε = 2<sup>−24</sup>) of JTransforms on the float32-rounded input at 17
+ * lengths from 1 to 4097 and of the float64 golden files ({@code FftJTransformsTest},
+ * {@code FftGoldenTest}).
  *
  * <p>Twiddle layout, stage s with radix R and input block length p: complex element
  * {@code stageOffset[s] + k*(R-1) + (r-1)} holds {@code exp(-2*pi*i*r*k/(p*R))}, k &lt; p, 1 &le; r &lt; R.

@@ -18,8 +18,8 @@ import java.util.Arrays;
  *
  * <p>The inverse runs the same forward transform on conj(Z) and conjugates the result, 1/n scaled.
  *
- * <p>Paired rows share their rounding: each row's error is relative to the larger of the two (about
- * 1e-7·log2 n of it in float32), so a row far smaller than its partner is less accurate than on its own.
+ * <p>Paired rows share their rounding: each row's error is relative to the larger of the two, so a row far
+ * smaller than its partner is less accurate than on its own (the tested bound is on {@link FourStepPlan}).
  * The convolution therefore pairs batch rows of the same channel.
  */
 public final class FourStepF64 {

@@ -10,6 +10,13 @@ package org.rtf4j.kernels.fft;
  * {@code exp(-i*pi*j/h)}, j &lt; h, at offset {@code stageOffset(m, s)}; the four-step twiddles
  * {@code exp(-2*pi*i*b*k1/n)} sit in one row of length n2 per k1; bit-reversal tables give where each
  * output row of a butterfly pass lands.
+ *
+ * <p><b>Accuracy</b> (error measure of {@link org.rtf4j.kernels.backend.Backend}): complex transforms at
+ * n = 4096, 8192, 32768 and 65536 within 1e-10 (float64) or 2e-6·log2 n (float32) of JTransforms 3.1 on the
+ * rounded input, and the inverse restoring it within the same bound. Real rows transformed as a pair share
+ * their rounding: each row's error is within 2e-6·log2 n (float32) of the <em>larger</em> row of its pair,
+ * so a row far smaller than its partner is less accurate, relative to itself, than on its own (tested with
+ * rows 10⁴ apart); the convolution therefore pairs batch rows of one channel ({@code FftJTransformsTest}).
  */
 public final class FourStepPlan {
     /**

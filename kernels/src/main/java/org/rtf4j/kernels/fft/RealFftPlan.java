@@ -9,6 +9,14 @@ package org.rtf4j.kernels.fft;
  * split step with the table {@code exp(-2*pi*i*k/n)}, k &le; n/4; odd n run a complex transform of
  * length n. Kernels that transform many rows run powers of two from {@link FourStepPlan#MIN_LENGTH} on
  * two rows at a time through {@link #fourStep()}.
+ *
+ * <p><b>Accuracy</b> (error measure of {@link org.rtf4j.kernels.backend.Backend}): float64 forward
+ * transforms within 1e-11 of JTransforms 3.1 for every n from 1 to 4100 and forward + inverse restoring
+ * the input within 1e-12; both precisions within 1e-10 (float64) or 2e-6·log2 n (float32) of the golden
+ * files and for zero-padded inputs (n up to 32768), truncated inverses within 4 times that
+ * ({@code FftJTransformsTest}, {@code FftGoldenTest}; per kernel on
+ * {@link org.rtf4j.kernels.backend.Backend#fftRealForward} and
+ * {@link org.rtf4j.kernels.backend.Backend#fftRealInverse}).
  */
 public final class RealFftPlan {
     final int n;

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Kernel-level profile of one {@link OpenClBackend}: per-name aggregates (count, total device time)
- * always, bytes copied each way always, and the full event list when tracing is on (for a Chrome
- * trace-event JSON that Perfetto opens). Aggregates are O(kernels), so long runs do not grow memory.
+ * Kernel-level profile of one backend (OpenCL event times on a device, wall-clock time per kernel call on
+ * the JVM): per-name aggregates (count, total time) always, bytes copied each way always, and the full
+ * event list when tracing is on (for a Chrome trace-event JSON that Perfetto opens). Aggregates are
+ * O(kernels), so long runs do not grow memory.
  */
 public final class Profiler {
     /** Aggregate of one kernel (or copy or build) name. */
