@@ -90,6 +90,11 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
         return rt.liveBuffers();
     }
 
+    /** The runtime (for the package's tests). */
+    ClRuntime runtime() {
+        return rt;
+    }
+
     /** Builds both precisions' programs now (where available), e.g. to separate build time from run time. */
     public void build() {
         rt.build();
