@@ -7,21 +7,25 @@ import org.rtf4j.kernels.backend.Precision;
 /**
  * A device buffer of one {@link ClRuntime}: a caller's buffer ({@link #counted}, allocated through
  * {@link OpenClBackend#allocate}) or one of the backend's own (scratch, FFT tables). {@link #close()} frees
- * it through its runtime; closing twice does nothing.
+ * it through its runtime, under the runtime's lock; closing twice, or after the backend closed, does
+ * nothing.
  */
 final class ClBuffer implements DeviceBuffer {
     final ClRuntime runtime;
     final Precision precision;
     final int length;
     final boolean counted;
+    /** Where a caller's buffer was allocated (class.method:line of the first caller outside the backend). */
+    final String origin;
     /** The device memory; null once freed. Read and written under the runtime's lock. */
     cl_mem mem;
 
-    ClBuffer(ClRuntime runtime, Precision precision, int length, boolean counted, cl_mem mem) {
+    ClBuffer(ClRuntime runtime, Precision precision, int length, boolean counted, String origin, cl_mem mem) {
         this.runtime = runtime;
         this.precision = precision;
         this.length = length;
         this.counted = counted;
+        this.origin = origin;
         this.mem = mem;
     }
 

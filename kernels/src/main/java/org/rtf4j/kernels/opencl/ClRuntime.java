@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -43,11 +44,21 @@ import org.rtf4j.kernels.profile.Profiler;
  * The OpenCL runtime of one backend: context and in-order profiling queue, the program per precision,
  * kernel objects, events, buffers (allocation, accounting, transfers, scratch) and the launcher.
  *
+ * <p><b>One lock.</b> Every entry point of {@link OpenClBackend} and {@link ClBuffer#close()} holds
+ * {@link #lock}, so concurrent calls are serialised as the {@code Backend} contract promises: kernel
+ * objects carry their arguments between {@code clSetKernelArg} and the enqueue, and the pending events,
+ * scratch buffers and counters are shared. Methods below that touch that state expect the lock held.
+ *
  * <p><b>Buffers.</b> Every buffer not yet freed is in one set; caller buffers are counted in
- * {@link #liveBuffers()}, scratch and tables are not, and all are in {@link #liveBytes()}.
+ * {@link #liveBuffers()}, scratch and tables are not, and all are in {@link #liveBytes()}. {@link #close()}
+ * reports the caller buffers still open (count, bytes, and each one's size and origin) in one log line
+ * and frees them with everything else.
  */
 final class ClRuntime {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
+    private static final StackWalker WALKER = StackWalker.getInstance();
+    /** Most open buffers listed one by one in the report of {@link #close()}. */
+    private static final int LISTED = 8;
     static final String SOURCE_PATH = "/org/rtf4j/kernels/opencl/rtf4j.cl";
     private static final String SOURCE = loadSource();
     /** Lags per work item of the Vandermonde kernels (VBLOCK in rtf4j.cl, passed at build time). */
@@ -55,6 +66,7 @@ final class ClRuntime {
 
     final DeviceInfo info;
     final Profiler profiler = new Profiler();
+    final ReentrantLock lock = new ReentrantLock();
     private final cl_device_id device;
     private final cl_context context;
     private final cl_command_queue queue;
@@ -100,19 +112,27 @@ final class ClRuntime {
         }
     }
 
-    /** Runs one backend operation: its launches are attributed to {@code id} in the profile and waited for at the end. */
+    /**
+     * Runs one backend operation under the lock: its launches are attributed to {@code id} in the
+     * profile and waited for at the end.
+     */
     void within(KernelId id, Runnable body) {
-        requireOpen();
-        op = id.kernelName();
+        lock.lock();
         try {
-            body.run();
+            requireOpen();
+            op = id.kernelName();
+            try {
+                body.run();
+            } finally {
+                flushEvents();
+                op = "";
+            }
         } finally {
-            flushEvents();
-            op = "";
+            lock.unlock();
         }
     }
 
-    /** Our open buffer behind a handle; throws naming {@code name} otherwise. */
+    /** Our open buffer behind a handle; throws naming {@code name} otherwise. Expects the lock held. */
     ClBuffer own(DeviceBuffer b, String name) {
         requireOpen();
         if (b == null) {
@@ -146,21 +166,21 @@ final class ClRuntime {
 
     // ------------------------------------------------------------------------------------ buffers
 
-    /** A zero-filled caller buffer, counted in {@link #liveBuffers()}. */
+    /** A zero-filled caller buffer, counted in {@link #liveBuffers()} and reported if still open at close. */
     ClBuffer allocate(Precision p, int length) {
         requireOpen();
         requirePrecision(p);
-        ClBuffer b = create(p, length, true);
+        ClBuffer b = create(p, length, true, caller());
         zero(b);
         return b;
     }
 
     /** A buffer of the backend's own (scratch, tables): not counted as a caller buffer, freed at close. */
     ClBuffer internal(Precision p, int length) {
-        return create(p, length, false);
+        return create(p, length, false, null);
     }
 
-    private ClBuffer create(Precision p, int length, boolean counted) {
+    private ClBuffer create(Precision p, int length, boolean counted, String origin) {
         long bytes = ClBuffer.bytes(p, length);
         if (bytes > info.maxAllocBytes()) {
             throw new IllegalStateException(String.format("device out of memory: a buffer of %d bytes exceeds the largest "
@@ -172,7 +192,7 @@ final class ClRuntime {
         } catch (CLException e) {
             throw translate(e, "allocating " + bytes + " bytes");
         }
-        ClBuffer b = new ClBuffer(this, p, length, counted, mem);
+        ClBuffer b = new ClBuffer(this, p, length, counted, origin, mem);
         buffers.add(b);
         if (counted) {
             liveBuffers++;
@@ -181,10 +201,15 @@ final class ClRuntime {
         return b;
     }
 
-    /** Frees a buffer; nothing if it is freed already. */
+    /** Frees a buffer (under the lock); nothing if it is freed already. */
     void release(ClBuffer b) {
-        free(b);
-        buffers.remove(b);
+        lock.lock();
+        try {
+            free(b);
+            buffers.remove(b);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void free(ClBuffer b) {
@@ -196,6 +221,13 @@ final class ClRuntime {
             }
             liveBytes -= b.bytes();
         }
+    }
+
+    /** The caller of {@link OpenClBackend#allocate}, as class.method:line (one short stack walk). */
+    private static String caller() {
+        return WALKER.walk(s -> s.filter(f -> !f.getClassName().equals(ClRuntime.class.getName())
+                && !f.getClassName().equals(OpenClBackend.class.getName()))
+            .findFirst().map(f -> f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber()).orElse("?"));
     }
 
     /** A grow-only scratch buffer of at least {@code elements} for one role. */
@@ -539,35 +571,65 @@ final class ClRuntime {
     // -------------------------------------------------------------------------------------- close
 
     /**
-     * Waits for pending work, frees the backend's own buffers, every kernel, program, the queue and the
-     * context. Idempotent. Caller buffers stay allocated until their handles are closed.
+     * Waits for pending work, reports the caller buffers still open (one warning: count, bytes, and the
+     * size and origin of the first {@value #LISTED}), frees every buffer, kernel, program, the queue and
+     * the context. Idempotent. Handles of freed buffers stay safe to close.
      */
     void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+        lock.lock();
         try {
-            flushEvents();
-        } finally {
-            for (ClBuffer b : buffers) {
-                if (!b.counted) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                flushEvents();
+            } finally {
+                report();
+                for (ClBuffer b : buffers) {
                     free(b);
                 }
-            }
-            buffers.removeIf(b -> !b.counted);
-            scratch.clear();
-            dummies.clear();
-            for (Map<ClKernel, cl_kernel> ks : kernels.values()) {
-                for (cl_kernel k : ks.values()) {
-                    CL.clReleaseKernel(k);
+                buffers.clear();
+                scratch.clear();
+                dummies.clear();
+                for (Map<ClKernel, cl_kernel> ks : kernels.values()) {
+                    for (cl_kernel k : ks.values()) {
+                        CL.clReleaseKernel(k);
+                    }
                 }
+                for (cl_program p : programs.values()) {
+                    CL.clReleaseProgram(p);
+                }
+                CL.clReleaseCommandQueue(queue);
+                CL.clReleaseContext(context);
             }
-            for (cl_program p : programs.values()) {
-                CL.clReleaseProgram(p);
-            }
-            CL.clReleaseCommandQueue(queue);
-            CL.clReleaseContext(context);
+        } finally {
+            lock.unlock();
         }
+    }
+
+    private void report() {
+        List<ClBuffer> open = new ArrayList<>();
+        long bytes = 0;
+        for (ClBuffer b : buffers) {
+            if (b.counted && b.mem != null) {
+                open.add(b);
+                bytes += b.bytes();
+            }
+        }
+        if (open.isEmpty()) {
+            return;
+        }
+        StringBuilder s = new StringBuilder("backend opencl closed with ").append(open.size())
+            .append(open.size() == 1 ? " buffer" : " buffers").append(" still open (").append(bytes)
+            .append(" bytes), freed now:");
+        for (int i = 0; i < Math.min(LISTED, open.size()); i++) {
+            ClBuffer b = open.get(i);
+            s.append(i == 0 ? " " : "; ").append(b.precision).append(" x ").append(b.length).append(" from ").append(b.origin);
+        }
+        if (open.size() > LISTED) {
+            s.append("; and ").append(open.size() - LISTED).append(" more");
+        }
+        LOG.log(System.Logger.Level.WARNING, s.toString());
     }
 }

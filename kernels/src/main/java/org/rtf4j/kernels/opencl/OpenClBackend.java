@@ -22,6 +22,15 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * {@code ClRuntime} (context, queue, programs, events, buffers, the checked launcher), {@code ClFft} (device
  * FFTs over tables from the JVM's plans) and {@code ClComposites} (the composite kernels).
  *
+ * <p><b>Concurrency.</b> One lock serialises every call (kernels, transfers, allocation, a buffer's
+ * {@code close}, {@code close}), as the {@code Backend} contract promises; calls from several threads
+ * give the results each gives alone.
+ *
+ * <p><b>Closing.</b> {@link #close()} frees everything the backend holds. Caller buffers still open then
+ * are freed too and reported in one warning on the {@code org.rtf4j.backend} logger: their count, bytes,
+ * and the size and allocating method of the first few (as Arrow's allocator reports leaks at close).
+ * Their handles stay safe to close.
+ *
  * <p>Device selection is explicit and logged once; there is no fallback to another device or backend:
  * a missing platform, a failed build (its log included) or device out-of-memory throws.
  */
@@ -77,17 +86,32 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
      * default half the device's local memory. Lower it to exercise the global passes.
      */
     public void setLocalFftLimit(long bytes) {
-        fft.setLocalLimit(bytes);
+        rt.lock.lock();
+        try {
+            fft.setLocalLimit(bytes);
+        } finally {
+            rt.lock.unlock();
+        }
     }
 
     @Override
     public long liveBytes() {
-        return rt.liveBytes();
+        rt.lock.lock();
+        try {
+            return rt.liveBytes();
+        } finally {
+            rt.lock.unlock();
+        }
     }
 
     /** Buffers allocated by callers and not yet closed (scratch excluded). */
     public int liveBuffers() {
-        return rt.liveBuffers();
+        rt.lock.lock();
+        try {
+            return rt.liveBuffers();
+        } finally {
+            rt.lock.unlock();
+        }
     }
 
     /** The runtime (for the package's tests). */
@@ -97,49 +121,78 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
 
     /** Builds both precisions' programs now (where available), e.g. to separate build time from run time. */
     public void build() {
-        rt.build();
+        rt.lock.lock();
+        try {
+            rt.build();
+        } finally {
+            rt.lock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------------------ buffers, transfers
 
     @Override
     public DeviceBuffer allocate(Precision precision, int length) {
-        rt.requireOpen();
         if (precision == null || length < 0) {
             throw new IllegalArgumentException("precision must not be null and length=" + length + " must be >= 0");
         }
-        return rt.allocate(precision, length);
+        rt.lock.lock();
+        try {
+            return rt.allocate(precision, length);
+        } finally {
+            rt.lock.unlock();
+        }
     }
 
     @Override
     public void write(DeviceBuffer dst, int dstOffset, double[] src, int srcOffset, int length) {
-        ClBuffer d = transfer(dst, "dst", dstOffset, src.length, srcOffset, length);
-        if (d != null) {
-            rt.write(d, dstOffset, src, srcOffset, length);
+        rt.lock.lock();
+        try {
+            ClBuffer d = transfer(dst, "dst", dstOffset, src.length, srcOffset, length);
+            if (d != null) {
+                rt.write(d, dstOffset, src, srcOffset, length);
+            }
+        } finally {
+            rt.lock.unlock();
         }
     }
 
     @Override
     public void write(DeviceBuffer dst, int dstOffset, float[] src, int srcOffset, int length) {
-        ClBuffer d = transfer(dst, "dst", dstOffset, src.length, srcOffset, length);
-        if (d != null) {
-            rt.write(d, dstOffset, src, srcOffset, length);
+        rt.lock.lock();
+        try {
+            ClBuffer d = transfer(dst, "dst", dstOffset, src.length, srcOffset, length);
+            if (d != null) {
+                rt.write(d, dstOffset, src, srcOffset, length);
+            }
+        } finally {
+            rt.lock.unlock();
         }
     }
 
     @Override
     public void read(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length) {
-        ClBuffer s = transfer(src, "src", srcOffset, dst.length, dstOffset, length);
-        if (s != null) {
-            rt.read(s, srcOffset, dst, dstOffset, length);
+        rt.lock.lock();
+        try {
+            ClBuffer s = transfer(src, "src", srcOffset, dst.length, dstOffset, length);
+            if (s != null) {
+                rt.read(s, srcOffset, dst, dstOffset, length);
+            }
+        } finally {
+            rt.lock.unlock();
         }
     }
 
     @Override
     public void read(DeviceBuffer src, int srcOffset, float[] dst, int dstOffset, int length) {
-        ClBuffer s = transfer(src, "src", srcOffset, dst.length, dstOffset, length);
-        if (s != null) {
-            rt.read(s, srcOffset, dst, dstOffset, length);
+        rt.lock.lock();
+        try {
+            ClBuffer s = transfer(src, "src", srcOffset, dst.length, dstOffset, length);
+            if (s != null) {
+                rt.read(s, srcOffset, dst, dstOffset, length);
+            }
+        } finally {
+            rt.lock.unlock();
         }
     }
 
@@ -156,12 +209,27 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
 
     @Override
     public void zero(DeviceBuffer buffer) {
-        rt.zero(own(buffer, "buffer"));
+        rt.lock.lock();
+        try {
+            rt.zero(own(buffer, "buffer"));
+        } finally {
+            rt.lock.unlock();
+        }
     }
 
+    /**
+     * Checks a handle under the lock. The kernel methods check their buffers here and run under the lock
+     * again ({@link ClRuntime#within}); the launcher checks each buffer once more, so one closed in between
+     * by another thread is refused, not used.
+     */
     @Override
     protected ClBuffer own(DeviceBuffer b, String name) {
-        return rt.own(b, name);
+        rt.lock.lock();
+        try {
+            return rt.own(b, name);
+        } finally {
+            rt.lock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------------------------- kernels
