@@ -99,7 +99,7 @@ final class ClComposites {
 
     void vandermonde(ModalShape shape, ClBuffer z, ClBuffer c, ClBuffer d, ClBuffer out) {
         Precision p = out.precision;
-        int items = (shape.length() + ClRuntime.VANDERMONDE_LAGS - 1) / ClRuntime.VANDERMONDE_LAGS;
+        int items = (shape.length() + ModalShape.VANDERMONDE_BLOCK - 1) / ModalShape.VANDERMONDE_BLOCK;
         rt.launch(ClKernel.VANDERMONDE, p, new long[] {items, shape.channels()}, null, z, c, d == null ? rt.dummy(p) : d,
             d == null ? 0 : 1, out, shape.modes(), shape.length());
     }

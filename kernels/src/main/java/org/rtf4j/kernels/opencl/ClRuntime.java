@@ -39,6 +39,7 @@ import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.profile.Profiler;
+import org.rtf4j.kernels.spectral.ModalShape;
 
 /**
  * The OpenCL runtime of one backend: context and in-order profiling queue, the program per precision,
@@ -61,8 +62,6 @@ final class ClRuntime {
     private static final int LISTED = 8;
     static final String SOURCE_PATH = "/org/rtf4j/kernels/opencl/rtf4j.cl";
     private static final String SOURCE = loadSource();
-    /** Lags per work item of the Vandermonde kernels (VBLOCK in rtf4j.cl, passed at build time). */
-    static final int VANDERMONDE_LAGS = 32;
 
     final DeviceInfo info;
     final Profiler profiler = new Profiler();
@@ -88,8 +87,8 @@ final class ClRuntime {
     record Local(long bytes) {
     }
 
-    ClRuntime(DeviceInfo info, OpenClDevices.Found found, String buildOptions) {
-        this.info = info;
+    ClRuntime(OpenClDevices.Found found, String buildOptions) {
+        this.info = found.info();
         this.device = found.device();
         this.buildOptions = buildOptions == null ? "" : buildOptions.trim();
         CL.setExceptionsEnabled(true);
@@ -390,7 +389,7 @@ final class ClRuntime {
         }
         requirePrecision(p);
         String opts = (p == Precision.F64 ? "-DUSE_DOUBLE " : "") + (info.fp64() ? "-DHAS_FP64 " : "")
-            + "-DVBLOCK=" + VANDERMONDE_LAGS + " " + buildOptions;
+            + "-DVBLOCK=" + ModalShape.VANDERMONDE_BLOCK + " " + buildOptions;
         long t0 = System.nanoTime();
         prog = CL.clCreateProgramWithSource(context, 1, new String[] {SOURCE}, null, null);
         try {

@@ -6,6 +6,16 @@ package org.rtf4j.kernels.spectral;
  */
 public record ModalShape(int channels, int modes, int length) {
 
+    /**
+     * Lags per block of the Vandermonde kernels, the same on every backend: {@code z^l} is re-anchored
+     * at the first lag of each block (on the JVM in float64; on OpenCL in {@code wide}, float64 on devices
+     * with {@code cl_khr_fp64}) and advanced by one complex multiplication per lag inside it, so the work
+     * of the transcendentals is 1/{@value} per term and the float32 error of the powers does not grow
+     * with L. The OpenCL forward computes one block per work item ({@code VBLOCK} in {@code rtf4j.cl},
+     * passed at build time from here).
+     */
+    public static final int VANDERMONDE_BLOCK = 32;
+
     /** Validates the shape. */
     public ModalShape {
         if (channels < 1) {
