@@ -12,23 +12,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.testing.OpenClTesting;
 
 /**
- * The {@code Backend} contract's "concurrent calls are serialised" on OpenCL: threads sharing one backend
- * (and so its kernel objects, scratch buffers and pending events) each allocate, write, run kernels, read
- * and close their own buffers at once, and every result equals, bit for bit, the same call made alone.
+ * The {@code Backend} contract's "concurrent calls are serialised", on OpenCL and on the JVM: threads
+ * sharing one backend (and so its kernel objects, scratch buffers and pending events) each allocate,
+ * write, run kernels, read and close their own buffers at once, and every result equals, bit for bit,
+ * the same call made alone.
  */
 class ConcurrentCallsTest {
     private static final int THREADS = 4;
     private static final int ROUNDS = 12;
 
     /** One thread's work: an FFT convolution forward and backward, and a Vandermonde kernel, on its own data. */
-    private static double[] work(OpenClBackend cl, double[] data) {
+    private static double[] work(Backend cl, double[] data) {
         ConvShape s = ConvShape.of(2, 3, 50, true);
         ModalShape m = new ModalShape(3, 4, 70);
         DeviceBuffer kf = cl.allocate(Precision.F32, s.kernelLength());
@@ -72,8 +75,22 @@ class ConcurrentCallsTest {
     }
 
     @Test
-    void callsFromSeveralThreadsEqualTheSameCallsMadeAlone() throws Exception {
+    void openClCallsFromSeveralThreadsEqualTheSameCallsMadeAlone() throws Exception {
         try (OpenClBackend cl = OpenClTesting.backend()) {
+            callFromSeveralThreads(cl);
+            assertEquals(0, cl.liveBuffers(), "buffers left open");
+        }
+    }
+
+    @Test
+    void jvmCallsFromSeveralThreadsEqualTheSameCallsMadeAlone() throws Exception {
+        try (JvmBackend jvm = JvmBackend.withThreads(2)) {
+            callFromSeveralThreads(jvm);
+        }
+    }
+
+    private static void callFromSeveralThreads(Backend cl) throws Exception {
+        {
             double[][] data = new double[THREADS][];
             double[][] alone = new double[THREADS][];
             for (int t = 0; t < THREADS; t++) {
@@ -104,7 +121,6 @@ class ConcurrentCallsTest {
             } finally {
                 pool.shutdownNow();
             }
-            assertEquals(0, cl.liveBuffers(), "buffers left open");
         }
     }
 }
