@@ -20,7 +20,7 @@ import org.rtf4j.kernels.spectral.RationalShape;
  *
  * <p>Accuracy (error against float64 on the same inputs, relative to the largest output): float64 about
  * 1e-13; float32 FFTs, convolutions and rational spectra within 2e-6·log2 n (values) and 2e-5·log2 n
- * (gradients); float32 Vandermonde ≤ 2e-6 at any L (float64 anchors every
+ * (gradients); float32 Vandermonde ≤ 5e-6 at any L (float64 anchors every
  * {@link org.rtf4j.kernels.spectral.ModalShape#VANDERMONDE_BLOCK} lags); float32 Cauchy ≤ 1e-3, set by
  * the conditioning of its nodes. OpenCL's accuracy per device kind is stated in {@code OpenClBackend}.
  */

@@ -28,10 +28,10 @@ import org.rtf4j.kernels.spectral.RationalShape;
  *       JVM's budgets (2e-6·log2 n for values, 2e-5·log2 n for gradients).</li>
  *   <li>float32 Vandermonde (S4D) and its backward depend on the device: the powers and sums run in
  *       {@code wide}, double on devices with {@code cl_khr_fp64}, so the result is rounded once (≤ 2e-7,
- *       measured 5e-8; the JVM's float32 with float64 anchors is ≤ 2e-6, measured 9e-7); on devices
+ *       measured 5e-8; the JVM's float32 with float64 anchors is ≤ 5e-6, measured 1.7e-6); on devices
  *       without it {@code wide} is float and the anchors' l·log z are rounded to float32, an error growing
- *       up to 2^-24·L·max|log z| wherever |z|^l has not decayed (measured 5e-6 for S4D-Lin
- *       initialisations, 4.7e-4 for modes next to the unit circle at L = 16384).</li>
+ *       up to 2^-24·L·max|log z| wherever |z|^l has not decayed (measured 3.4e-4 for modes next to the
+ *       unit circle at L = 16384).</li>
  *   <li>float32 Cauchy (S4) and its backward: limited by the conditioning of z_k − w_m on every backend
  *       (≤ 1e-3, measured 2.7e-4); without {@code cl_khr_fp64} the node angles are float32 too, adding up
  *       to 2^-24·π·L (measured 9.9e-4 at L = 16384).</li>
