@@ -62,7 +62,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
      * The kernels whose run method {@code type} (or a superclass below AbstractBackend) defines: what
      * {@link #kernels()} of its instances returns, for any class, concrete or not.
      */
-    public static Set<KernelId> implementedBy(Class<? extends AbstractBackend> type) {
+    public static Set<KernelId> implementedBy(Class<? extends AbstractBackend<?>> type) {
         return IMPLEMENTED.get(type);
     }
 
