@@ -63,7 +63,8 @@ class ModalKernelsTest extends WithJvmBackend {
         int h = 3;
         int modes = 7;
         SplittableRandom r = new SplittableRandom(4);
-        for (int len : new int[] {1, 2, 63, 64, 65, 1000, 8191}) {
+        int block = ModalShape.VANDERMONDE_BLOCK;
+        for (int len : new int[] {1, 2, block - 1, block, block + 1, 2 * block + 1, 1000, 8191}) {
             ModalShape s = new ModalShape(h, modes, len);
             double[] logZ = new double[2 * h * modes];
             for (int i = 0; i < logZ.length; i += 2) {

@@ -1,5 +1,10 @@
 package org.rtf4j.kernels.backend;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -9,9 +14,57 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * shapes, buffer sizes, precisions and ownership (with messages naming the argument, the expected and the
  * actual value) and hands the backend's own buffer type to the matching {@code run…} method.
  *
+ * <p>Kernel {@code id} runs through the method named {@link #runMethodName run + id.kernelName()}
+ * (capitalised); {@link #kernels()} is the set of kernels whose run method the backend's class defines,
+ * read from the class itself, so it says what the code dispatches, not what someone declared.
+ *
  * @param <B> the backend's buffer type
  */
 public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend {
+    private static final ClassValue<Set<KernelId>> IMPLEMENTED = new ClassValue<>() {
+        @Override
+        protected Set<KernelId> computeValue(Class<?> type) {
+            EnumSet<KernelId> out = EnumSet.noneOf(KernelId.class);
+            for (KernelId id : KernelId.values()) {
+                if (defines(type, runMethodName(id))) {
+                    out.add(id);
+                }
+            }
+            return Collections.unmodifiableSet(out);
+        }
+    };
+
+    /** The name of the method kernel {@code id} runs through: {@code fftComplex} → {@code runFftComplex}. */
+    public static String runMethodName(KernelId id) {
+        String n = id.kernelName();
+        return "run" + Character.toUpperCase(n.charAt(0)) + n.substring(1);
+    }
+
+    /** Whether {@code type} or a superclass below AbstractBackend defines a concrete method {@code name}. */
+    private static boolean defines(Class<?> type, String name) {
+        for (Class<?> c = type; c != null && c != AbstractBackend.class; c = c.getSuperclass()) {
+            for (Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals(name) && !Modifier.isAbstract(m.getModifiers())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The kernels whose run method this backend's class defines (derived from the class). */
+    @Override
+    public final Set<KernelId> kernels() {
+        return IMPLEMENTED.get(getClass());
+    }
+
+    /**
+     * The kernels whose run method {@code type} (or a superclass below AbstractBackend) defines: what
+     * {@link #kernels()} of its instances returns, for any class, concrete or not.
+     */
+    public static Set<KernelId> implementedBy(Class<? extends AbstractBackend<?>> type) {
+        return IMPLEMENTED.get(type);
+    }
 
     /** The backend's buffer behind a handle; throws naming {@code name} if it is not one of ours or is closed. */
     protected abstract B own(DeviceBuffer buffer, String name);

@@ -1,6 +1,7 @@
 package org.rtf4j.kernels.backend;
 
 import java.util.Set;
+import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -94,6 +95,16 @@ public interface Backend extends AutoCloseable {
 
     /** Kernels this backend implements. */
     Set<KernelId> kernels();
+
+    /**
+     * How this backend runs a complex transform of length {@code n >= 1}; which lengths are fast differs
+     * per backend. The JVM runs every 7-smooth n (2^a·3^b·5^c·7^d) by Stockham and only the other lengths
+     * by Bluestein; OpenCL runs powers of two by radix-2 Stockham and every other length by Bluestein
+     * (about three power-of-two transforms of length ≥ 2n − 1 plus the chirp products). A real transform
+     * of even length n runs a complex one of n/2, of odd n one of n. {@link ConvShape#of} picks even
+     * 7-smooth lengths, which avoid Bluestein on the JVM only.
+     */
+    ComplexFftPlan.Algorithm fftAlgorithm(int n);
 
     /**
      * Bytes this backend holds now: buffers allocated by callers and not closed, plus its own scratch and

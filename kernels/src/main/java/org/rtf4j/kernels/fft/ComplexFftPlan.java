@@ -38,7 +38,7 @@ public final class ComplexFftPlan {
     final int[] stageOffsets;
     final double[] twF64;
     final float[] twF32;
-    // Bluestein
+    // Bluestein (the tables are BluesteinTables.of(n)'s, shared)
     final int m;
     final ComplexFftPlan sub;
     final double[] chirpF64;      // c_t = exp(-i*pi*t^2/n), t < n, interleaved
@@ -95,36 +95,14 @@ public final class ComplexFftPlan {
             this.stageOffsets = new int[0];
             this.twF64 = new double[0];
             this.twF32 = new float[0];
-            int mm = Integer.highestOneBit(2 * n - 1);
-            if (mm < 2 * n - 1) {
-                mm <<= 1;
-            }
+            BluesteinTables b = BluesteinTables.of(n);
+            int mm = b.m;
             this.m = mm;
             this.sub = of(mm);
-            this.chirpF64 = new double[2 * n];
-            long twoN = 2L * n;
-            for (int t = 0; t < n; t++) {
-                double ang = -Math.PI * (((long) t * t) % twoN) / n;
-                chirpF64[2 * t] = Math.cos(ang);
-                chirpF64[2 * t + 1] = Math.sin(ang);
-            }
-            double[] b = new double[2 * mm];
-            b[0] = chirpF64[0];
-            b[1] = -chirpF64[1];
-            for (int j = 1; j < n; j++) {
-                b[2 * j] = chirpF64[2 * j];
-                b[2 * j + 1] = -chirpF64[2 * j + 1];
-                b[2 * (mm - j)] = chirpF64[2 * j];
-                b[2 * (mm - j) + 1] = -chirpF64[2 * j + 1];
-            }
-            FftF64.forward(sub, b, 0, new double[sub.scratchLength()], 0);
-            double inv = 1.0 / mm;
-            for (int i = 0; i < b.length; i++) {
-                b[i] *= inv;
-            }
-            this.chirpSpecF64 = b;
-            this.chirpF32 = toFloat(chirpF64);
-            this.chirpSpecF32 = toFloat(b);
+            this.chirpF64 = b.chirpF64;
+            this.chirpF32 = b.chirpF32;
+            this.chirpSpecF64 = b.chirpSpecF64;
+            this.chirpSpecF32 = b.chirpSpecF32;
             this.scratchLength = 2 * mm + sub.scratchLength();
         }
     }

@@ -13,6 +13,7 @@ final class PlanCache {
     private static final Plans<ComplexFftPlan> COMPLEX = new Plans<>(ComplexFftPlan::create);
     private static final Plans<RealFftPlan> REAL = new Plans<>(RealFftPlan::create);
     private static final Plans<FourStepPlan> FOUR_STEP = new Plans<>(FourStepPlan::create);
+    private static final Plans<BluesteinTables> BLUESTEIN = new Plans<>(BluesteinTables::create);
 
     private PlanCache() {
     }
@@ -27,6 +28,10 @@ final class PlanCache {
 
     static FourStepPlan fourStep(int n) {
         return FOUR_STEP.get(n);
+    }
+
+    static BluesteinTables bluestein(int n) {
+        return BLUESTEIN.get(n);
     }
 
     /** The plans of one kind, by length. */

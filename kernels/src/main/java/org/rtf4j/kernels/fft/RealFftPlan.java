@@ -85,6 +85,14 @@ public final class RealFftPlan {
         return fourStep;
     }
 
+    /**
+     * A copy of the split table of even lengths, {@code exp(-2*pi*i*k/n)} for k = 0 .. n/4 (n/4 + 1
+     * complex values interleaved, n/4 rounded down); empty for odd n.
+     */
+    public double[] splitTable() {
+        return splitF64.clone();
+    }
+
     /** Scratch elements (reals) one execution needs. */
     public int scratchLength() {
         return scratchLength;

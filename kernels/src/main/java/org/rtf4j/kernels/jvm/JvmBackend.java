@@ -1,13 +1,11 @@
 package org.rtf4j.kernels.jvm;
 
-import java.util.Collections;
-import java.util.EnumSet;
-import java.util.Set;
 import org.rtf4j.kernels.backend.AbstractBackend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FourStepPlan;
 import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.profile.Profiler;
@@ -21,10 +19,15 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * tasks are owned by this instance, so after the first call at a shape a kernel call allocates nothing.
  * With {@link #setProfiling} on, every kernel call is timed (wall clock around the call, which is
  * synchronous here) into {@link #profiler()}, the same kernel-level profile the OpenCL backend keeps.
+ *
+ * <p>Accuracy (error against float64 on the same inputs, relative to the largest output): float64 about
+ * 1e-13; float32 FFTs, convolutions and rational spectra within 2e-6·log2 n (values) and 2e-5·log2 n
+ * (gradients); float32 Vandermonde ≤ 5e-6 at any L (float64 anchors every
+ * {@link org.rtf4j.kernels.spectral.ModalShape#VANDERMONDE_BLOCK} lags); float32 Cauchy ≤ 1e-3, set by
+ * the conditioning of its nodes. OpenCL's accuracy per device kind is stated in {@code OpenClBackend}.
  */
 public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
-    private static final Set<KernelId> KERNELS = Collections.unmodifiableSet(EnumSet.allOf(KernelId.class));
 
     private final JvmExecutor executor;
     private final boolean ownsExecutor;
@@ -98,9 +101,16 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
         return "JVM " + System.getProperty("java.version") + ", " + executor.threads() + " thread(s)";
     }
 
+    /** Stockham for every 7-smooth n (power-of-two or mixed radices), Bluestein otherwise: the plans' choice. */
     @Override
-    public Set<KernelId> kernels() {
-        return KERNELS;
+    public ComplexFftPlan.Algorithm fftAlgorithm(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("FFT length n=" + n + " must be >= 1");
+        }
+        if (!ComplexFftPlan.isSmooth(n)) {
+            return ComplexFftPlan.Algorithm.BLUESTEIN;
+        }
+        return Integer.bitCount(n) == 1 ? ComplexFftPlan.Algorithm.STOCKHAM_POW2 : ComplexFftPlan.Algorithm.STOCKHAM_MIXED;
     }
 
     /**

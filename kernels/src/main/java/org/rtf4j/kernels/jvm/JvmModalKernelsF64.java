@@ -16,7 +16,7 @@ import org.rtf4j.kernels.spectral.ModalShape;
  * belong to one call at a time.
  */
 final class JvmModalKernelsF64 {
-    static final int BLOCK = 64;
+    static final int BLOCK = ModalShape.VANDERMONDE_BLOCK;
     private static final int GROUP = 4;
 
     private final JvmExecutor ex;

@@ -6,8 +6,12 @@ import org.rtf4j.kernels.fft.ComplexFftPlan;
 /**
  * Shape of one batched FFT convolution over (B, H, ℓ) signals with (H, ℓ) kernels, causal or two-sided,
  * and its FFT length n. Any {@code n >= 2ℓ − 1} reproduces the time-domain definitions exactly (no
- * circular wrap); the default is the smallest even 7-smooth {@code n >= 2ℓ}, which avoids the slow
- * Bluestein path (the reference's odd size {@code 2ℓ − 1} is a Bluestein length for ℓ = 1047, say).
+ * circular wrap); the default is the smallest even 7-smooth {@code n >= 2ℓ}.
+ *
+ * <p>The default is the JVM backend's fast length: its real transform of n runs a complex one of n/2,
+ * which is 7-smooth and so never Bluestein there (the reference's odd size {@code 2ℓ − 1} is a Bluestein
+ * length for ℓ = 1047, say). On OpenCL the same n runs Bluestein unless n is a power of two; see
+ * {@link org.rtf4j.kernels.backend.Backend#fftAlgorithm}, which says per backend which path a length takes.
  */
 public record ConvShape(int batch, int channels, int length, boolean bidirectional, int fftLength) {
 
@@ -35,7 +39,7 @@ public record ConvShape(int batch, int channels, int length, boolean bidirection
             MemoryCheck.times(2, fftLength / 2 + 1, channels, batch));
     }
 
-    /** Shape with the default FFT length (smallest even 7-smooth n ≥ 2ℓ). */
+    /** Shape with the default FFT length (smallest even 7-smooth n ≥ 2ℓ; see the class comment for its backends). */
     public static ConvShape of(int batch, int channels, int length, boolean bidirectional) {
         if (length < 1 || length > MAX_LENGTH) {
             throw new IllegalArgumentException("input length ℓ must be in [1, " + MAX_LENGTH + "], got " + length);

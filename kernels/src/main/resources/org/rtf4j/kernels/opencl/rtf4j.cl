@@ -12,6 +12,9 @@ typedef float real;
 typedef float2 real2;
 #endif
 
+// wide: the modal kernels' powers, phases and sums. Double on devices with cl_khr_fp64 (float32 results
+// are rounded once), else float, where the anchors' l * log z lose accuracy as l grows: the per-device
+// accuracy is stated in OpenClBackend's javadoc and device-config/README.md.
 #ifdef HAS_FP64
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 typedef double wide;
@@ -355,7 +358,7 @@ __kernel void takeLag0(__global const real* src, __global real* dst, const int s
 
 // Powers z^l inside both Vandermonde kernels: one exp/sincos (in wide) anchors z^l every VBLOCK lags and
 // the lags in between are reached by multiplying by z, so transcendentals cost 1/VBLOCK per term. VBLOCK
-// comes from the build options (OpenClBackend.VANDERMONDE_LAGS), the one place that sets it.
+// comes from the build options: ModalShape.VANDERMONDE_BLOCK, the block of the JVM's kernels too.
 #ifndef VBLOCK
 #error "VBLOCK must be defined at build time (-DVBLOCK=...)"
 #endif

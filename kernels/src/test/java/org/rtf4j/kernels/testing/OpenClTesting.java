@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.Assumptions;
+import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.kernels.opencl.OpenClDevices;
 
@@ -20,6 +21,12 @@ public final class OpenClTesting {
 
     /** An OpenCL backend, or a skip (developer machine) / failure (CI) when none is available. */
     public static OpenClBackend backend() {
+        requireOpenCl();
+        return OpenClBackend.create(platform(), device(), options());
+    }
+
+    /** Returns when an OpenCL platform is available; else skips (developer machine) or fails (CI). */
+    public static void requireOpenCl() {
         String why = OpenClDevices.unavailableReason();
         if (why != null) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -27,8 +34,30 @@ public final class OpenClTesting {
             }
             Assumptions.assumeTrue(false, "device tests skipped: " + why);
         }
-        return OpenClBackend.create(System.getProperty("rtf4j.opencl.platform"), System.getProperty("rtf4j.opencl.device"),
-            System.getProperty("rtf4j.opencl.options", ""));
+    }
+
+    /** The platform the device tests use ({@code rtf4j.opencl.platform}, null = first). */
+    public static String platform() {
+        return System.getProperty("rtf4j.opencl.platform");
+    }
+
+    /** The device the device tests use ({@code rtf4j.opencl.device}, null = first). */
+    public static String device() {
+        return System.getProperty("rtf4j.opencl.device");
+    }
+
+    /** The device tests' build options ({@code rtf4j.opencl.options}). */
+    public static String options() {
+        return System.getProperty("rtf4j.opencl.options", "");
+    }
+
+    /**
+     * Skips the rest of a test, visibly and with the reason, when it needs float64 ({@code p} is F64) and
+     * the device has no cl_khr_fp64.
+     */
+    public static void assumeFloat64(OpenClBackend be, Precision p) {
+        Assumptions.assumeTrue(p != Precision.F64 || be.device().fp64(),
+            () -> "float64 skipped: device " + be.device().name() + " has no cl_khr_fp64");
     }
 
     /** Asserts that work ran on the device: kernel launches with event times, device named. */

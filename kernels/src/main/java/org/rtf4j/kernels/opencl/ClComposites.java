@@ -1,0 +1,130 @@
+package org.rtf4j.kernels.opencl;
+
+import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.spectral.ConvShape;
+import org.rtf4j.kernels.spectral.ModalShape;
+import org.rtf4j.kernels.spectral.RationalShape;
+
+/**
+ * The composite {@code KernelId}s as sequences of {@code rtf4j.cl} kernels and {@link ClFft} transforms,
+ * with intermediates in the runtime's scratch buffers. Arguments arrive checked ({@code AbstractBackend});
+ * each method runs inside one {@link ClRuntime#within} operation of {@link OpenClBackend}.
+ */
+final class ClComposites {
+    private final ClRuntime rt;
+    private final ClFft fft;
+
+    ClComposites(ClRuntime rt, ClFft fft) {
+        this.rt = rt;
+        this.fft = fft;
+    }
+
+    void rationalSpectrum(RationalShape shape, ClBuffer ba, ClBuffer bb, ClBuffer bh, ClBuffer sa, ClBuffer sb, ClBuffer sk,
+                          ClBuffer mm) {
+        Precision p = ba.precision;
+        int bins = shape.bins();
+        int numA = shape.numA();
+        int order = shape.order();
+        int rows = numA + shape.channels();
+        ClBuffer padded = rt.scratch(p, "rationalRows", (long) rows * (order + 1));
+        rt.launch(ClKernel.PAD_RATIONAL, p, new long[] {order + 1, rows}, null, ba, bb, padded, order, numA);
+        ClBuffer ab = rt.scratch(p, "rationalSpectra", 2L * rows * bins);
+        fft.realForward(p, shape.fftLength(), rows, padded, order + 1, order + 1, ab);
+        rt.launch(ClKernel.RATIONAL_DIVIDE, p, new long[] {bins, rows}, null, ab, bh, sa, sb, sk, bins, numA,
+            shape.channelsPerDenominator());
+        rt.launch(ClKernel.MIN_MAGNITUDE, p, new long[] {numA}, null, sa, ba, mm, bins, order);
+    }
+
+    void rationalSpectrumBackward(RationalShape shape, ClBuffer g, int ell, ClBuffer sa, ClBuffer sb, ClBuffer ga,
+                                  ClBuffer gb, ClBuffer gh, ClBuffer wk) {
+        Precision p = g.precision;
+        int bins = shape.bins();
+        int numA = shape.numA();
+        int h = shape.channels();
+        int order = shape.order();
+        int pp = shape.fftLength();
+        ClBuffer gam = rt.scratch(p, "gamma", 2L * h * bins);
+        fft.realForward(p, pp, h, g, ell, ell, gam);
+        ClBuffer xb = rt.scratch(p, "numeratorSpectra", 2L * h * bins);
+        rt.launch(ClKernel.RATIONAL_BACKWARD_SPECTRA, p, new long[] {bins, h}, null, gam, sa, sb, xb, wk, bins,
+            shape.channelsPerDenominator());
+        ClBuffer tmp = rt.scratch(p, "coefficients", (long) Math.max(h, numA) * (order + 1));
+        fft.realInverse(p, pp, h, xb, tmp, order + 1, order + 1);
+        rt.launch(ClKernel.DROP_LAG0, p, new long[] {order, h}, null, tmp, gb, order);
+        ClBuffer s = rt.scratch(p, "groupSums", 2L * numA * bins);
+        rt.launch(ClKernel.GROUP_SUM, p, new long[] {bins, numA}, null, wk, s, bins, shape.channelsPerDenominator());
+        fft.realInverse(p, pp, numA, s, tmp, order + 1, order + 1);
+        rt.launch(ClKernel.DROP_LAG0, p, new long[] {order, numA}, null, tmp, ga, order);
+        rt.launch(ClKernel.TAKE_LAG0, p, new long[] {h}, null, g, gh, ell);
+    }
+
+    void fftConv(ConvShape shape, ClBuffer f, ClBuffer bk, ClBuffer bu, ClBuffer by, ClBuffer ks, ClBuffer us) {
+        Precision p = bu.precision;
+        int n = shape.fftLength();
+        int ell = shape.length();
+        int h = shape.channels();
+        int rows = shape.batch() * h;
+        int bins = shape.bins();
+        if (bk == null) {
+            fft.realForward(p, n, h, f, ell, ell, ks);
+        } else {
+            ClBuffer kappa = rt.scratch(p, "twoSided", (long) h * n);
+            rt.launch(ClKernel.TWO_SIDED_KERNEL, p, new long[] {n, h}, null, f, bk, kappa, ell, n);
+            fft.realForward(p, n, h, kappa, n, n, ks);
+        }
+        fft.realForward(p, n, rows, bu, ell, ell, us);
+        ClBuffer prod = rt.scratch(p, "rowSpectra", 2L * rows * bins);
+        rt.launch(ClKernel.SPECTRAL_MUL, p, new long[] {bins, rows}, null, us, ks, prod, bins, h);
+        fft.realInverse(p, n, rows, prod, by, ell, ell);
+    }
+
+    void fftConvBackward(ConvShape shape, ClBuffer ks, ClBuffer us, ClBuffer bg, ClBuffer bd, ClBuffer df, ClBuffer dbk) {
+        Precision p = bg.precision;
+        int n = shape.fftLength();
+        int ell = shape.length();
+        int h = shape.channels();
+        int rows = shape.batch() * h;
+        int bins = shape.bins();
+        // the forward's product spectra and these are never live together: one scratch buffer
+        ClBuffer gs = rt.scratch(p, "rowSpectra", 2L * rows * bins);
+        fft.realForward(p, n, rows, bg, ell, ell, gs);
+        ClBuffer acc = rt.scratch(p, "kernelGradientSpectra", 2L * h * bins);
+        rt.launch(ClKernel.CONV_BACKWARD_SPECTRA, p, new long[] {bins, h}, null, gs, us, ks, acc, bins, h, shape.batch());
+        fft.realInverse(p, n, rows, gs, bd, ell, ell);
+        ClBuffer g = rt.scratch(p, "kernelGradientFull", (long) h * n);
+        fft.realInverse(p, n, h, acc, g, n, n);
+        rt.launch(ClKernel.KERNEL_GRADS, p, new long[] {ell, h}, null, g, df, dbk == null ? rt.dummy(p) : dbk, ell, n,
+            dbk == null ? 0 : 1);
+    }
+
+    void vandermonde(ModalShape shape, ClBuffer z, ClBuffer c, ClBuffer d, ClBuffer out) {
+        Precision p = out.precision;
+        int items = (shape.length() + ModalShape.VANDERMONDE_BLOCK - 1) / ModalShape.VANDERMONDE_BLOCK;
+        rt.launch(ClKernel.VANDERMONDE, p, new long[] {items, shape.channels()}, null, z, c, d == null ? rt.dummy(p) : d,
+            d == null ? 0 : 1, out, shape.modes(), shape.length());
+    }
+
+    void vandermondeBackward(ModalShape shape, ClBuffer z, ClBuffer g, ClBuffer s0, ClBuffer s1, ClBuffer d) {
+        Precision p = g.precision;
+        rt.launch(ClKernel.VANDERMONDE_BACKWARD, p, new long[] {shape.modes(), shape.channels()}, null, z, g, s0, s1,
+            shape.modes(), shape.length());
+        rt.launch(ClKernel.TAKE_LAG0, p, new long[] {shape.channels()}, null, g, d, shape.length());
+    }
+
+    void cauchy(ModalShape shape, ClBuffer bw, ClBuffer bv, ClBuffer d, ClBuffer out) {
+        Precision p = out.precision;
+        rt.launch(ClKernel.CAUCHY, p, new long[] {shape.bins(), shape.channels()}, null, bw, bv, d == null ? rt.dummy(p) : d,
+            d == null ? 0 : 1, out, shape.modes(), shape.length(), shape.channels());
+    }
+
+    void cauchyBackward(ModalShape shape, ClBuffer bw, ClBuffer bv, ClBuffer gs, ClBuffer ov, ClBuffer ow, ClBuffer og,
+                        ClBuffer od) {
+        Precision p = gs.precision;
+        int count = (shape.length() + 1) / 2;
+        ClBuffer gr = rt.scratch(p, "cauchyNodes", 8L * shape.channels() * count);
+        rt.launch(ClKernel.CAUCHY_BACKWARD_NODES, p, new long[] {count, shape.channels()}, null, bw, bv, gs, gr,
+            shape.modes(), shape.length(), shape.channels());
+        rt.launch(ClKernel.CAUCHY_BACKWARD_MODES, p, new long[] {shape.modes(), shape.channels()}, null, bw, bv, gr, gs, ov,
+            ow, og, od, shape.modes(), shape.length(), shape.channels());
+    }
+}

@@ -1,0 +1,112 @@
+package org.rtf4j.kernels.opencl;
+
+import java.util.List;
+
+/**
+ * Every {@code __kernel} function of {@code rtf4j.cl}, with its parameters in order: the name the
+ * source gives each and its kind. {@link ClRuntime#launch} checks a launch's arguments against these
+ * kinds, and {@code ClKernelSourceTest} checks the constants against the source's signatures (same
+ * kernels, same parameter names and kinds), so a kernel added, removed or changed on one side only
+ * fails a test instead of an enqueue.
+ */
+enum ClKernel {
+    // FFT
+    FFT_RADIX2_PASS("fftRadix2Pass", buffer("x"), buffer("y"), buffer("tw"), integer("n"), integer("p"), integer("sign")),
+    FFT_LOCAL_POW2("fftLocalPow2", buffer("data"), buffer("tw"), integer("n"), integer("sign"), local("buf")),
+    SCALE_COMPLEX("scaleComplex", buffer("x"), integer("n"), real("s")),
+    BLUESTEIN_PRE("bluesteinPre", buffer("x"), buffer("w"), buffer("chirp"), integer("n"), integer("m")),
+    MUL_TABLE("mulTable", buffer("w"), buffer("table"), integer("m")),
+    BLUESTEIN_POST("bluesteinPost", buffer("w"), buffer("x"), buffer("chirp"), integer("n"), integer("m")),
+    CONJUGATE("conjugate", buffer("x"), integer("n")),
+    PACK_EVEN("packEven", buffer("in"), integer("inOff"), integer("inStride"), integer("inLen"), buffer("z"), integer("h")),
+    PACK_ODD("packOdd", buffer("in"), integer("inOff"), integer("inStride"), integer("inLen"), buffer("z"), integer("n")),
+    SPLIT_FORWARD("splitForward", buffer("z"), buffer("out"), buffer("split"), integer("h")),
+    COPY_BINS("copyBins", buffer("z"), integer("n"), buffer("out"), integer("bins")),
+    MERGE_INVERSE("mergeInverse", buffer("in"), buffer("z"), buffer("split"), integer("h")),
+    HERMITIAN_FULL("hermitianFull", buffer("in"), integer("bins"), buffer("z"), integer("n")),
+    UNPACK_EVEN("unpackEven", buffer("z"), integer("h"), buffer("out"), integer("outOff"), integer("outStride"),
+        integer("outLen"), real("s")),
+    UNPACK_ODD("unpackOdd", buffer("z"), integer("n"), buffer("out"), integer("outOff"), integer("outStride"),
+        integer("outLen"), real("s")),
+    // convolution
+    TWO_SIDED_KERNEL("twoSidedKernel", buffer("kf"), buffer("kb"), buffer("kappa"), integer("ell"), integer("n")),
+    SPECTRAL_MUL("spectralMul", buffer("u"), buffer("kspec"), buffer("out"), integer("bins"), integer("h")),
+    CONV_BACKWARD_SPECTRA("convBackwardSpectra", buffer("g"), buffer("u"), buffer("kspec"), buffer("acc"), integer("bins"),
+        integer("h"), integer("batch")),
+    KERNEL_GRADS("kernelGrads", buffer("g"), buffer("dkf"), buffer("dkb"), integer("ell"), integer("n"), integer("twoSided")),
+    // rational spectrum
+    PAD_RATIONAL("padRational", buffer("a"), buffer("b"), buffer("rows"), integer("order"), integer("numA")),
+    RATIONAL_DIVIDE("rationalDivide", buffer("ab"), buffer("h0"), buffer("specA"), buffer("specB"), buffer("specK"),
+        integer("bins"), integer("numA"), integer("per")),
+    MIN_MAGNITUDE("minMagnitude", buffer("specA"), buffer("a"), buffer("minMag"), integer("bins"), integer("order")),
+    RATIONAL_BACKWARD_SPECTRA("rationalBackwardSpectra", buffer("gam"), buffer("specA"), buffer("specB"), buffer("xb"),
+        buffer("work"), integer("bins"), integer("per")),
+    GROUP_SUM("groupSum", buffer("work"), buffer("s"), integer("bins"), integer("per")),
+    DROP_LAG0("dropLag0", buffer("src"), buffer("dst"), integer("order")),
+    TAKE_LAG0("takeLag0", buffer("src"), buffer("dst"), integer("stride")),
+    // modal kernels
+    VANDERMONDE("vandermonde", buffer("logZ"), buffer("chat"), buffer("lag0"), integer("hasLag0"), buffer("k"),
+        integer("modes"), integer("len")),
+    VANDERMONDE_BACKWARD("vandermondeBackward", buffer("logZ"), buffer("w"), buffer("sums"), buffer("weighted"),
+        integer("modes"), integer("len")),
+    CAUCHY("cauchy", buffer("w"), buffer("v"), buffer("lag0"), integer("hasLag0"), buffer("khat"), integer("modes"),
+        integer("len"), integer("hh")),
+    CAUCHY_BACKWARD_NODES("cauchyBackwardNodes", buffer("w"), buffer("v"), buffer("gspec"), buffer("gr"), integer("modes"),
+        integer("len"), integer("hh")),
+    CAUCHY_BACKWARD_MODES("cauchyBackwardModes", buffer("w"), buffer("v"), buffer("gr"), buffer("gspec"), buffer("gv"),
+        buffer("gw"), buffer("gamma"), buffer("lag0Grad"), integer("modes"), integer("len"), integer("hh"));
+
+    /** What a kernel parameter is, and what the launcher accepts for it. */
+    enum Kind {
+        /** {@code __global} pointer: a {@link ClBuffer} of this backend, open, of the launch's precision. */
+        BUFFER,
+        /** {@code const int}: an {@link Integer}. */
+        INT,
+        /** {@code const real}: a {@link Double}, passed as float or double by the launch's precision. */
+        REAL,
+        /** {@code __local} pointer: a {@link ClRuntime.Local} giving its size in bytes. */
+        LOCAL
+    }
+
+    /** One parameter: its name in the source and its kind. */
+    record Param(String name, Kind kind) {
+        @Override
+        public String toString() {
+            return name + ":" + kind;
+        }
+    }
+
+    private final String functionName;
+    private final List<Param> params;
+
+    ClKernel(String functionName, Param... params) {
+        this.functionName = functionName;
+        this.params = List.of(params);
+    }
+
+    /** The {@code __kernel} function's name in {@code rtf4j.cl}. */
+    String functionName() {
+        return functionName;
+    }
+
+    /** The parameters, in order. */
+    List<Param> params() {
+        return params;
+    }
+
+    private static Param buffer(String name) {
+        return new Param(name, Kind.BUFFER);
+    }
+
+    private static Param integer(String name) {
+        return new Param(name, Kind.INT);
+    }
+
+    private static Param real(String name) {
+        return new Param(name, Kind.REAL);
+    }
+
+    private static Param local(String name) {
+        return new Param(name, Kind.LOCAL);
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * The OpenCL backend. {@link org.rtf4j.kernels.opencl.OpenClBackend} is the only entry point for kernels
+ * (with {@link org.rtf4j.kernels.opencl.OpenClDevices} and {@link org.rtf4j.kernels.opencl.DeviceInfo} for
+ * listing and describing devices); the rest of the package is package-private, one job per class:
+ * <ul>
+ *   <li>{@code OpenClBackend}: the {@code Backend} seam — argument checks (inherited from
+ *       {@code AbstractBackend}), transfer ranges, and one {@code ClRuntime.within} operation per
+ *       {@code KernelId};</li>
+ *   <li>{@code ClRuntime}: context, in-order profiling queue, the program per precision (built from
+ *       {@code rtf4j.cl} with {@code -DUSE_DOUBLE}, {@code -DHAS_FP64}, {@code -DVBLOCK}), kernel objects,
+ *       events, buffers and their accounting, transfers, scratch, and the launcher;</li>
+ *   <li>{@code ClKernel}: every {@code __kernel} of {@code rtf4j.cl} with its parameters' names and kinds;
+ *       the launcher checks each launch's arguments against them, a test checks them against the source;</li>
+ *   <li>{@code ClBuffer}: a device buffer (a caller's, or the backend's own scratch and tables);</li>
+ *   <li>{@code ClFft}: device FFTs (radix-2 Stockham for powers of two, Bluestein otherwise, real
+ *       transforms by packing), over device tables uploaded once per (precision, length) — the Bluestein
+ *       chirp and the real-split tables are the JVM plans' own ({@code BluesteinTables},
+ *       {@code RealFftPlan.splitTable});</li>
+ *   <li>{@code ClComposites}: the rational spectrum, FFT convolution and modal kernels, forward and
+ *       backward, as sequences of {@code ClKernel} launches and {@code ClFft} transforms.</li>
+ * </ul>
+ */
+package org.rtf4j.kernels.opencl;

@@ -1,0 +1,116 @@
+package org.rtf4j.kernels.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ClKernel} against {@code rtf4j.cl} (the resource the backend builds): the same kernels, and each
+ * with the same parameters in the same order, names and kinds. No device needed.
+ */
+class ClKernelSourceTest {
+    private static final Pattern KERNEL = Pattern.compile("__kernel\\s+void\\s+(\\w+)\\s*\\(([^)]*)\\)");
+
+    /** The {@code __kernel} signatures of an OpenCL C source, in source order. */
+    static Map<String, List<ClKernel.Param>> kernels(String source) {
+        String code = source.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\\n]*", " ");
+        Map<String, List<ClKernel.Param>> out = new LinkedHashMap<>();
+        Matcher m = KERNEL.matcher(code);
+        while (m.find()) {
+            List<ClKernel.Param> params = new ArrayList<>();
+            for (String raw : m.group(2).split(",")) {
+                params.add(param(m.group(1), raw.trim().replaceAll("\\s+", " ")));
+            }
+            if (out.put(m.group(1), params) != null) {
+                fail("kernel " + m.group(1) + " is defined twice in rtf4j.cl");
+            }
+        }
+        return out;
+    }
+
+    private static ClKernel.Param param(String kernel, String decl) {
+        Matcher m = Pattern.compile("^(.*?)\\**\\s*(\\w+)$").matcher(decl);
+        if (!m.matches()) {
+            fail("kernel " + kernel + ": cannot read parameter '" + decl + "'");
+        }
+        String type = m.group(1).replace("*", " ").trim();
+        String name = m.group(2);
+        ClKernel.Kind kind;
+        if (type.contains("__global")) {
+            kind = ClKernel.Kind.BUFFER;
+        } else if (type.contains("__local")) {
+            kind = ClKernel.Kind.LOCAL;
+        } else {
+            String t = type.replace("const", "").trim();
+            switch (t) {
+                case "int" -> kind = ClKernel.Kind.INT;
+                case "real" -> kind = ClKernel.Kind.REAL;
+                default -> {
+                    fail("kernel " + kernel + " parameter " + name + ": type '" + type + "' has no ClKernel.Kind");
+                    return null;
+                }
+            }
+        }
+        return new ClKernel.Param(name, kind);
+    }
+
+    static String source() throws IOException {
+        try (InputStream in = ClKernelSourceTest.class.getResourceAsStream(ClRuntime.SOURCE_PATH)) {
+            assertTrue(in != null, ClRuntime.SOURCE_PATH + " is not on the class path");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void everyKernelOfTheSourceIsAConstantAndEveryConstantAKernel() throws IOException {
+        Map<String, List<ClKernel.Param>> source = kernels(source());
+        assertTrue(source.size() > 20, "parsed only " + source.keySet());
+        TreeSet<String> onlySource = new TreeSet<>(source.keySet());
+        TreeSet<String> onlyEnum = new TreeSet<>();
+        for (ClKernel k : ClKernel.values()) {
+            onlySource.remove(k.functionName());
+            if (!source.containsKey(k.functionName())) {
+                onlyEnum.add(k.functionName());
+            }
+        }
+        assertTrue(onlySource.isEmpty() && onlyEnum.isEmpty(), "kernels in rtf4j.cl without a ClKernel constant: " + onlySource
+            + "; ClKernel constants without a kernel in rtf4j.cl: " + onlyEnum);
+    }
+
+    @Test
+    void everyConstantDeclaresItsKernelsParameters() throws IOException {
+        Map<String, List<ClKernel.Param>> source = kernels(source());
+        List<String> wrong = new ArrayList<>();
+        for (ClKernel k : ClKernel.values()) {
+            List<ClKernel.Param> declared = source.get(k.functionName());
+            if (declared != null && !declared.equals(k.params())) {
+                wrong.add(k + ": rtf4j.cl has " + declared + ", the constant " + k.params());
+            }
+        }
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
+    @Test
+    void theParserReadsEveryKindAndSkipsComments() {
+        String src = "// __kernel void commented(const int a) {}\n"
+            + "/* __kernel void block(const int b) {} */\n"
+            + "__kernel void k(__global const real2* x, __global real* y,\n    const int n, const real s, __local real2* buf) {}\n";
+        Map<String, List<ClKernel.Param>> k = kernels(src);
+        assertEquals(List.of("k"), List.copyOf(k.keySet()));
+        assertEquals(List.of(new ClKernel.Param("x", ClKernel.Kind.BUFFER), new ClKernel.Param("y", ClKernel.Kind.BUFFER),
+            new ClKernel.Param("n", ClKernel.Kind.INT), new ClKernel.Param("s", ClKernel.Kind.REAL),
+            new ClKernel.Param("buf", ClKernel.Kind.LOCAL)), k.get("k"));
+    }
+}
