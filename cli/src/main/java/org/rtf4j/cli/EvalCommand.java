@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.train.Checkpoints;
 import org.rtf4j.train.Evaluation;
 import org.rtf4j.train.TrainConfig;
@@ -77,8 +76,8 @@ final class EvalCommand implements Callable<Integer> {
         TrainConfig c = ck.config();
         Dataset ds = Tasks.open(new TaskConfig(c.task(), c.seed(), c.taskOptions(),
             data != null ? data : DataSetup.defaultDataDir()));
-        try (Backend be = backendOptions.create();
-             SequenceModel model = new SequenceModel(c.model(), ds.spec(), be, c.seed())) {
+        try (BackendOptions.Compute compute = backendOptions.open();
+             SequenceModel model = new SequenceModel(c.model(), ds.spec(), compute.backend(), compute.host(), c.seed())) {
             Checkpoints.restore(ck, model, null);
             int n = examples > 0 ? Math.min(examples, ds.size(split)) : ds.size(split);
             Evaluation e;
@@ -91,7 +90,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             out.println(ck.file() + " (step " + ck.step() + "): " + TrainCommand.describe(e));
             out.flush();
-            backendOptions.report(be, out);
+            backendOptions.report(compute.backend(), out);
         }
         return 0;
     }
