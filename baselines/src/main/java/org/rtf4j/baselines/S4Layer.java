@@ -7,6 +7,7 @@ import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.layer.LayerKind;
+import org.rtf4j.layer.NumericalFailureException;
 import org.rtf4j.layer.Recurrence;
 
 /**
@@ -260,8 +261,9 @@ public final class S4Layer extends ModalLayer {
             }
         }
         ZMatrixRMaj abar = new ZMatrixRMaj(n, n);
-        if (!CommonOps_ZDRM.solve(minus, plus, abar)) {
-            throw new IllegalStateException("I - dt/2 A is singular for channel " + c);
+        // EJML's LU solve reports few singular systems: a singular one usually shows as non-finite entries
+        if (!CommonOps_ZDRM.solve(minus, plus, abar) || !finite(abar)) {
+            throw NumericalFailureException.of("I - dt/2 A is singular for channel " + c, "I - dt/2 A", c);
         }
         // Abar^L by squaring
         ZMatrixRMaj pow = CommonOps_ZDRM.identity(n);
@@ -292,14 +294,24 @@ public final class S4Layer extends ModalLayer {
             rhs.set(m + modes, 0, ct.re(), -ct.im());
         }
         ZMatrixRMaj sol = new ZMatrixRMaj(n, 1);
-        if (!CommonOps_ZDRM.solve(mt, rhs, sol)) {
-            throw new IllegalStateException("I - Abar^L is singular for channel " + c + " (a pole on the unit circle)");
+        if (!CommonOps_ZDRM.solve(mt, rhs, sol) || !finite(sol)) {
+            throw NumericalFailureException.of("I - Abar^L is singular for channel " + c + " (a pole on the unit circle)",
+                "I - Abar^L", c);
         }
         for (int m = 0; m < modes; m++) {
             int i = 2 * (c * modes + m);
             cc[i] = sol.getReal(m, 0);
             cc[i + 1] = sol.getImag(m, 0);
         }
+    }
+
+    private static boolean finite(ZMatrixRMaj m) {
+        for (double v : m.data) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

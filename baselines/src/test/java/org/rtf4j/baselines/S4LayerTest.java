@@ -46,6 +46,20 @@ class S4LayerTest extends WithJvmBackend {
     }
 
     @Test
+    void aPoleOnTheUnitCircleMakesTheRecurrenceANumericalFailure() {
+        // Λ = 0 and P = 0 (A = 0): Ā = I, so I − Ā^L is singular
+        try (S4Layer layer = new S4Layer(SsmConfig.s4(1, 2, 8).withPrecision(Precision.F64), be)) {
+            java.util.Arrays.fill(layer.aReal.value(), -1000.0);
+            java.util.Arrays.fill(layer.aImag.value(), 0.0);
+            java.util.Arrays.fill(layer.pParam.value(), 0.0);
+            org.rtf4j.layer.NumericalFailureException e = assertThrows(org.rtf4j.layer.NumericalFailureException.class,
+                () -> layer.recurrent(1));
+            assertEquals(0, e.row());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("singular for channel 0"), e.getMessage());
+        }
+    }
+
+    @Test
     void goldenUntruncatedOutputVector() {
         Golden g = Golden.load("s4_kernel_legs_bilinear");
         int len = g.integer("params.L");

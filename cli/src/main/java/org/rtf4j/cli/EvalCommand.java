@@ -86,8 +86,8 @@ final class EvalCommand implements Callable<Integer> {
         SequenceModel.requireArrays("eval", c.model(), ds.spec(), evalBatch);
         MemoryCheck.require("eval: " + SequenceModel.describeSizes(c.model(), ds.spec(), evalBatch),
             SequenceModel.bytesNeeded(c.model(), ds.spec(), evalBatch, backendOptions.heapBuffers(), backendOptions.workers()));
-        try (Backend be = backendOptions.create();
-             SequenceModel model = new SequenceModel(c.model(), ds.spec(), be, c.seed())) {
+        try (BackendOptions.Compute compute = backendOptions.open();
+             SequenceModel model = new SequenceModel(c.model(), ds.spec(), compute.backend(), compute.host(), c.seed())) {
             Checkpoints.restore(ck, model, null);
             Evaluation e;
             if (Progress.wanted(progress)) {
@@ -99,7 +99,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             out.println(ck.file() + " (step " + ck.step() + "): " + TrainCommand.describe(e));
             out.flush();
-            backendOptions.report(be, out);
+            backendOptions.report(compute.backend(), out);
         }
         return 0;
     }

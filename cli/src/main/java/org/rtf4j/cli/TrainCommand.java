@@ -182,8 +182,8 @@ final class TrainCommand implements Callable<Integer> {
             clean(dir);
         }
         boolean bar = Progress.wanted(progress);
-        try (Backend be = backendOptions.create();
-             Trainer trainer = trainer(config, data, be, dir, new Curve(out, bar, config))) {
+        try (BackendOptions.Compute compute = backendOptions.open();
+             Trainer trainer = trainer(config, data, compute, dir, new Curve(out, bar, config))) {
             trainer.logEvery(logEvery);
             if (trainer.step() >= steps) {
                 out.println("run " + dir + " is complete (step " + trainer.step() + "); use --fresh to train again");
@@ -193,15 +193,16 @@ final class TrainCommand implements Callable<Integer> {
                 out.println("final " + describe(e) + "; metrics and checkpoints in " + dir);
             }
             out.flush();
-            backendOptions.report(be, out);
+            backendOptions.report(compute.backend(), out);
         }
         return 0;
     }
 
     /** A trainer of the run directory; when its checkpoints are all unreadable, the refusal says what --fresh does. */
-    private static Trainer trainer(TrainConfig config, Dataset data, Backend be, Path dir, Trainer.Listener listener) {
+    private static Trainer trainer(TrainConfig config, Dataset data, BackendOptions.Compute compute, Path dir,
+                                   Trainer.Listener listener) {
         try {
-            return new Trainer(config, data, be, dir, listener);
+            return new Trainer(config, data, compute.backend(), compute.host(), dir, listener);
         } catch (Checkpoints.UnreadableException e) {
             throw new IllegalStateException(e.getMessage() + "; nothing was changed: --fresh starts over (deleting them)",
                 e);

@@ -152,7 +152,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         kernelBackward(conv.length());
         List<Parameter> ps = parameters();
         for (int i = 0; i < ps.size(); i++) {
-            finite("gradient of ", ps.get(i).name(), ps.get(i).grad());
+            gradientFinite(ps.get(i));
         }
     }
 
@@ -266,7 +266,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         }
     }
 
-    /** Every parameter finite, else IllegalArgumentException naming it. */
+    /** Every parameter finite, else IllegalArgumentException naming it (parameters are the caller's input). */
     protected void checkParameters() {
         List<Parameter> ps = parameters();
         for (int i = 0; i < ps.size(); i++) {
@@ -274,6 +274,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         }
     }
 
+    /** An input array of the caller finite, else IllegalArgumentException naming it. */
     protected static void finite(String name, double[] a) {
         finite("", name, a);
     }
@@ -289,6 +290,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         }
     }
 
+    /** An input array of the caller finite, else IllegalArgumentException naming it. */
     protected static void finite(String name, float[] a) {
         int i = Finite.firstNonFinite(a);
         if (i >= 0) {
@@ -296,19 +298,36 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         }
     }
 
+    /** The output computed from finite input and parameters finite, else a numerical failure. */
     private static void outputFinite(double[] a) {
         int i = Finite.firstNonFinite(a);
         if (i >= 0) {
-            throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
-                + " (finite inputs and parameters; the kernel or the input is too large for the precision)");
+            throw NumericalFailureException.nonFinite("output y overflowed to " + a[i] + " at index " + i
+                + " (finite inputs and parameters; the kernel or the input is too large for the precision)",
+                "output y", i, a[i]);
         }
     }
 
+    /** The output computed from finite input and parameters finite, else a numerical failure. */
     private static void outputFinite(float[] a) {
         int i = Finite.firstNonFinite(a);
         if (i >= 0) {
-            throw new ArithmeticException("output y overflowed to " + a[i] + " at index " + i
-                + " (finite inputs and parameters; the kernel or the input is too large for float32)");
+            throw NumericalFailureException.nonFinite("output y overflowed to " + a[i] + " at index " + i
+                + " (finite inputs and parameters; the kernel or the input is too large for float32)",
+                "output y", i, a[i]);
+        }
+    }
+
+    /**
+     * The accumulated gradient of {@code p}, computed from a finite output gradient, finite, else a numerical
+     * failure naming the parameter (the name is joined only then: a steady-state pass allocates nothing).
+     */
+    private static void gradientFinite(Parameter p) {
+        double[] g = p.grad();
+        int i = Finite.firstNonFinite(g);
+        if (i >= 0) {
+            throw NumericalFailureException.nonFinite("gradient of " + p.name() + " has a non-finite value " + g[i]
+                + " at index " + i + " (finite output gradient and parameters)", "gradient of " + p.name(), i, g[i]);
         }
     }
 

@@ -9,9 +9,14 @@ import org.rtf4j.kernels.backend.Precision;
  *
  * <p>{@link #forward} computes y and keeps what {@link #backward} needs; {@code backward} must follow
  * the forward pass it differentiates with the parameters unchanged; it writes ∂ℒ/∂u and
- * <em>accumulates</em> parameter gradients into {@link Parameter#grad()}. Inputs containing NaN or ±Inf are
- * refused with {@link IllegalArgumentException}. Host arrays of either precision are accepted; they are
- * rounded to the layer's {@link #precision()}.
+ * <em>accumulates</em> parameter gradients into {@link Parameter#grad()}. Host arrays of either precision
+ * are accepted; they are rounded to the layer's {@link #precision()}.
+ *
+ * <p>Failures are of two kinds (see {@link NumericalFailureException} for the line between them). Bad
+ * input — a wrong shape, or NaN or ±Inf in an input, output gradient or parameter value — is refused with
+ * {@link IllegalArgumentException} before anything is computed. A computation that fails on accepted input
+ * — a denominator on or near the unit circle, a singular system, a non-finite output or parameter
+ * gradient — throws {@link NumericalFailureException}.
  */
 public interface SequenceLayer extends AutoCloseable {
 

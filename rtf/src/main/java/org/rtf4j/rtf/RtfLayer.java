@@ -14,6 +14,7 @@ import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.layer.Recurrence;
+import org.rtf4j.layer.NumericalFailureException;
 
 /**
  * The RTF layer (Parnichkun et al. 2024): channel c is the transfer function
@@ -269,18 +270,23 @@ public final class RtfLayer extends ConvolutionalLayer {
         checkDenominators(d, hostMag);
     }
 
-    /** Refuses a denominator whose smallest relative magnitude {@code mags[2g]} is below the threshold. */
+    /**
+     * Stops at a denominator whose smallest relative magnitude {@code mags[2g]} (at bin {@code mags[2g+1]})
+     * is below the threshold or not a number: a numerical failure, since the parameters themselves were
+     * checked finite.
+     */
     private void checkDenominators(int d, double[] mags) {
         for (int g = 0; g < numA; g++) {
             double m = mags[2 * g];
             if (!(m >= cfg.minDenominator())) {
                 int per = h / numA;
-                throw new IllegalArgumentException(String.format(
+                int bin = (int) mags[2 * g + 1];
+                throw NumericalFailureException.denominator(String.format(
                     "denominator %s row %d (channels %d..%d): relative magnitude |a(z_k)|/(1+sum|a_n|) = %.3e at bin k=%d"
                         + " of P=%d is below the threshold minDenominator=%.1e (a pole on or near the unit circle;"
                         + " raise or lower RtfConfig.minDenominator, or use the l1-Montel constraint)",
-                    d == 0 ? "forward" : "backward", g, g * per, (g + 1) * per - 1, m, (int) mags[2 * g + 1],
-                    shape.fftLength(), cfg.minDenominator()));
+                    d == 0 ? "forward" : "backward", g, g * per, (g + 1) * per - 1, m, bin,
+                    shape.fftLength(), cfg.minDenominator()), d, g, bin, m);
             }
         }
     }

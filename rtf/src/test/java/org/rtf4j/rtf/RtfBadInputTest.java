@@ -1,6 +1,7 @@
 package org.rtf4j.rtf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,8 +10,12 @@ import org.junit.jupiter.api.function.Executable;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.WithJvmBackend;
+import org.rtf4j.layer.NumericalFailureException;
 
-/** Bad input gets an IllegalArgumentException naming the argument and the values; legal odd cases work. */
+/**
+ * Bad input gets an IllegalArgumentException naming the argument and the values; a computation that fails on
+ * accepted input a NumericalFailureException saying where; legal odd cases work.
+ */
 class RtfBadInputTest extends WithJvmBackend {
 
     private static void refused(Executable e, String... fragments) {
@@ -63,13 +68,35 @@ class RtfBadInputTest extends WithJvmBackend {
     }
 
     @Test
-    void denominatorOnTheUnitCircleNamesRowChannelsBinAndValue() {
+    void denominatorOnTheUnitCircleIsANumericalFailureNamingRowChannelsBinAndValue() {
         // a(z) = 1 - z^-1 (row 1, channels 2..3) vanishes at z = 1, bin 0
         RtfConfig cfg = RtfConfig.builder(4, 1, 16).numA(2).precision(Precision.F64).build();
         try (RtfLayer layer = new RtfLayer(cfg, be)) {
             layer.ab().set(new double[] {0.5, -1.0, 1, 1, 1, 1});
-            refused(() -> layer.forward(new double[64], 1, 16, new double[64]),
-                "denominator forward row 1 (channels 2..3)", "at bin k=0 of P=16", "minDenominator=1.0e-10");
+            NumericalFailureException e = assertThrows(NumericalFailureException.class,
+                () -> layer.forward(new double[64], 1, 16, new double[64]));
+            for (String f : new String[] {"denominator forward row 1 (channels 2..3)", "at bin k=0 of P=16",
+                "minDenominator=1.0e-10"}) {
+                assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
+            }
+            assertEquals("denominator", e.quantity());
+            assertEquals(0, e.direction());
+            assertEquals(1, e.row());
+            assertEquals(0, e.bin());
+            assertTrue(e.value() >= 0 && e.value() < 1e-10, "magnitude " + e.value());
+            assertNull(e.layer());
+            // the float64 host computation of the recurrence checks the same denominators
+            NumericalFailureException r = assertThrows(NumericalFailureException.class, () -> layer.recurrent(1));
+            assertEquals(1, r.row());
+        }
+        // the backward direction of a two-sided layer, near (not on) the unit circle: a(z) = 1 - (1 - 1e-12) z^-1
+        RtfConfig bi = RtfConfig.builder(1, 1, 16).bidirectional(true).precision(Precision.F64).build();
+        try (RtfLayer layer = new RtfLayer(bi, be)) {
+            layer.ab().set(new double[] {0.5, -(1 - 1e-12), 1, 1});
+            NumericalFailureException e = assertThrows(NumericalFailureException.class,
+                () -> layer.forward(new double[16], 1, 16, new double[16]));
+            assertTrue(e.getMessage().startsWith("denominator backward row 0"), e.getMessage());
+            assertEquals(1, e.direction());
         }
         // just inside the threshold is legal with a looser setting
         RtfConfig loose = RtfConfig.builder(1, 1, 16).precision(Precision.F64).minDenominator(0).build();
@@ -77,6 +104,36 @@ class RtfBadInputTest extends WithJvmBackend {
             layer.ab().set(new double[] {-0.999, 1});
             double[] y = layer.forward(new double[16], 1, 16);
             assertEquals(0.0, y[3], 0.0);
+        }
+    }
+
+    @Test
+    void aComputedOverflowIsANumericalFailureNotBadInput() {
+        // finite input and parameters whose float32 output overflows: y_0 = h0 * u_0 = 1e3 * 1e36
+        RtfConfig cfg = RtfConfig.builder(1, 1, 8).precision(Precision.F32).build();
+        try (RtfLayer layer = new RtfLayer(cfg, be)) {
+            layer.ab().set(new double[] {0, 0});
+            layer.h0().set(new double[] {1e3});
+            float[] u = new float[8];
+            u[0] = 1e36f;
+            NumericalFailureException e = assertThrows(NumericalFailureException.class,
+                () -> layer.forward(u, 1, 8, new float[8]));
+            assertEquals("output y", e.quantity());
+            assertTrue(e.index() >= 0 && !Double.isFinite(e.value()), e.index() + ": " + e.value());
+            assertTrue(e.getMessage().startsWith("output y overflowed to "), e.getMessage());
+        }
+        // finite output and output gradient whose parameter gradient overflows in float32:
+        // dL/dh0 = sum_t gy_t u_t = 8 * 1e20 * 1e20
+        try (RtfLayer layer = new RtfLayer(cfg, be)) {
+            layer.ab().set(new double[] {0, 0});
+            layer.h0().set(new double[] {1e-3});
+            float[] u = new float[8];
+            java.util.Arrays.fill(u, 1e20f);
+            layer.forward(u, 1, 8, new float[8]);
+            NumericalFailureException e = assertThrows(NumericalFailureException.class,
+                () -> layer.backward(u, new float[8]));
+            assertTrue(e.quantity().startsWith("gradient of "), e.quantity());
+            assertTrue(e.getMessage().contains("has a non-finite value"), e.getMessage());
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.MemoryCheck;
+import org.rtf4j.kernels.jvm.JvmExecutor;
+import org.rtf4j.layer.NumericalFailureException;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.train.data.Dataset;
 import org.rtf4j.train.data.Example;
@@ -58,13 +60,15 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * A trainer of a fresh model, or resumed from the newest readable checkpoint in {@code runDir} when there is
-     * one. Nothing in {@code runDir} is written or deleted here, so a refusal leaves the directory as it was.
+     * one. Nothing in {@code runDir} is written or deleted here, so a refusal leaves the directory as it was. The
+     * model runs its layers on {@code backend} and its host code on {@code host} (see {@link SequenceModel}); the
+     * caller owns and closes both, after the trainer.
      *
      * @throws Checkpoints.UnreadableException when {@code runDir} holds checkpoint files and none is readable
      * @throws IllegalArgumentException        when the checkpoint is of another configuration (naming the fields
      *                                         that differ) or its tensors do not fit the model
      */
-    public Trainer(TrainConfig config, Dataset data, Backend backend, Path runDir, Listener listener) {
+    public Trainer(TrainConfig config, Dataset data, Backend backend, JvmExecutor host, Path runDir, Listener listener) {
         this.config = config;
         this.data = data;
         this.runDir = runDir;
@@ -80,7 +84,7 @@ public final class Trainer implements AutoCloseable {
                 + Checkpoints.differences(ck.get().config(), config)
                 + "; use another --run directory, or the same settings to resume");
         }
-        SequenceModel m = new SequenceModel(config.model(), data.spec(), backend, config.seed());
+        SequenceModel m = new SequenceModel(config.model(), data.spec(), backend, host, config.seed());
         try {
             this.opt = new AdamW(m.parameters(), AdamW.Settings.of(config.lr(), config.weightDecay(), config.ssmLr(),
                 config.ssmWeightDecay()));
@@ -139,7 +143,15 @@ public final class Trainer implements AutoCloseable {
         return step;
     }
 
-    /** Trains until {@code config.steps()} (or {@code untilStep}, if smaller); returns the final evaluation. */
+    /**
+     * Trains until {@code config.steps()} (or {@code untilStep}, if smaller); returns the final evaluation.
+     *
+     * @throws TrainingDivergedException when at some step the loss, a gradient or a parameter becomes non-finite,
+     *                                   the gradient norm passes the explode limit, or a layer fails numerically
+     *                                   ({@link NumericalFailureException}, the cause)
+     * @throws IllegalArgumentException  when the data or the model are inconsistent (a bug, never reported as
+     *                                   divergence)
+     */
     public Evaluation run(long untilStep) {
         long end = Math.min(untilStep, config.steps());
         // wall time of the whole run, across resumed sessions (the checkpoints carry it)
@@ -168,8 +180,8 @@ public final class Trainer implements AutoCloseable {
                 if (evalNow) {
                     try {
                         last = evaluate(Split.TEST, config.evalExamples());
-                    } catch (IllegalArgumentException e) {
-                        throw new TrainingDivergedException(step, null, "evaluation: " + e.getMessage());
+                    } catch (NumericalFailureException e) {
+                        throw new TrainingDivergedException(step, null, "evaluation: " + e.getMessage(), e);
                     }
                     listener.evaluated(step, last);
                     if (metrics != null) {
@@ -220,9 +232,10 @@ public final class Trainer implements AutoCloseable {
             double[] out;
             try {
                 out = model.forward(batch, true, dropoutSeed(step, micro));
-            } catch (IllegalArgumentException e) {
-                // the layers refuse what would be non-finite (a denominator on the unit circle): stop, naming the step
-                throw new TrainingDivergedException(step, null, e.getMessage());
+            } catch (NumericalFailureException e) {
+                // the parameters left the region where a layer is defined (a denominator on the unit circle, an
+                // overflow): stop, naming the step; bad input (IllegalArgumentException) is a bug and passes
+                throw new TrainingDivergedException(step, null, e.getMessage(), e);
             }
             Loss l = Loss.of(data.spec(), out, batch);
             if (!Double.isFinite(l.loss())) {
@@ -232,7 +245,11 @@ public final class Trainer implements AutoCloseable {
             for (int i = 0; i < g.length; i++) {
                 g[i] /= accum;
             }
-            model.backward(g);
+            try {
+                model.backward(g);
+            } catch (NumericalFailureException e) {
+                throw new TrainingDivergedException(step, null, e.getMessage(), e);
+            }
             loss += l.loss() / accum;
             correct += l.correct();
             count += l.count();

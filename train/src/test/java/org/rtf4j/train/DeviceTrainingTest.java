@@ -39,7 +39,10 @@ class DeviceTrainingTest {
 
     private static List<Double> curve(TrainConfig c, org.rtf4j.kernels.backend.Backend be) {
         List<Double> losses = new ArrayList<>();
-        try (Trainer t = new Trainer(c, new SignTask(false), be, null, new Trainer.Listener() {
+        // the host code's threads: the JVM backend's own, or (OpenCL) an executor of the same size
+        org.rtf4j.kernels.jvm.JvmExecutor host = be instanceof JvmBackend ? ((JvmBackend) be).executor()
+            : new org.rtf4j.kernels.jvm.JvmExecutor(2);
+        try (Trainer t = new Trainer(c, new SignTask(false), be, host, null, new Trainer.Listener() {
             @Override
             public void step(long step, double loss, double accuracy, double lr) {
                 losses.add(loss);
@@ -49,6 +52,8 @@ class DeviceTrainingTest {
         } finally {
             if (be instanceof JvmBackend) {
                 be.close();
+            } else {
+                host.close();
             }
         }
         return losses;

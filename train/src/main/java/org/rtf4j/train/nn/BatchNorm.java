@@ -3,12 +3,13 @@ package org.rtf4j.train.nn;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rtf4j.kernels.jvm.JvmExecutor;
 import org.rtf4j.layer.Parameter;
 
 /**
  * Batch normalisation per channel over the batch and the valid positions (padding is excluded from the
  * statistics), as PyTorch's {@code BatchNorm1d}: ε = 1e-5, running mean and unbiased running variance
- * with momentum 0.1, used in eval mode.
+ * with momentum 0.1, used in eval mode. The loops over the channels run on the given host executor.
  */
 public final class BatchNorm implements Normalization {
     private static final double EPS = 1e-5;
@@ -19,6 +20,7 @@ public final class BatchNorm implements Normalization {
     private final Parameter bias;
     private final double[] runningMean;
     private final double[] runningVar;
+    private final JvmExecutor host;
     private double[] xhat;
     private double[] invStd;
     private int batch;
@@ -26,7 +28,8 @@ public final class BatchNorm implements Normalization {
     private int[] lengths;
     private boolean training;
 
-    public BatchNorm(String name, int dim) {
+    public BatchNorm(String name, int dim, JvmExecutor host) {
+        this.host = Parallel.require(host, name);
         this.name = name;
         this.dim = dim;
         this.gain = new Parameter(name + ".weight", new int[] {dim}, false);
@@ -71,7 +74,7 @@ public final class BatchNorm implements Normalization {
         double[] g = gain.value();
         double[] be = bias.value();
         final long n = count;
-        Parallel.forEach(dim, h -> {
+        Parallel.forEach(host, dim, h -> {
             double mean;
             double var;
             if (training) {
@@ -124,7 +127,7 @@ public final class BatchNorm implements Normalization {
             count += valid(b);
         }
         final long n = count;
-        Parallel.forEach(dim, h -> {
+        Parallel.forEach(host, dim, h -> {
             double sdy = 0;
             double sdyx = 0;
             for (int b = 0; b < batch; b++) {

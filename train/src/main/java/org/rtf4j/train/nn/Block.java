@@ -3,12 +3,15 @@ package org.rtf4j.train.nn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.rtf4j.kernels.jvm.JvmExecutor;
+import org.rtf4j.layer.NumericalFailureException;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.layer.SequenceLayer;
 
 /**
  * One residual block (docs/ssm-math.md §6.1). Padding positions are zeroed before the SSM layer, so they never
- * reach a valid output even through a bidirectional layer; every other op acts per position.
+ * reach a valid output even through a bidirectional layer; every other op acts per position. A numerical
+ * failure of the SSM layer leaves with the block's name ({@code blocks.i.ssm}); bad input passes unchanged.
  */
 final class Block implements AutoCloseable {
     private final String name;
@@ -24,16 +27,16 @@ final class Block implements AutoCloseable {
     private int length;
     private int[] lengths;
 
-    Block(String name, ModelConfig config, SequenceLayer ssm, SplittableRandom rng) {
+    Block(String name, ModelConfig config, SequenceLayer ssm, SplittableRandom rng, JvmExecutor host) {
         this.name = name;
         this.config = config;
         int h = config.channels();
-        this.norm = config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm(name + ".norm", h)
-            : config.norm() == ModelConfig.Norm.BATCH ? new BatchNorm(name + ".norm", h) : null;
+        this.norm = config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm(name + ".norm", h, host)
+            : config.norm() == ModelConfig.Norm.BATCH ? new BatchNorm(name + ".norm", h, host) : null;
         this.ssm = ssm;
         this.gelu = config.activation() == ModelConfig.Activation.GELU ? new Gelu() : null;
         this.dropout = new Dropout(config.dropout(), false);
-        this.out = config.glu() ? new Linear(name + ".output_linear", h, 2 * h, rng) : null;
+        this.out = config.glu() ? new Linear(name + ".output_linear", h, 2 * h, rng, host) : null;
         this.glu = config.glu() ? new Glu() : null;
         this.residualDropout = new Dropout(config.residualDropout(), true);
     }
@@ -69,9 +72,9 @@ final class Block implements AutoCloseable {
         double[] v = new double[u.length];
         try {
             ssm.forward(u, batch, length, v);
-        } catch (IllegalArgumentException e) {
-            // e.g. a denominator that reached the unit circle: say which layer
-            throw new IllegalArgumentException(name + ".ssm: " + e.getMessage(), e);
+        } catch (NumericalFailureException e) {
+            // e.g. a denominator that reached the unit circle: say which layer (bad input passes unchanged)
+            throw e.inLayer(name + ".ssm");
         }
         if (gelu != null) {
             v = gelu.forward(v);
@@ -108,7 +111,11 @@ final class Block implements AutoCloseable {
             gv = gelu.backward(gv);
         }
         double[] du = new double[gv.length];
-        ssm.backward(gv, du);
+        try {
+            ssm.backward(gv, du);
+        } catch (NumericalFailureException e) {
+            throw e.inLayer(name + ".ssm");
+        }
         Masks.zeroPadding(du, batch, h, length, lengths);
         double[] dx = norm != null && config.prenorm() ? norm.backward(du) : du;
         if (dres != null) {

@@ -1,20 +1,26 @@
 package org.rtf4j.train.nn;
 
 import java.util.List;
+import org.rtf4j.kernels.jvm.JvmExecutor;
 import org.rtf4j.layer.Parameter;
 
-/** Normalisation over the channels at every position, with gain and bias (ε = 1e-5, as PyTorch). */
+/**
+ * Normalisation over the channels at every position, with gain and bias (ε = 1e-5, as PyTorch); the loops
+ * over the batch run on the given host executor.
+ */
 public final class LayerNorm implements Normalization {
     private static final double EPS = 1e-5;
     private final int dim;
     private final Parameter gain;
     private final Parameter bias;
+    private final JvmExecutor host;
     private double[] xhat;
     private double[] invStd;
     private int batch;
     private int length;
 
-    public LayerNorm(String name, int dim) {
+    public LayerNorm(String name, int dim, JvmExecutor host) {
+        this.host = Parallel.require(host, name);
         this.dim = dim;
         this.gain = new Parameter(name + ".weight", new int[] {dim}, false);
         this.bias = new Parameter(name + ".bias", new int[] {dim}, false);
@@ -40,7 +46,7 @@ public final class LayerNorm implements Normalization {
         double[] y = new double[x.length];
         double[] g = gain.value();
         double[] be = bias.value();
-        Parallel.forEach(batch, b -> {
+        Parallel.forEach(host, batch, b -> {
             int base = b * dim * length;
             for (int t = 0; t < length; t++) {
                 double mean = 0;
@@ -87,7 +93,7 @@ public final class LayerNorm implements Normalization {
             }
         }
         double[] dx = new double[dy.length];
-        Parallel.forEach(batch, b -> {
+        Parallel.forEach(host, batch, b -> {
             int base = b * dim * length;
             for (int t = 0; t < length; t++) {
                 double m1 = 0;

@@ -2,25 +2,29 @@ package org.rtf4j.train.nn;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.rtf4j.kernels.jvm.JvmExecutor;
 import org.rtf4j.layer.Parameter;
 
 /**
  * Channel mixing applied at every position: {@code y[b,o,t] = Σ_i W[o,i]·x[b,i,t] + bias[o]} on (B, C, ℓ)
- * signals, time contiguous. Initialised as PyTorch's {@code nn.Linear}: U(−1/√in, 1/√in) for both.
+ * signals, time contiguous. Initialised as PyTorch's {@code nn.Linear}: U(−1/√in, 1/√in) for both. The
+ * loops over the batch and the weight rows run on the given host executor.
  */
 public final class Linear {
     private final int in;
     private final int out;
     private final Parameter weight;
     private final Parameter bias;
+    private final JvmExecutor host;
     private double[] x;
     private int batch;
     private int length;
 
-    public Linear(String name, int in, int out, SplittableRandom rng) {
+    public Linear(String name, int in, int out, SplittableRandom rng, JvmExecutor host) {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException(name + ": in and out must be ≥ 1, got in=" + in + ", out=" + out);
         }
+        this.host = Parallel.require(host, name);
         this.in = in;
         this.out = out;
         this.weight = new Parameter(name + ".weight", new int[] {out, in}, false);
@@ -57,7 +61,7 @@ public final class Linear {
         double[] y = new double[batch * out * length];
         double[] w = weight.value();
         double[] bv = bias.value();
-        Parallel.forEach(batch, b -> {
+        Parallel.forEach(host, batch, b -> {
             for (int o = 0; o < out; o++) {
                 int yo = (b * out + o) * length;
                 java.util.Arrays.fill(y, yo, yo + length, bv[o]);
@@ -78,7 +82,7 @@ public final class Linear {
         double[] xs = x;
         // weight rows are split in blocks of 8 over the tasks and summed over the batch in order: deterministic
         int blocks = (out + 7) / 8;
-        Parallel.forEach(blocks, blk -> {
+        Parallel.forEach(host, blocks, blk -> {
             int r0 = blk * 8;
             int r1 = Math.min(out, r0 + 8);
             for (int b = 0; b < batch; b++) {
@@ -97,7 +101,7 @@ public final class Linear {
         // dx[i, t] = Σ_o Wᵀ[i, o]·dyᵀ[t, o]
         double[] wt = new double[in * out];
         Gemm.transpose(w, 0, out, in, wt, 0);
-        Parallel.forEach(batch, b -> {
+        Parallel.forEach(host, batch, b -> {
             double[] dyt = new double[out * length];
             Gemm.transpose(dy, b * out * length, out, length, dyt, 0);
             Gemm.accumulateABt(0, in, length, out, wt, 0, dyt, 0, dx, b * in * length, length);

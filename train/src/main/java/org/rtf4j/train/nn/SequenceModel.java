@@ -10,6 +10,7 @@ import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.spectral.ConvShape;
+import org.rtf4j.kernels.jvm.JvmExecutor;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.layer.SequenceLayer;
@@ -22,7 +23,13 @@ import org.rtf4j.train.data.TaskSpec;
  * A deep SSM model for one task: encoder (embedding for token inputs, linear otherwise), the blocks of
  * {@link ModelConfig}, a final LayerNorm when pre-norm, pooling over the valid positions and a linear
  * decoder. The SSM layers run on the given backend; every other op is float64 host code with its own
- * explicit backward. Construction is deterministic in the seed.
+ * explicit backward, whose parallel loops run on the given host executor and nowhere else. Construction is
+ * deterministic in the seed; results do not depend on the number of host threads.
+ *
+ * <p>The caller owns both the backend and the host executor and closes them after the model. With a
+ * {@link org.rtf4j.kernels.jvm.JvmBackend}, pass its {@link org.rtf4j.kernels.jvm.JvmBackend#executor()
+ * executor}, so that one pool owns every worker thread (the executor serialises the kernels' and the host
+ * loops' calls); with another backend, an executor of the threads the host code may use.
  */
 public final class SequenceModel implements AutoCloseable {
     private final ModelConfig config;
@@ -37,9 +44,9 @@ public final class SequenceModel implements AutoCloseable {
     private Batch batch;
     private int outLength;
 
-    public SequenceModel(ModelConfig config, TaskSpec task, Backend backend, long seed) {
-        if (config == null || task == null || backend == null) {
-            throw new IllegalArgumentException("config, task and backend must not be null");
+    public SequenceModel(ModelConfig config, TaskSpec task, Backend backend, JvmExecutor host, long seed) {
+        if (config == null || task == null || backend == null || host == null) {
+            throw new IllegalArgumentException("config, task, backend and host executor must not be null");
         }
         if (task.target() == TaskSpec.Target.SEQUENCE_CLASS && config.pooling() == Pooling.NONE) {
             throw new IllegalArgumentException("task " + task.name() + " predicts one class per sequence: pooling must be"
@@ -59,7 +66,7 @@ public final class SequenceModel implements AutoCloseable {
             put(embedding.parameters(), "");
         } else {
             embedding = null;
-            encoder = new Linear("encoder", task.inputChannels(), h, rng);
+            encoder = new Linear("encoder", task.inputChannels(), h, rng, host);
             put(encoder.parameters(), "");
         }
         try {
@@ -67,7 +74,7 @@ public final class SequenceModel implements AutoCloseable {
                 String name = "blocks." + i;
                 LayerSpec spec = layerSpec(config, task, i, seed);
                 SequenceLayer ssm = SequenceLayers.create(spec, backend);
-                Block block = new Block(name, config, ssm, rng);
+                Block block = new Block(name, config, ssm, rng, host);
                 blocks.add(block);
                 put(block.ownParameters(), "");
                 buffers.putAll(block.buffers());
@@ -78,12 +85,12 @@ public final class SequenceModel implements AutoCloseable {
             throw e;
         }
         finalNorm = !config.prenorm() || config.norm() == ModelConfig.Norm.NONE ? null
-            : config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm("norm", h) : new BatchNorm("norm", h);
+            : config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm("norm", h, host) : new BatchNorm("norm", h, host);
         if (finalNorm != null) {
             put(finalNorm.parameters(), "");
             buffers.putAll(finalNorm.buffers());
         }
-        decoder = new Linear("decoder", h, task.outputs(), rng);
+        decoder = new Linear("decoder", h, task.outputs(), rng, host);
         put(decoder.parameters(), "");
     }
 

@@ -1,14 +1,23 @@
 package org.rtf4j.train.optim;
 
-/** Training stopped because a loss, gradient or value became non-finite or exploded; names where. */
+/**
+ * Training stopped because a loss, gradient or value became non-finite or exploded, or a layer failed
+ * numerically ({@link org.rtf4j.layer.NumericalFailureException}, then the cause); names where. An
+ * {@link IllegalStateException}, so the command line reports it as one line.
+ */
 public final class TrainingDivergedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
     private final long step;
     private final String parameter;
 
     public TrainingDivergedException(long step, String parameter, String what) {
+        this(step, parameter, what, null);
+    }
+
+    /** As {@link #TrainingDivergedException(long, String, String)}, with the failure that showed it as cause. */
+    public TrainingDivergedException(long step, String parameter, String what, Throwable cause) {
         super("training diverged at step " + step + (parameter != null ? " in " + layerOf(parameter) + ", parameter "
-            + parameter : "") + ": " + what);
+            + parameter : "") + ": " + what, cause);
         this.step = step;
         this.parameter = parameter;
     }

@@ -53,7 +53,7 @@ class SequenceModelGradientTest extends WithJvmBackend {
             ModelConfig.Activation.GELU, true, true, 0.25, 0.25,
             target == TaskSpec.Target.SEQUENCE_CLASS ? Pooling.MEAN : Pooling.NONE, Precision.F64,
             bidirectional ? RtfConfig.Constraint.L1_MONTEL : RtfConfig.Constraint.NONE);
-        try (SequenceModel m = new SequenceModel(cfg, task, be, 11)) {
+        try (SequenceModel m = new SequenceModel(cfg, task, be, be.executor(), 11)) {
             perturbSsm(m, 5);
             Batch batch = batch(task, new int[] {7, 4, 6}, 3);
             long seed = 99;
@@ -74,7 +74,7 @@ class SequenceModelGradientTest extends WithJvmBackend {
         TaskSpec task = task(TaskSpec.Target.REGRESSION, 9);
         ModelConfig cfg = ModelConfig.standard(LayerKind.RTF, 2, 4, 4).withBidirectional(true).withPooling(Pooling.NONE)
             .withPrecision(Precision.F64);
-        try (SequenceModel m = new SequenceModel(cfg, task, be, 3)) {
+        try (SequenceModel m = new SequenceModel(cfg, task, be, be.executor(), 3)) {
             perturbSsm(m, 8);
             Batch a = batch(task, new int[] {9, 5}, 1);
             double[] ya = m.forward(a, false, 0);
@@ -106,7 +106,7 @@ class SequenceModelGradientTest extends WithJvmBackend {
     void evalModeTurnsDropoutOffAndTrainingModeIsReproducible() {
         TaskSpec task = task(TaskSpec.Target.SEQUENCE_CLASS, 6);
         ModelConfig cfg = ModelConfig.standard(LayerKind.S4D, 1, 4, 4).withDropout(0.5, 0.5).withPrecision(Precision.F64);
-        try (SequenceModel m = new SequenceModel(cfg, task, be, 3)) {
+        try (SequenceModel m = new SequenceModel(cfg, task, be, be.executor(), 3)) {
             Batch a = batch(task, new int[] {6, 6}, 2);
             double[] e1 = m.forward(a, false, 1);
             double[] e2 = m.forward(a, false, 2);
@@ -119,7 +119,7 @@ class SequenceModelGradientTest extends WithJvmBackend {
 
     @Test
     void batchNormUsesValidPositionsInTrainingAndRunningStatisticsInEvalMode() {
-        BatchNorm bn = new BatchNorm("bn", 1);
+        BatchNorm bn = new BatchNorm("bn", 1, be.executor());
         // B=2, H=1, L=3; sequence 1 has length 1: statistics over {1, 2, 3, 10}, padding (100, 100) excluded
         double[] x = {1, 2, 3, 10, 100, 100};
         double[] y = bn.forward(x, 2, 3, new int[] {3, 1}, true);
@@ -137,7 +137,7 @@ class SequenceModelGradientTest extends WithJvmBackend {
     void poolingMustMatchTheTarget() {
         TaskSpec task = task(TaskSpec.Target.TOKEN_CLASS, 5);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> new SequenceModel(ModelConfig.standard(LayerKind.RTF, 1, 4, 4), task, be, 1));
+            () -> new SequenceModel(ModelConfig.standard(LayerKind.RTF, 1, 4, 4), task, be, be.executor(), 1));
         assertEquals("task tiny predicts per position: pooling must be none, got mean", e.getMessage());
     }
 
