@@ -301,7 +301,7 @@ class JvmExecutorTest {
 
     @Test
     void threadCountIsChecked() {
-        assertEquals("threads=0 must be in [1, 1024]",
+        assertEquals("threads must be in [1, 1024], got 0",
             assertThrows(IllegalArgumentException.class, () -> new JvmExecutor(0)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> new JvmExecutor(1025));
     }
