@@ -250,15 +250,7 @@ public final class Npy {
 
     private static void read(FileChannel ch, ByteBuffer b, long pos, int len) throws IOException {
         b.limit(len);
-        long p = pos;
-        while (b.hasRemaining()) {
-            int r = ch.read(b, p);
-            if (r < 0) {
-                throw new IOException("unexpected end of file at byte " + p);
-            }
-            p += r;
-        }
-        b.flip();
+        SafeTensors.readFully(ch, b, pos);
     }
 
     private static FileFormatException bad(Path file, String problem) {

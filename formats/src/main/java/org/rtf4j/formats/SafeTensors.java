@@ -482,7 +482,8 @@ public final class SafeTensors {
         return c;
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    /** Reads from {@code pos} until {@code b} is full, then flips it; a short file is an error. */
+    static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
         long p = pos;
         while (b.hasRemaining()) {
             int r = ch.read(b, p);
