@@ -25,10 +25,10 @@ final class BackendOptions {
         + "either backend (default: available processors).")
     Integer threads;
 
-    @Option(names = "--platform", description = "OpenCL platform: index or name substring (default: the first).")
+    @Option(names = "--platform", description = "OpenCL platform: index or name substring (default: any; a GPU is preferred).")
     String platform;
 
-    @Option(names = "--device", description = "OpenCL device: index or name substring (default: the first).")
+    @Option(names = "--device", description = "OpenCL device: index or name substring (default: the first GPU, else accelerator, else CPU).")
     String device;
 
     @Option(names = "--cl-options", description = "OpenCL build options, e.g. -cl-fast-relaxed-math (default: none).")

@@ -99,7 +99,8 @@ final class ClRuntime {
         qp.addProperty(CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE);
         this.queue = CL.clCreateCommandQueueWithProperties(context, device, qp, null);
         LOG.log(System.Logger.Level.INFO, "backend opencl: " + info.describe()
-            + (this.buildOptions.isEmpty() ? "" : ", build options " + this.buildOptions));
+            + (this.buildOptions.isEmpty() ? "" : ", build options " + this.buildOptions)
+            + (found.choice().isEmpty() ? "" : "; " + found.choice()));
     }
 
     // ------------------------------------------------------------------------------ lock, state

@@ -65,7 +65,8 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
     }
 
     /**
-     * Opens a device: {@code platform}, {@code device} each an index or a name substring (null = first);
+     * Opens a device: {@code platform}, {@code device} each an index or a name substring (null = any; among
+     * the matching devices a GPU is preferred, see {@link OpenClDevices#choose});
      * {@code buildOptions} are passed to the OpenCL compiler (e.g. {@code -cl-fast-relaxed-math}).
      */
     public static OpenClBackend create(String platform, String device, String buildOptions) {
@@ -82,7 +83,7 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
         DeviceInfo without = new DeviceInfo(i.platformIndex(), i.platformName(), i.deviceIndex(), i.name(), i.vendor(),
             i.version(), i.type(), i.computeUnits(), i.globalMemBytes(), i.maxAllocBytes(), i.localMemBytes(),
             i.maxWorkGroup(), false);
-        return new OpenClBackend(new OpenClDevices.Found(without, f.platform(), f.device()), buildOptions);
+        return new OpenClBackend(new OpenClDevices.Found(without, f.platform(), f.device(), f.choice()), buildOptions);
     }
 
     @Override

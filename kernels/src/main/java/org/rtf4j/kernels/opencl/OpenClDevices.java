@@ -30,8 +30,8 @@ public final class OpenClDevices {
     private OpenClDevices() {
     }
 
-    /** A listed device with its handles. */
-    record Found(DeviceInfo info, cl_platform_id platform, cl_device_id device) {
+    /** A listed device with its handles, and how it was chosen (for the backend's one log line). */
+    record Found(DeviceInfo info, cl_platform_id platform, cl_device_id device, String choice) {
     }
 
     /**
@@ -87,7 +87,7 @@ public final class OpenClDevices {
                     (int) intInfo(d, CL_DEVICE_MAX_COMPUTE_UNITS), longInfo(d, CL_DEVICE_GLOBAL_MEM_SIZE),
                     longInfo(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE), longInfo(d, CL_DEVICE_LOCAL_MEM_SIZE),
                     sizeInfo(d, CL_DEVICE_MAX_WORK_GROUP_SIZE), string(d, CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64"));
-                out.add(new Found(info, platforms[pi], d));
+                out.add(new Found(info, platforms[pi], d, ""));
             }
         }
         return out;
@@ -95,7 +95,7 @@ public final class OpenClDevices {
 
     /**
      * Selects a device: {@code platform} and {@code device} are each an index or a case-insensitive name
-     * substring, or null for "the first". Throws naming what was asked and what exists.
+     * substring, or null for "any" (see {@link #choose}). Throws naming what was asked and what exists.
      */
     static Found select(String platform, String device) {
         String why = unavailableReason();
@@ -103,18 +103,66 @@ public final class OpenClDevices {
             throw new IllegalStateException(why);
         }
         List<Found> all = find();
+        List<DeviceInfo> infos = new ArrayList<>();
         for (Found f : all) {
-            if (matches(platform, f.info().platformIndex(), f.info().platformName())
-                && matches(device, f.info().deviceIndex(), f.info().name())) {
-                return f;
+            infos.add(f.info());
+        }
+        Found f = all.get(choose(infos, platform, device));
+        boolean open = (platform == null || platform.isEmpty()) && (device == null || device.isEmpty());
+        String choice = open && all.size() > 1 ? "chosen as the first " + f.info().type() + " of " + all.size()
+            + " devices (a GPU is preferred; --platform/--device choose another)" : "";
+        return new Found(f.info(), f.platform(), f.device(), choice);
+    }
+
+    /**
+     * The device to use among {@code devices} (in the ICD loader's order): of those matching
+     * {@code platform} and {@code device} (each an index or a case-insensitive name substring; null or empty
+     * matches all), the first GPU, else the first accelerator, else the first CPU, else the first device. So
+     * with no choice given a GPU is preferred over a CPU device such as PoCL installed beside it, whatever
+     * the platforms' order; a choice that names one device gets exactly that device.
+     *
+     * @return the index of the chosen device in {@code devices}
+     * @throws IllegalArgumentException naming what was asked and every device there is, when none matches
+     */
+    public static int choose(List<DeviceInfo> devices, String platform, String device) {
+        int best = -1;
+        int bestRank = Integer.MAX_VALUE;
+        for (int i = 0; i < devices.size(); i++) {
+            DeviceInfo d = devices.get(i);
+            if (matches(platform, d.platformIndex(), d.platformName()) && matches(device, d.deviceIndex(), d.name())) {
+                int rank = rank(d.type());
+                if (rank < bestRank) {
+                    best = i;
+                    bestRank = rank;
+                }
             }
         }
-        StringBuilder b = new StringBuilder("no OpenCL device matches platform=" + platform + ", device=" + device
-            + "; available:");
-        for (Found f : all) {
-            b.append("\n  ").append(f.info().describe());
+        if (best < 0) {
+            StringBuilder b = new StringBuilder("no OpenCL device matches --platform " + platform + " --device " + device
+                + "; available: ");
+            if (devices.isEmpty()) {
+                b.append("none");
+            }
+            for (int i = 0; i < devices.size(); i++) {
+                b.append(i == 0 ? "" : "; ").append(devices.get(i).describe());
+            }
+            throw new IllegalArgumentException(b.toString());
         }
-        throw new IllegalArgumentException(b.toString());
+        return best;
+    }
+
+    /** Preference of a device type when nothing narrower is asked: GPU, accelerator, CPU, other. */
+    private static int rank(String type) {
+        switch (type) {
+            case "GPU":
+                return 0;
+            case "ACCELERATOR":
+                return 1;
+            case "CPU":
+                return 2;
+            default:
+                return 3;
+        }
     }
 
     private static boolean matches(String want, int index, String name) {
