@@ -8,7 +8,7 @@ import java.util.Locale;
  */
 final class Checks {
     /** Most worker threads the JVM backend accepts (as {@code JvmExecutor}). */
-    static final int MAX_THREADS = 1024;
+    static final int MAX_THREADS = org.rtf4j.kernels.jvm.JvmExecutor.MAX_THREADS;
 
     private Checks() {
     }

@@ -212,10 +212,13 @@ public final class OutputFiles {
         if (Files.isRegularFile(p)) {
             return "a regular file";
         }
+        if (!p.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+            return "a special file"; // no Unix file types to tell apart (not a Unix file system)
+        }
         int type;
         try {
             type = ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 0170000;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+        } catch (IOException e) {
             return "a special file";
         }
         switch (type) {
@@ -338,11 +341,12 @@ public final class OutputFiles {
     }
 
     private static void keepPermissions(Path from, Path to) throws IOException {
+        if (!from.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return; // not a POSIX file system: the new file has the platform's default permissions
+        }
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(from);
             Files.setPosixFilePermissions(to, perms);
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the new file has the platform's default permissions
         } catch (NoSuchFileException e) {
             // replaced concurrently: the new file keeps its default mode
         }

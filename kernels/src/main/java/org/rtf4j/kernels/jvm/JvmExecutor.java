@@ -73,10 +73,13 @@ public final class JvmExecutor implements AutoCloseable {
     /** The thread inside a call (read only by a thread comparing it with itself), else null. */
     private Thread running;
 
-    /** Creates an executor with {@code threads} ≥ 1 workers (including the calling thread). */
+    /** The most workers an executor takes. */
+    public static final int MAX_THREADS = 1024;
+
+    /** Creates an executor with {@code threads} workers, 1 ≤ threads ≤ {@link #MAX_THREADS} (the calling thread included). */
     public JvmExecutor(int threads) {
-        if (threads < 1 || threads > 1024) {
-            throw new IllegalArgumentException("threads must be in [1, 1024], got " + threads);
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + threads);
         }
         this.threads = threads;
         this.workers = new Worker[threads - 1];
