@@ -58,8 +58,8 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
     private final ClFft fft;
     private final ClComposites composites;
 
-    private OpenClBackend(OpenClDevices.Found found, String buildOptions) {
-        this.rt = new ClRuntime(found, buildOptions);
+    private OpenClBackend(OpenClDevices.Found found, DeviceProfile profile, String buildOptions) {
+        this.rt = new ClRuntime(found, profile, buildOptions);
         this.fft = new ClFft(rt);
         this.composites = new ClComposites(rt, fft);
     }
@@ -70,20 +70,19 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
      * {@code buildOptions} are passed to the OpenCL compiler (e.g. {@code -cl-fast-relaxed-math}).
      */
     public static OpenClBackend create(String platform, String device, String buildOptions) {
-        return new OpenClBackend(OpenClDevices.select(platform, device), buildOptions);
+        return create(platform, device, buildOptions, DeviceProfile.NONE);
     }
 
     /**
-     * Opens a device as if it had no {@code cl_khr_fp64}: float64 buffers are refused and {@code wide} in
-     * {@code rtf4j.cl} is float, as on such devices; for the tests of their accuracy on any device.
+     * Opens a device under an emulation {@code profile}: every launch is planned for the device's limits
+     * as the profile caps them (local memory, work-group size, float64), and the profile's build options
+     * come before {@code buildOptions}; the backend's log line names the profile.
      */
-    static OpenClBackend createWithoutFp64(String platform, String device, String buildOptions) {
-        OpenClDevices.Found f = OpenClDevices.select(platform, device);
-        DeviceInfo i = f.info();
-        DeviceInfo without = new DeviceInfo(i.platformIndex(), i.platformName(), i.deviceIndex(), i.name(), i.vendor(),
-            i.version(), i.type(), i.computeUnits(), i.globalMemBytes(), i.maxAllocBytes(), i.localMemBytes(),
-            i.maxWorkGroup(), false);
-        return new OpenClBackend(new OpenClDevices.Found(without, f.platform(), f.device(), f.choice()), buildOptions);
+    public static OpenClBackend create(String platform, String device, String buildOptions, DeviceProfile profile) {
+        if (profile == null) {
+            throw new IllegalArgumentException("profile must not be null (DeviceProfile.NONE for the device as it is)");
+        }
+        return new OpenClBackend(OpenClDevices.select(platform, device), profile, buildOptions);
     }
 
     @Override
