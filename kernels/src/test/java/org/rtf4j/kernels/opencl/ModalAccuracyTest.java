@@ -34,8 +34,8 @@ class ModalAccuracyTest {
     void up() {
         jvm = JvmBackend.withThreads(2);
         cl = OpenClTesting.backend();
-        withoutFp64 = OpenClBackend.create(OpenClTesting.platform(), OpenClTesting.device(), OpenClTesting.options(),
-            DeviceProfile.named("no-fp64"));
+        withoutFp64 = OpenClBackend.create(OpenClTesting.platform(), OpenClTesting.device(),
+            OpenClTesting.profile().buildOptions() + " " + OpenClTesting.options(), DeviceProfile.named("no-fp64"));
     }
 
     @AfterAll
