@@ -148,6 +148,30 @@ class OpenClKernelsTest {
         }
     }
 
+    /**
+     * A denominator whose spectrum is not finite (a NaN coefficient, or float32 overflow from finite ones)
+     * is reported as NaN magnitude, which the host check refuses; its neighbours keep their finite minimum.
+     * Run under every device profile, among them -cl-fast-relaxed-math, where isnan may be folded away.
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void nonFiniteDenominatorsAreReportedUnderEveryBuildOption(Precision p) {
+        OpenClTesting.assumeFloat64(cl, p);
+        RationalShape s = new RationalShape(3, 3, 2, 16);
+        double huge = p == Precision.F32 ? 3e38 : 1.7e308;
+        double[] a = {0.1, 0.2, Double.NaN, 0.3, huge, huge};
+        try (DeviceBuffer ba = Host.put(cl, p, a); DeviceBuffer bb = Host.put(cl, p, new double[6]);
+             DeviceBuffer bh = Host.put(cl, p, new double[3]); DeviceBuffer sa = cl.allocate(p, 2 * s.bins() * 3);
+             DeviceBuffer sb = cl.allocate(p, 2 * s.bins() * 3); DeviceBuffer sk = cl.allocate(p, 2 * s.bins() * 3);
+             DeviceBuffer mm = cl.allocate(p, 6)) {
+            cl.rationalSpectrum(s, ba, bb, bh, sa, sb, sk, mm);
+            double[] m = Host.get(cl, mm);
+            assertTrue(m[0] > 0 && Double.isFinite(m[0]), "finite row: " + m[0]);
+            assertTrue(Double.isNaN(m[2]), "NaN coefficient: minimum magnitude " + m[2]);
+            assertTrue(Double.isNaN(m[4]), "overflowing row: minimum magnitude " + m[4]);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Precision.class)
     void convTwins(Precision p) {
