@@ -12,7 +12,7 @@ import org.rtf4j.kernels.fft.RealFftPlan;
  * tables per (precision, length) uploaded once.
  *
  * <p><b>Powers of two</b> run {@code fftLocal}: whole transforms in local memory, n complex per
- * transform (bit-reversed load, radix-2 decimation in time, in place), several transforms per work-group.
+ * transform (bit-reversed load, radix-4 decimation in time in place), several transforms per work-group.
  * With C the largest power of two whose transform fits the {@linkplain #localLimit() local limit}
  * (n·2·bytes ≤ limit; float32 under 48 KiB: 4096, float64: 2048) a length n runs
  * <ul>
@@ -181,19 +181,20 @@ final class ClFft {
 
     /**
      * The shape of an {@code fftLocal} launch over {@code total} transforms of length 2^logLen, which must
-     * fit the {@linkplain #capacity capacity}: transforms per work-group a power of two, at least
-     * {@code minPer} and at least enough for {@value #MAX_GROUP} butterflies per stage, as local memory and
-     * the transform count allow; local size a power of two ≤ min({@value #MAX_GROUP}, device maximum) and
-     * ≤ the butterflies of a work-group; global = groups · local exactly.
+     * fit the {@linkplain #capacity capacity}. Transforms per work-group: a power of two, at least
+     * {@code minPer} and enough for {@value #MAX_GROUP} radix-4 units per stage, as local memory and the
+     * transform count allow. Local size: a power of two ≤ min({@value #MAX_GROUP}, the device's largest
+     * work-group) and ≤ the work-group's units of work per stage (its radix-4 butterflies, or radix-2 ones
+     * at length 2). Global size: groups · local exactly.
      */
     LocalLaunch localLaunch(Precision p, int logLen, int total, int minPer) {
         int len = 1 << logLen;
-        // powers of two: minPer (1 or COALESCED_TRANSFORMS), 2 MAX_GROUP / len, capacity / len
-        long per = Math.max(1, Math.max(minPer, 2L * MAX_GROUP / len));
+        // all powers of two: minPer (1 or COALESCED_TRANSFORMS), 4 MAX_GROUP / len, capacity / len
+        long per = Math.max(1, Math.max(minPer, 4L * MAX_GROUP / len));
         per = Math.min(per, capacity(p) / len);
         per = Math.max(1, Math.min(per, Integer.highestOneBit(Math.max(1, total))));
-        long butterflies = per * len / 2;
-        long local = Math.min(Math.min(MAX_GROUP, Long.highestOneBit(Math.max(1, rt.info.maxWorkGroup()))), butterflies);
+        long units = per * len / (logLen >= 2 ? 4 : 2);
+        long local = Math.min(Math.min(MAX_GROUP, Long.highestOneBit(Math.max(1, rt.info.maxWorkGroup()))), units);
         long groups = (total + per - 1) / per;
         return new LocalLaunch(Long.numberOfTrailingZeros(per), local, groups * local, per * len * 2L * p.bytes());
     }

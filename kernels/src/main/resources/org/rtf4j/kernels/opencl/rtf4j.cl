@@ -48,8 +48,8 @@ inline real2 twiddle(__global const real2* tw, int m, int hn, int sign) {
 }
 
 // Batched power-of-two transforms of len = 2^logLen, each in place in local memory: bit-reversed load,
-// radix-2 decimation-in-time butterflies, natural-order store. One kernel for whole rows and for the two
-// passes of a four-step transform of n = 2^logN = n1 n2:
+// decimation-in-time stages (radix 4, one radix-2 stage first when logLen is odd), natural-order store.
+// One kernel for whole rows and for the two passes of a four-step transform of n = 2^logN = n1 n2:
 //   transform t < total is (r, c) = (t >> logCnt, t & (2^logCnt - 1)); it reads element e at
 //   x[r n + c inT + e inE] and writes bin k, times s and, when twiddleOut != 0, times w_n^(k c), at
 //   y[r n + c outT + k outE];
@@ -62,7 +62,8 @@ inline real2 twiddle(__global const real2* tw, int m, int hn, int sign) {
 // 2^logPer * len complex, element e of transform c at buf[e 2^logPer + c]. Consecutive work-items walk
 // along a transform where its global stride is 1, else across the group's transforms, so global accesses
 // are contiguous. x and y may be one buffer when every transform's outputs lie on its own inputs (rows,
-// pass 1). Local size: any power of two up to 2^logPer len / 2; global size = groups * local size with
+// pass 1). Local size: any power of two (the host keeps it <= 2^logPer len / 4, the radix-4 units of a
+// stage, when len >= 4, else <= 2^logPer len / 2); global size = groups * local size with
 // groups >= ceil(total / 2^logPer) (groups past the last transform return).
 __kernel void fftLocal(__global const real2* x, __global real2* y, __global const real2* tw, const int logN,
                        const int logLen, const int logCnt, const int total, const int logPer, const int inT,
@@ -87,21 +88,43 @@ __kernel void fftLocal(__global const real2* x, __global real2* y, __global cons
         buf[(bitReverse(e, logLen) << logPer) + c] = v;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    int pairs = size >> 1;
-    for (int ls = 0; ls < logLen; ls++) {
+    int ls = 0;
+    if (logLen & 1) {
+        // a first radix-2 stage (span 1, twiddle 1) when logLen is odd
+        for (int b = lid; b < (size >> 1); b += lsz) {
+            int i0 = ((b >> logPer) << (logPer + 1)) + (b & (per - 1));
+            real2 a0 = buf[i0];
+            real2 a1 = buf[i0 + per];
+            buf[i0] = a0 + a1;
+            buf[i0 + per] = a0 - a1;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        ls = 1;
+    }
+    // radix-4 stages: the radix-2 stages of spans 2^ls and 2^(ls+1) on four elements in registers
+    for (; ls < logLen; ls += 2) {
         int span = 1 << ls;
-        for (int b = lid; b < pairs; b += lsz) {
-            int c = b & (per - 1);
+        int st = span << logPer;
+        for (int b = lid; b < (size >> 2); b += lsz) {
             int j = b >> logPer;
             int k = j & (span - 1);
-            int i0 = ((((j - k) << 1) + k) << logPer) + c;
-            int i1 = i0 + (span << logPer);
-            real2 w = tw[k << (logN - ls - 1)];
-            if (sign > 0) w.y = -w.y;
+            int i0 = ((((j - k) << 2) + k) << logPer) + (b & (per - 1));
+            real2 w1 = tw[k << (logN - ls - 1)];
+            real2 w2 = tw[k << (logN - ls - 2)];
+            if (sign > 0) { w1.y = -w1.y; w2.y = -w2.y; }
+            real2 t1 = cmul(buf[i0 + st], w1);
+            real2 t3 = cmul(buf[i0 + 3 * st], w1);
             real2 a0 = buf[i0];
-            real2 a1 = cmul(buf[i1], w);
-            buf[i0] = a0 + a1;
-            buf[i1] = a0 - a1;
+            real2 a2 = buf[i0 + 2 * st];
+            real2 b0 = a0 + t1;
+            real2 b1 = a0 - t1;
+            real2 u2 = cmul(a2 + t3, w2);
+            real2 u3 = cmul(a2 - t3, w2);
+            u3 = sign < 0 ? (real2)(u3.y, -u3.x) : (real2)(-u3.y, u3.x); // times w_4 = -i (forward), +i (inverse)
+            buf[i0] = b0 + u2;
+            buf[i0 + 2 * st] = b0 - u2;
+            buf[i0 + st] = b1 + u3;
+            buf[i0 + 3 * st] = b1 - u3;
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }

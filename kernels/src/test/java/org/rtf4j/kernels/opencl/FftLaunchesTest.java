@@ -268,7 +268,8 @@ class FftLaunchesTest {
                                 + ": " + s;
                             long per = 1L << s.logPer();
                             assertEquals(1, Long.bitCount(s.local()), what);
-                            assertTrue(s.local() <= maxLocal && s.local() <= per << logLen >> 1, what);
+                            long units = (per << logLen) / (logLen >= 2 ? 4 : 2);
+                            assertTrue(s.local() <= maxLocal && s.local() <= units, what);
                             assertEquals(0, s.global() % s.local(), what);
                             assertEquals((total + per - 1) / per, s.global() / s.local(), what);
                             assertEquals(per << logLen, s.localBytes() / (2L * p.bytes()), what);
