@@ -11,13 +11,15 @@ import java.util.List;
  */
 enum ClKernel {
     // FFT
-    FFT_RADIX2_PASS("fftRadix2Pass", buffer("x"), buffer("y"), buffer("tw"), integer("n"), integer("p"), integer("sign")),
-    FFT_LOCAL_POW2("fftLocalPow2", buffer("data"), buffer("tw"), integer("n"), integer("sign"), local("buf")),
-    SCALE_COMPLEX("scaleComplex", buffer("x"), integer("n"), real("s")),
-    BLUESTEIN_PRE("bluesteinPre", buffer("x"), buffer("w"), buffer("chirp"), integer("n"), integer("m")),
+    FFT_LOCAL("fftLocal", buffer("x"), buffer("y"), buffer("tw"), integer("logN"), integer("logLen"), integer("logCnt"),
+        integer("total"), integer("logPer"), integer("inT"), integer("inE"), integer("outT"), integer("outE"),
+        integer("twiddleOut"), integer("sign"), real("s"), local("buf")),
+    FFT_RADIX2_PASS("fftRadix2Pass", buffer("x"), buffer("y"), buffer("tw"), integer("n"), integer("p"), integer("sign"),
+        real("s")),
+    BLUESTEIN_PRE("bluesteinPre", buffer("x"), buffer("w"), buffer("chirp"), integer("n"), integer("m"), integer("sign")),
     MUL_TABLE("mulTable", buffer("w"), buffer("table"), integer("m")),
-    BLUESTEIN_POST("bluesteinPost", buffer("w"), buffer("x"), buffer("chirp"), integer("n"), integer("m")),
-    CONJUGATE("conjugate", buffer("x"), integer("n")),
+    BLUESTEIN_POST("bluesteinPost", buffer("w"), buffer("x"), buffer("chirp"), integer("n"), integer("m"), integer("sign"),
+        real("s")),
     PACK_EVEN("packEven", buffer("in"), integer("inOff"), integer("inStride"), integer("inLen"), buffer("z"), integer("h")),
     PACK_ODD("packOdd", buffer("in"), integer("inOff"), integer("inStride"), integer("inLen"), buffer("z"), integer("n")),
     SPLIT_FORWARD("splitForward", buffer("z"), buffer("out"), buffer("split"), integer("h")),

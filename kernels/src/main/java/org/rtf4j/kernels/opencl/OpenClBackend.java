@@ -16,9 +16,13 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * Intermediates stay in device buffers; only what the caller writes and reads crosses the bus, and the
  * {@link Profiler} counts those bytes. Every command is profiled with OpenCL events.
  *
- * <p><b>FFT lengths.</b> Powers of two run radix-2 Stockham, every other length Bluestein
+ * <p><b>FFT lengths.</b> Powers of two run in local memory, every other length Bluestein
  * ({@link #fftAlgorithm}); the JVM's fast lengths (7-smooth, which {@code ConvShape.of} picks) are
- * therefore Bluestein here unless they are powers of two.
+ * therefore Bluestein here unless they are powers of two. A power-of-two transform of n takes one launch
+ * when its n complex fit the local memory ({@link #setLocalFftLimit}), two (four-step) up to the square of
+ * that length, log2(n) global passes beyond: with 48 KiB of local memory one launch up to n = 4096 (float32)
+ * or 2048 (float64), two up to 2^24 or 2^22; an in-place {@code fftComplex} adds one device copy on the
+ * two-launch path.
  *
  * <p><b>Accuracy</b>, as the error {@code max|got − ref| / max(1, max|ref|)} against float64 on the same
  * inputs (the tests' measure; numbers measured on PoCL up to L = 16384, the bounds are what the tests hold
@@ -114,7 +118,10 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
         return rt.profiler;
     }
 
-    /** Radix-2 Stockham ({@code STOCKHAM_POW2}) for powers of two, Bluestein for every other length. */
+    /**
+     * {@code STOCKHAM_POW2} for powers of two (the device's power-of-two path: local-memory radix-2, four-step
+     * or global Stockham passes by length), {@code BLUESTEIN} for every other length.
+     */
     @Override
     public ComplexFftPlan.Algorithm fftAlgorithm(int n) {
         if (n < 1) {
@@ -124,10 +131,18 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
     }
 
     /**
-     * Largest local memory (bytes) a power-of-two FFT row may use before the global-pass path takes over;
-     * default half the device's local memory. Lower it to exercise the global passes.
+     * Largest local memory (bytes) per work-group the FFTs may use, at most the device's local memory
+     * (the default, {@link Long#MAX_VALUE}, means all of it). A power-of-two transform of n complex runs
+     * in one launch when n complex fit (n·2·bytes per real ≤ the limit), in two when n ≤ C², C the largest
+     * such power of two, else in log2(n) global passes; 0 takes the global passes at every length. Lower it
+     * to exercise the other paths or to plan for a device with less local memory.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is negative
      */
     public void setLocalFftLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("local FFT limit bytes must be >= 0, got " + bytes);
+        }
         rt.lock.lock();
         try {
             fft.setLocalLimit(bytes);

@@ -39,14 +39,130 @@ inline real2 conj2(real2 a) { return (real2)(a.x, -a.y); }
 
 // ---------------------------------------------------------------------------------------------- FFT
 
-// One radix-2 Stockham pass over rows of n complex (n a power of two), p = block length so far.
-// tw[j] = exp(-2 pi i j / n), j < n/2; sign = -1 forward, +1 inverse (unscaled). Global size (n/2, rows).
+// The low `bits` bits of v in reverse order (bits >= 1).
+inline int bitReverse(int v, int bits) {
+    uint x = (uint) v;
+    x = ((x >> 1) & 0x55555555u) | ((x & 0x55555555u) << 1);
+    x = ((x >> 2) & 0x33333333u) | ((x & 0x33333333u) << 2);
+    x = ((x >> 4) & 0x0F0F0F0Fu) | ((x & 0x0F0F0F0Fu) << 4);
+    x = ((x >> 8) & 0x00FF00FFu) | ((x & 0x00FF00FFu) << 8);
+    x = (x >> 16) | (x << 16);
+    return (int) (x >> (32 - bits));
+}
+
+// exp(sign * 2 pi i m / n) for 0 <= m < n, from tw[j] = exp(-2 pi i j / n), j < n/2 (hn = n/2).
+inline real2 twiddle(__global const real2* tw, int m, int hn, int sign) {
+    real2 w = m < hn ? tw[m] : -tw[m - hn];
+    if (sign > 0) w.y = -w.y;
+    return w;
+}
+
+// Batched power-of-two transforms of len = 2^logLen, each in place in local memory: bit-reversed load,
+// decimation-in-time stages (radix 4, one radix-2 stage first when logLen is odd), natural-order store.
+// One kernel for whole rows and for the two passes of a four-step transform of n = 2^logN = n1 n2:
+//   transform t < total is (r, c) = (t >> logCnt, t & (2^logCnt - 1)); it reads element e at
+//   x[r n + c inT + e inE] and writes bin k, times s and, when twiddleOut != 0, times w_n^(k c), at
+//   y[r n + c outT + k outE];
+//   rows: logLen = logN, logCnt = 0, inE = outE = 1;
+//   pass 1 (columns of length n1, in place): logCnt = log n2, inT = outT = 1, inE = outE = n2, twiddleOut = 1;
+//   pass 2 (rows of length n2, transposed into another buffer): logCnt = log n1, inT = n2, inE = 1,
+//   outT = 1, outE = n1.
+// tw[j] = exp(-2 pi i j / n), j < n/2 (the sub-transforms read every (n/len)-th); sign -1 forward, +1
+// inverse. A work-group does 2^logPer consecutive transforms (the last group may have fewer); buf holds
+// 2^logPer * len complex, element e of transform c at buf[e 2^logPer + c]. Consecutive work-items walk
+// along a transform where its global stride is 1, else across the group's transforms, so global accesses
+// are contiguous. x and y may be one buffer when every transform's outputs lie on its own inputs (rows,
+// pass 1). Local size: any power of two (the host keeps it <= 2^logPer len / 4, the radix-4 units of a
+// stage, when len >= 4, else <= 2^logPer len / 2); global size = groups * local size with
+// groups >= ceil(total / 2^logPer) (groups past the last transform return).
+__kernel void fftLocal(__global const real2* x, __global real2* y, __global const real2* tw, const int logN,
+                       const int logLen, const int logCnt, const int total, const int logPer, const int inT,
+                       const int inE, const int outT, const int outE, const int twiddleOut, const int sign,
+                       const real s, __local real2* buf) {
+    int lid = get_local_id(0);
+    int lsz = get_local_size(0);
+    int first = (int) get_group_id(0) << logPer;
+    if (first >= total) return;
+    int per = 1 << logPer;
+    int size = per << logLen;
+    int cntMask = (1 << logCnt) - 1;
+    for (int q = lid; q < size; q += lsz) {
+        int c, e;
+        if (inE == 1) { e = q & ((1 << logLen) - 1); c = q >> logLen; }
+        else { c = q & (per - 1); e = q >> logPer; }
+        int t = first + c;
+        real2 v = (real2)(0, 0);
+        if (t < total) {
+            v = x[((size_t) (t >> logCnt) << logN) + (size_t) (t & cntMask) * inT + (size_t) e * inE];
+        }
+        buf[(bitReverse(e, logLen) << logPer) + c] = v;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    int ls = 0;
+    if (logLen & 1) {
+        // a first radix-2 stage (span 1, twiddle 1) when logLen is odd
+        for (int b = lid; b < (size >> 1); b += lsz) {
+            int i0 = ((b >> logPer) << (logPer + 1)) + (b & (per - 1));
+            real2 a0 = buf[i0];
+            real2 a1 = buf[i0 + per];
+            buf[i0] = a0 + a1;
+            buf[i0 + per] = a0 - a1;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        ls = 1;
+    }
+    // radix-4 stages: the radix-2 stages of spans 2^ls and 2^(ls+1) on four elements in registers
+    for (; ls < logLen; ls += 2) {
+        int span = 1 << ls;
+        int st = span << logPer;
+        for (int b = lid; b < (size >> 2); b += lsz) {
+            int j = b >> logPer;
+            int k = j & (span - 1);
+            int i0 = ((((j - k) << 2) + k) << logPer) + (b & (per - 1));
+            real2 w1 = tw[k << (logN - ls - 1)];
+            real2 w2 = tw[k << (logN - ls - 2)];
+            if (sign > 0) { w1.y = -w1.y; w2.y = -w2.y; }
+            real2 t1 = cmul(buf[i0 + st], w1);
+            real2 t3 = cmul(buf[i0 + 3 * st], w1);
+            real2 a0 = buf[i0];
+            real2 a2 = buf[i0 + 2 * st];
+            real2 b0 = a0 + t1;
+            real2 b1 = a0 - t1;
+            real2 u2 = cmul(a2 + t3, w2);
+            real2 u3 = cmul(a2 - t3, w2);
+            u3 = sign < 0 ? (real2)(u3.y, -u3.x) : (real2)(-u3.y, u3.x); // times w_4 = -i (forward), +i (inverse)
+            buf[i0] = b0 + u2;
+            buf[i0 + 2 * st] = b0 - u2;
+            buf[i0 + st] = b1 + u3;
+            buf[i0 + 3 * st] = b1 - u3;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    int hn = 1 << (logN - 1);
+    for (int q = lid; q < size; q += lsz) {
+        int c, k;
+        if (outE == 1) { k = q & ((1 << logLen) - 1); c = q >> logLen; }
+        else { c = q & (per - 1); k = q >> logPer; }
+        int t = first + c;
+        if (t < total) {
+            int col = t & cntMask;
+            real2 v = buf[(k << logPer) + c] * s;
+            if (twiddleOut) v = cmul(v, twiddle(tw, k * col, hn, sign));
+            y[((size_t) (t >> logCnt) << logN) + (size_t) col * outT + (size_t) k * outE] = v;
+        }
+    }
+}
+
+// One radix-2 Stockham pass over rows of n complex (n a power of two), p = block length so far; the output
+// is multiplied by s (1 but on the last pass). tw[j] = exp(-2 pi i j / n), j < n/2; sign = -1 forward,
+// +1 inverse. Global size (at least n/2, rows).
 __kernel void fftRadix2Pass(__global const real2* x, __global real2* y, __global const real2* tw,
-                            const int n, const int p, const int sign) {
+                            const int n, const int p, const int sign, const real s) {
     int i = get_global_id(0);
     int row = get_global_id(1);
     if (i >= (n >> 1)) return;
     int hn = n >> 1;
+    if (i >= hn) return;
     int k = i & (p - 1);
     __global const real2* xr = x + (size_t) row * n;
     __global real2* yr = y + (size_t) row * n;
@@ -55,76 +171,44 @@ __kernel void fftRadix2Pass(__global const real2* x, __global real2* y, __global
     real2 a0 = xr[i];
     real2 a1 = cmul(xr[i + hn], w);
     int j = ((i - k) << 1) + k;
-    yr[j] = a0 + a1;
-    yr[j + p] = a0 - a1;
+    yr[j] = (a0 + a1) * s;
+    yr[j + p] = (a0 - a1) * s;
 }
 
-// Whole power-of-two transform of one row per work-group in local memory (2n complex), in place.
-// Global size (groupSize, rows), local size (groupSize, 1).
-__kernel void fftLocalPow2(__global real2* data, __global const real2* tw, const int n, const int sign,
-                           __local real2* buf) {
-    int lid = get_local_id(0);
-    int lsz = get_local_size(0);
-    int row = get_global_id(1);
-    __global real2* d = data + (size_t) row * n;
-    __local real2* src = buf;
-    __local real2* dst = buf + n;
-    for (int i = lid; i < n; i += lsz) src[i] = d[i];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    int hn = n >> 1;
-    for (int p = 1; p < n; p <<= 1) {
-        for (int i = lid; i < hn; i += lsz) {
-            int k = i & (p - 1);
-            real2 w = tw[k * (hn / p)];
-            if (sign > 0) w.y = -w.y;
-            real2 a0 = src[i];
-            real2 a1 = cmul(src[i + hn], w);
-            int j = ((i - k) << 1) + k;
-            dst[j] = a0 + a1;
-            dst[j + p] = a0 - a1;
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-        __local real2* t = src; src = dst; dst = t;
-    }
-    for (int i = lid; i < n; i += lsz) d[i] = src[i];
-}
-
-// x[row, t] *= s. Global size (n, rows).
-__kernel void scaleComplex(__global real2* x, const int n, const real s) {
-    if (get_global_id(0) >= n) return;
-    x[(size_t) get_global_id(1) * n + get_global_id(0)] *= s;
-}
-
-// Bluestein: w[row, t] = x[row, t] * chirp[t] (t < n), 0 for n <= t < m. Global size (m, rows).
+// Bluestein: w[row, t] = x'[row, t] * chirp[t] (t < n), 0 for n <= t < m; x' = x forward (sign -1),
+// conj(x) inverse (sign +1). Global size (at least m, rows).
 __kernel void bluesteinPre(__global const real2* x, __global real2* w, __global const real2* chirp,
-                           const int n, const int m) {
+                           const int n, const int m, const int sign) {
     int t = get_global_id(0);
     int row = get_global_id(1);
     if (t >= m) return;
-    w[(size_t) row * m + t] = t < n ? cmul(x[(size_t) row * n + t], chirp[t]) : (real2)(0, 0);
+    real2 v = (real2)(0, 0);
+    if (t < n) {
+        v = x[(size_t) row * n + t];
+        if (sign > 0) v.y = -v.y;
+        v = cmul(v, chirp[t]);
+    }
+    w[(size_t) row * m + t] = v;
 }
 
-// w[row, j] *= table[j] (the chirp spectrum, scaled by 1/m). Global size (m, rows).
+// w[row, j] *= table[j] (the chirp spectrum, scaled by 1/m). Global size (at least m, rows).
 __kernel void mulTable(__global real2* w, __global const real2* table, const int m) {
-    if (get_global_id(0) >= m) return;
-    size_t i = (size_t) get_global_id(1) * m + get_global_id(0);
-    w[i] = cmul(w[i], table[get_global_id(0)]);
+    int j = get_global_id(0);
+    if (j >= m) return;
+    size_t i = (size_t) get_global_id(1) * m + j;
+    w[i] = cmul(w[i], table[j]);
 }
 
-// Bluestein: x[row, k] = chirp[k] * w[row, k] (k < n), conjugated around when inverse. Global size (n, rows).
+// Bluestein: x[row, k] = s * chirp[k] * w[row, k] (k < n), conjugated when inverse (sign +1).
+// Global size (at least n, rows).
 __kernel void bluesteinPost(__global const real2* w, __global real2* x, __global const real2* chirp,
-                            const int n, const int m) {
+                            const int n, const int m, const int sign, const real s) {
     int k = get_global_id(0);
     int row = get_global_id(1);
     if (k >= n) return;
-    x[(size_t) row * n + k] = cmul(chirp[k], w[(size_t) row * m + k]);
-}
-
-// Conjugate in place. Global size (n, rows).
-__kernel void conjugate(__global real2* x, const int n) {
-    if (get_global_id(0) >= n) return;
-    size_t i = (size_t) get_global_id(1) * n + get_global_id(0);
-    x[i].y = -x[i].y;
+    real2 v = cmul(chirp[k], w[(size_t) row * m + k]) * s;
+    if (sign > 0) v.y = -v.y;
+    x[(size_t) row * n + k] = v;
 }
 
 // Real forward, even n = 2h: z[row, t] = (x[2t], x[2t+1]) from in[row*inStride ..], zero past inLen.
