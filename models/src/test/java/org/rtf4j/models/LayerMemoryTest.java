@@ -17,7 +17,6 @@ import org.rtf4j.baselines.SsmConfig;
 import org.rtf4j.kernels.backend.MemoryLimitException;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.jvm.JvmBackend;
-import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
@@ -58,9 +57,10 @@ class LayerMemoryTest {
             double[] y = new double[u.length];
             layer.forward(u, batch, length, y);
             layer.backward(u, new double[u.length]);
-            assertEquals(SequenceLayers.bufferBytes(spec, batch, length), be.liveBytes() - be.scratchBytes(),
+            long n = be.convolutionFftLength(length);
+            assertEquals(SequenceLayers.bufferBytes(spec, batch, length, n), be.liveBytes() - be.scratchBytes(),
                 "backend buffers of " + layer);
-            long workspace = JvmBackend.workspaceBytes(2, (long) batch * channels, ConvShape.fftLength(length), p);
+            long workspace = JvmBackend.workspaceBytes(2, (long) batch * channels, n, p);
             assertTrue(be.scratchBytes() <= workspace, be.scratchBytes() + " bytes of scratch > " + workspace);
             long params = 0;
             for (Parameter q : layer.parameters()) {
