@@ -25,21 +25,24 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * by the layer's definition, so a P that is not a power of two (L = 1000) runs Bluestein there.
  *
  * <p><b>Accuracy</b>, as the error {@code max|got − ref| / max(1, max|ref|)} against float64 on the same
- * inputs (the tests' measure; numbers measured on PoCL up to L = 16384, the bounds are what the tests hold):
+ * inputs (the tests' measure; numbers measured on PoCL up to L = 16384, the bounds are what the tests hold
+ * under every {@link DeviceProfile}). The float32 program computes in float32 only, the same on every
+ * device with or without {@code cl_khr_fp64}:
  * <ul>
  *   <li>float64 (devices with {@code cl_khr_fp64}): as the JVM, about 1e-13 for every kernel.</li>
- *   <li>float32 FFTs, convolutions and the rational spectrum: the same code on every device, within the
- *       JVM's budgets (2e-6·log2 n for values, 2e-5·log2 n for gradients).</li>
- *   <li>float32 Vandermonde (S4D) and its backward depend on the device: the powers and sums run in
- *       {@code wide}, double on devices with {@code cl_khr_fp64}, so the result is rounded once (≤ 2e-7,
- *       measured 5e-8; the JVM's float32 with float64 anchors is ≤ 5e-6, measured 1.7e-6); on devices
- *       without it {@code wide} is float and the anchors' l·log z are rounded to float32, an error growing
- *       up to 2^-24·L·max|log z| wherever |z|^l has not decayed (measured 3.4e-4 for modes next to the
- *       unit circle at L = 16384).</li>
- *   <li>float32 Cauchy (S4) and its backward: limited by the conditioning of z_k − w_m on every backend
- *       (≤ 1e-3, measured 2.7e-4); without {@code cl_khr_fp64} the node angles are float32 too, adding up
- *       to 2^-24·π·L (measured 9.9e-4 at L = 16384).</li>
+ *   <li>float32 FFTs, convolutions and the rational spectrum: within the JVM's budgets (2e-6·log2 n for
+ *       values, 2e-5·log2 n for gradients).</li>
+ *   <li>float32 Vandermonde (S4D) and its backward: ≤ 5e-6 at any L (measured 2.8e-6), as the JVM: the
+ *       anchors z^l every block of lags split the products l·log z exactly with {@code fma} and reduce the
+ *       phase modulo 2π in two parts, so their error does not grow with l; long sums add in blocks.</li>
+ *   <li>float32 Cauchy (S4) and its backward: ≤ 1e-3 (measured 2.7e-4), set by the conditioning of
+ *       z_k − w_m as on the JVM; the nodes come from {@code tanpi} of small exact ratios.</li>
  * </ul>
+ *
+ * <p><b>Launches</b> are planned from the device's limits ({@code LaunchPlanner}, {@link DeviceLimits}):
+ * explicit work-groups within the device's and each kernel's caps, global sizes rounded up to them (every
+ * kernel guards its range). {@link #create(String, String, String, DeviceProfile)} plans for a smaller
+ * device than the one present, to run a GPU's launches on a CPU device.
  *
  * <p>This class is the seam's face and checks arguments; the work is done by the package's parts:
  * {@code ClRuntime} (context, queue, programs, events, buffers, the checked launcher), {@code ClFft} (device
@@ -62,8 +65,8 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
     private final ClFft fft;
     private final ClComposites composites;
 
-    private OpenClBackend(OpenClDevices.Found found, String buildOptions) {
-        this.rt = new ClRuntime(found, buildOptions);
+    private OpenClBackend(OpenClDevices.Found found, DeviceProfile profile, String buildOptions) {
+        this.rt = new ClRuntime(found, profile, buildOptions);
         this.fft = new ClFft(rt);
         this.composites = new ClComposites(rt, fft);
     }
@@ -74,20 +77,19 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
      * {@code buildOptions} are passed to the OpenCL compiler (e.g. {@code -cl-fast-relaxed-math}).
      */
     public static OpenClBackend create(String platform, String device, String buildOptions) {
-        return new OpenClBackend(OpenClDevices.select(platform, device), buildOptions);
+        return create(platform, device, buildOptions, DeviceProfile.NONE);
     }
 
     /**
-     * Opens a device as if it had no {@code cl_khr_fp64}: float64 buffers are refused and {@code wide} in
-     * {@code rtf4j.cl} is float, as on such devices; for the tests of their accuracy on any device.
+     * Opens a device under an emulation {@code profile}: every launch is planned for the device's limits
+     * as the profile caps them (local memory, work-group size, float64), and the profile's build options
+     * come before {@code buildOptions}; the backend's log line names the profile.
      */
-    static OpenClBackend createWithoutFp64(String platform, String device, String buildOptions) {
-        OpenClDevices.Found f = OpenClDevices.select(platform, device);
-        DeviceInfo i = f.info();
-        DeviceInfo without = new DeviceInfo(i.platformIndex(), i.platformName(), i.deviceIndex(), i.name(), i.vendor(),
-            i.version(), i.type(), i.computeUnits(), i.globalMemBytes(), i.maxAllocBytes(), i.localMemBytes(),
-            i.maxWorkGroup(), false);
-        return new OpenClBackend(new OpenClDevices.Found(without, f.platform(), f.device(), f.choice()), buildOptions);
+    public static OpenClBackend create(String platform, String device, String buildOptions, DeviceProfile profile) {
+        if (profile == null) {
+            throw new IllegalArgumentException("profile must not be null (DeviceProfile.NONE for the device as it is)");
+        }
+        return new OpenClBackend(OpenClDevices.select(platform, device), profile, buildOptions);
     }
 
     @Override

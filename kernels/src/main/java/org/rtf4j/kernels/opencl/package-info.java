@@ -7,7 +7,7 @@
  *       {@code AbstractBackend}), transfer ranges, and one {@code ClRuntime.within} operation per
  *       {@code KernelId};</li>
  *   <li>{@code ClRuntime}: context, in-order profiling queue, the program per precision (built from
- *       {@code rtf4j.cl} with {@code -DUSE_DOUBLE}, {@code -DHAS_FP64}, {@code -DVBLOCK}), kernel objects,
+ *       {@code rtf4j.cl} with {@code -DUSE_DOUBLE} for float64, {@code -DVBLOCK}), kernel objects,
  *       events, buffers and their accounting, transfers, scratch, and the launcher;</li>
  *   <li>{@code ClKernel}: every {@code __kernel} of {@code rtf4j.cl} with its parameters' names and kinds;
  *       the launcher checks each launch's arguments against them, a test checks them against the source;</li>
