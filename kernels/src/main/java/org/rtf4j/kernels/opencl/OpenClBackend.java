@@ -3,6 +3,7 @@ package org.rtf4j.kernels.opencl;
 import org.rtf4j.kernels.backend.AbstractBackend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.profile.Profiler;
@@ -17,12 +18,15 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * {@link Profiler} counts those bytes. Every command is profiled with OpenCL events.
  *
  * <p><b>FFT lengths.</b> Powers of two run in local memory, every other length Bluestein
- * ({@link #fftAlgorithm}); the JVM's fast lengths (7-smooth, which {@code ConvShape.of} picks) are
- * therefore Bluestein here unless they are powers of two. A power-of-two transform of n takes one launch
- * when its n complex fit the local memory ({@link #setLocalFftLimit}), two (four-step) up to the square of
- * that length, log2(n) global passes beyond: with 48 KiB of local memory one launch up to n = 4096 (float32)
- * or 2048 (float64), two up to 2^24 or 2^22; an in-place {@code fftComplex} adds one device copy on the
- * two-launch path.
+ * ({@link #fftAlgorithm}), about three power-of-two transforms and the chirp products. A power-of-two
+ * transform of n takes one launch when its n complex fit the local memory ({@link #setLocalFftLimit}), two
+ * (four-step) up to the square of that length, log2(n) global passes beyond: with 48 KiB of local memory one
+ * launch up to n = 4096 (float32) or 2048 (float64), two up to 2^24 or 2^22; an in-place {@code fftComplex}
+ * adds one device copy on the two-launch path. The convolution therefore runs at the smallest power of two
+ * n ≥ 2ℓ ({@link #convolutionFftLength}, which layers build their {@code ConvShape} with), never Bluestein;
+ * the JVM's 7-smooth lengths (2000 for ℓ = 1000) would be Bluestein here. The rational spectrum of RTF
+ * transforms at its kernel length P = L + (L mod 2), fixed by the layer's definition, so a P that is not a
+ * power of two (L = 1000) runs Bluestein there.
  *
  * <p><b>Accuracy</b>, as the error {@code max|got − ref| / max(1, max|ref|)} against float64 on the same
  * inputs (the tests' measure; numbers measured on PoCL up to L = 16384, the bounds are what the tests hold
@@ -116,6 +120,26 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
     @Override
     public Profiler profiler() {
         return rt.profiler;
+    }
+
+    /** {@link #powerOfTwoFftLength}: its real transform runs a radix-2 complex one of n/2, never Bluestein. */
+    @Override
+    public long convolutionFftLength(long length) {
+        return powerOfTwoFftLength(length);
+    }
+
+    /**
+     * OpenCL's convolution FFT length for input length ℓ ≥ 1: the smallest power of two n ≥ 2ℓ (ℓ = 1000
+     * gives 2048, where the JVM's 7-smooth rule gives 2000, a Bluestein length here). Above
+     * {@link ConvShape#MAX_LENGTH} it is 2ℓ (saturating), a lower bound (such a shape is refused anyway).
+     *
+     * @throws IllegalArgumentException when {@code length < 1}
+     */
+    public static long powerOfTwoFftLength(long length) {
+        if (length < 1) {
+            throw new IllegalArgumentException("input length ℓ must be ≥ 1, got " + length);
+        }
+        return length <= ConvShape.MAX_LENGTH ? Long.highestOneBit(2 * length - 1) << 1 : MemoryCheck.times(2, length);
     }
 
     /**

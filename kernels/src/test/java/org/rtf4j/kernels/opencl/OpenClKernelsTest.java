@@ -179,8 +179,10 @@ class OpenClKernelsTest {
         SplittableRandom r = new SplittableRandom(3);
         for (int ell : new int[] {1, 2, 5, 17, 127, 1000}) {
             for (boolean bi : new boolean[] {false, true}) {
-                for (int n : new int[] {0, 2 * ell - 1}) {
-                    ConvShape s = n == 0 ? ConvShape.of(2, 3, ell, bi) : new ConvShape(2, 3, ell, bi, n);
+                // each backend's own length (7-smooth, power of two) and the minimal odd one, on both backends
+                long[] lengths = {jvm.convolutionFftLength(ell), cl.convolutionFftLength(ell), 2 * ell - 1};
+                for (long n : java.util.stream.LongStream.of(lengths).distinct().toArray()) {
+                    ConvShape s = new ConvShape(2, 3, ell, bi, (int) n);
                     double tol = Check.gradients(p, s.fftLength()) * (p == Precision.F64 ? 1 : Math.sqrt(ell));
                     double[] kf = random(r, s.kernelLength());
                     double[] kb = random(r, s.kernelLength());
