@@ -11,10 +11,10 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * each method runs inside one {@link ClRuntime#within} operation of {@link OpenClBackend}.
  */
 final class ClComposites {
-    private final ClRuntime rt;
+    private final ClQueue rt;
     private final ClFft fft;
 
-    ClComposites(ClRuntime rt, ClFft fft) {
+    ClComposites(ClQueue rt, ClFft fft) {
         this.rt = rt;
         this.fft = fft;
     }

@@ -41,7 +41,7 @@ final class ClFft {
      */
     static final int COALESCED_TRANSFORMS = 16;
 
-    private final ClRuntime rt;
+    private final ClQueue rt;
     private final Map<Key, Tables> tables = new HashMap<>();
     private long localLimit = Long.MAX_VALUE;
 
@@ -64,7 +64,7 @@ final class ClFft {
     record LocalLaunch(int logPer, long local, long global, long localBytes) {
     }
 
-    ClFft(ClRuntime rt) {
+    ClFft(ClQueue rt) {
         this.rt = rt;
     }
 
@@ -78,7 +78,7 @@ final class ClFft {
 
     /** The local memory (bytes) a work-group may use: the limit set, at most the device's. */
     long localLimit() {
-        return Math.min(localLimit, rt.info.localMemBytes());
+        return Math.min(localLimit, rt.info().localMemBytes());
     }
 
     /** Largest power-of-two length whose transform fits the local limit once; 0 when not even length 2 does. */
@@ -194,7 +194,7 @@ final class ClFft {
         per = Math.min(per, capacity(p) / len);
         per = Math.max(1, Math.min(per, Integer.highestOneBit(Math.max(1, total))));
         long units = per * len / (logLen >= 2 ? 4 : 2);
-        long cap = LaunchPlanner.groupCap(rt.info.limits(), rt.limits(p, ClKernel.FFT_LOCAL));
+        long cap = LaunchPlanner.groupCap(rt.info().limits(), rt.limits(p, ClKernel.FFT_LOCAL));
         long local = Math.min(Math.min(MAX_GROUP, Long.highestOneBit(Math.max(1, cap))), units);
         long groups = (total + per - 1) / per;
         return new LocalLaunch(Long.numberOfTrailingZeros(per), local, groups * local, per * len * 2L * p.bytes());

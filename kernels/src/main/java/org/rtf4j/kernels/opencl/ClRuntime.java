@@ -58,7 +58,7 @@ import org.rtf4j.kernels.spectral.ModalShape;
  * reports the caller buffers still open (count, bytes, and each one's size and origin) in one log line
  * and frees them with everything else.
  */
-final class ClRuntime {
+final class ClRuntime implements ClQueue {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
     private static final StackWalker WALKER = StackWalker.getInstance();
     /** Most open buffers listed one by one in the report of {@link #close()}. */
@@ -108,6 +108,11 @@ final class ClRuntime {
         LOG.log(System.Logger.Level.INFO, "backend opencl: " + info.describe()
             + (this.buildOptions.isEmpty() ? "" : ", build options " + this.buildOptions)
             + (found.choice().isEmpty() ? "" : "; " + found.choice()) + (profile.emulates() ? "; " + profile.describe() : ""));
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return info;
     }
 
     // ------------------------------------------------------------------------------ lock, state
@@ -238,7 +243,8 @@ final class ClRuntime {
     }
 
     /** A grow-only scratch buffer of at least {@code elements} for one role. */
-    ClBuffer scratch(Precision p, String role, long elements) {
+    @Override
+    public ClBuffer scratch(Precision p, String role, long elements) {
         if (elements > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException("device out of memory: scratch '" + role + "' needs " + elements + " elements");
         }
@@ -255,12 +261,14 @@ final class ClRuntime {
     }
 
     /** A one-element buffer for optional buffer arguments that a kernel does not read. */
-    ClBuffer dummy(Precision p) {
+    @Override
+    public ClBuffer dummy(Precision p) {
         return dummies.computeIfAbsent(p, q -> internal(q, 1));
     }
 
     /** A new device table holding {@code values} (rounded to p); its upload is attributed to "plan". */
-    ClBuffer table(Precision p, double[] values) {
+    @Override
+    public ClBuffer table(Precision p, double[] values) {
         ClBuffer b = internal(p, values.length);
         String saved = op;
         op = "plan";
@@ -368,7 +376,8 @@ final class ClRuntime {
     }
 
     /** Copies the first {@code elements} of src into dst on the device. */
-    void copy(ClBuffer src, ClBuffer dst, long elements) {
+    @Override
+    public void copy(ClBuffer src, ClBuffer dst, long elements) {
         flushEvents();
         long bytes = elements * src.precision.bytes();
         cl_event ev = new cl_event();
@@ -453,7 +462,8 @@ final class ClRuntime {
     }
 
     /** Kernel k's own limits (building it if needed): for callers that choose a work-group themselves. */
-    LaunchPlanner.KernelLimits limits(Precision p, ClKernel k) {
+    @Override
+    public LaunchPlanner.KernelLimits limits(Precision p, ClKernel k) {
         kernel(p, k);
         return kernelLimits.get(p).get(k);
     }
@@ -468,7 +478,8 @@ final class ClRuntime {
      * a mismatch or a plan outside the limits is a bug of the backend and throws
      * {@link IllegalStateException} naming the kernel. An extent of zero launches nothing.
      */
-    void launch(ClKernel k, Precision p, long[] extents, long[] local, Object... args) {
+    @Override
+    public void launch(ClKernel k, Precision p, long[] extents, long[] local, Object... args) {
         List<ClKernel.Param> params = k.params();
         if (args.length != params.size()) {
             throw new IllegalStateException("kernel " + k.functionName() + " takes " + params.size() + " arguments "

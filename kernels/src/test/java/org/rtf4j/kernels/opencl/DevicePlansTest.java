@@ -1,0 +1,160 @@
+package org.rtf4j.kernels.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.spectral.ConvShape;
+import org.rtf4j.kernels.spectral.ModalShape;
+import org.rtf4j.kernels.spectral.RationalShape;
+
+/**
+ * Every launch of every OpenCL kernel, planned for real GPUs we do not have ({@link GpuTable}: NVIDIA A100,
+ * AMD Instinct MI210, Intel Arc A770 without fp64, Intel UHD 620) at the study's and the training tasks'
+ * shapes, by running the composites and FFTs on a {@link PlanRecorder} (no OpenCL call): each work-group
+ * within the device's and the kernel's caps, each global size a multiple of its work-group and covering its
+ * extents, the local memory within the device's, every buffer within the largest allocation; under 48 KiB
+ * every transform up to 2^16 in at most 3 commands, and no Bluestein launch in a convolution.
+ */
+class DevicePlansTest {
+    /** A layer shape: batch, channels, length, state size, bidirectional. */
+    record Shape(String name, int batch, int channels, int length, int order, boolean bidirectional) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The study's cases (StudyPreset) and the LRA training shapes (bidirectional), plus the main job's. */
+    static final List<Shape> SHAPES = List.of(
+        new Shape("study kernel N=1024", 1, 256, 2048, 1024, false),
+        new Shape("study layer N=64", 8, 128, 2048, 64, false),
+        new Shape("study layer N=1024", 8, 128, 2048, 1024, false),
+        new Shape("study memory L=8192", 8, 256, 8192, 256, false),
+        new Shape("study length L=16384", 4, 64, 16384, 64, false),
+        new Shape("ListOps", 32, 256, 2048, 4, true),
+        new Shape("Text", 16, 256, 4096, 4, true),
+        new Shape("Retrieval", 32, 128, 4000, 4, true),
+        new Shape("Image", 50, 512, 1024, 64, true),
+        new Shape("Pathfinder", 64, 256, 1024, 64, true),
+        new Shape("Path-X", 16, 256, 16384, 64, true),
+        new Shape("main job (Copying)", 16, 32, 96, 48, false));
+
+    static Stream<GpuTable> devices() {
+        return GpuTable.DEVICES.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void everyLaunchAtEveryShapeFitsTheDevice(GpuTable gpu) {
+        PlanRecorder rec = new PlanRecorder(gpu);
+        ClFft fft = new ClFft(rec);
+        ClComposites cs = new ClComposites(rec, fft);
+        int launches = 0;
+        for (Precision p : Precision.values()) {
+            if (p == Precision.F64 && !gpu.limits().fp64()) {
+                continue;
+            }
+            for (Shape s : SHAPES) {
+                rec.clear();
+                runLayers(rec, cs, fft, p, s);
+                check(gpu, rec, p + " " + s);
+                launches += rec.launches.size();
+            }
+        }
+        assertTrue(launches >= 50 * SHAPES.size(), "recorded only " + launches + " launches");
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void transformsUpTo2To16TakeAtMostThreeCommandsWhereTheyFit(GpuTable gpu) {
+        PlanRecorder rec = new PlanRecorder(gpu);
+        ClFft fft = new ClFft(rec);
+        for (Precision p : Precision.values()) {
+            if (p == Precision.F64 && !gpu.limits().fp64()) {
+                continue;
+            }
+            for (int n = 2; n <= 1 << 16; n <<= 1) {
+                for (boolean inverse : new boolean[] {false, true}) {
+                    rec.clear();
+                    fft.complex(p, rec.caller(p, 2L * 7 * n), 7, n, inverse);
+                    String what = gpu + " " + p + " n=" + n + (inverse ? " inverse" : " forward");
+                    check(gpu, rec, what);
+                    assertTrue(rec.launches.size() + rec.copies <= 3, what + ": " + rec.launches.size() + " launches + "
+                        + rec.copies + " copies");
+                }
+            }
+        }
+    }
+
+    /** What a forward + backward of RTF, S4D and S4 layers of this shape launch, as the layers call them. */
+    private static void runLayers(PlanRecorder rec, ClComposites cs, ClFft fft, Precision p, Shape s) {
+        int h = s.channels();
+        ConvShape conv = new ConvShape(s.batch(), h, s.length(), s.bidirectional(),
+            (int) OpenClBackend.powerOfTwoFftLength(s.length()));
+        ClBuffer kf = rec.caller(p, conv.kernelLength());
+        ClBuffer kb = s.bidirectional() ? rec.caller(p, conv.kernelLength()) : null;
+        ClBuffer ks = rec.caller(p, conv.kernelSpectrumLength());
+        ClBuffer us = rec.caller(p, conv.signalSpectrumLength());
+        ClBuffer u = rec.caller(p, conv.signalLength());
+        ClBuffer y = rec.caller(p, conv.signalLength());
+        ClBuffer dkf = rec.caller(p, conv.kernelLength());
+        ClBuffer dkb = s.bidirectional() ? rec.caller(p, conv.kernelLength()) : null;
+        int before = rec.launches.size();
+        cs.fftConv(conv, kf, kb, u, y, ks, us);
+        cs.fftConvBackward(conv, ks, us, y, u, dkf, dkb);
+        for (PlanRecorder.Launch l : rec.launches.subList(before, rec.launches.size())) {
+            assertTrue(!FftKernels.BLUESTEIN.contains(l.kernel().functionName()), p + " " + s + ": the convolution launches " + l.kernel());
+        }
+        // RTF: one denominator per channel, the kernel by an inverse real transform of its spectrum
+        RationalShape rs = new RationalShape(h, h, s.order(), s.length());
+        int bins = rs.bins();
+        ClBuffer a = rec.caller(p, (long) h * s.order());
+        ClBuffer b = rec.caller(p, (long) h * s.order());
+        ClBuffer h0 = rec.caller(p, h);
+        ClBuffer sa = rec.caller(p, 2L * bins * h);
+        ClBuffer sb = rec.caller(p, 2L * bins * h);
+        ClBuffer sk = rec.caller(p, 2L * bins * h);
+        ClBuffer mm = rec.caller(p, 2L * h);
+        cs.rationalSpectrum(rs, a, b, h0, sa, sb, sk, mm);
+        fft.realInverse(p, rs.fftLength(), h, sk, kf, s.length(), s.length());
+        cs.rationalSpectrumBackward(rs, dkf, s.length(), sa, sb, rec.caller(p, (long) h * s.order()),
+            rec.caller(p, (long) h * s.order()), rec.caller(p, h), rec.caller(p, rs.backwardWorkLength()));
+        // S4D and S4 with N/2 modes
+        ModalShape ms = new ModalShape(h, Math.max(1, s.order() / 2), s.length());
+        ClBuffer z = rec.caller(p, ms.modalLength());
+        ClBuffer c = rec.caller(p, ms.modalLength());
+        ClBuffer d = rec.caller(p, h);
+        cs.vandermonde(ms, z, c, d, kf);
+        cs.vandermondeBackward(ms, z, dkf, rec.caller(p, ms.modalLength()), rec.caller(p, ms.modalLength()), d);
+        ClBuffer v = rec.caller(p, 4L * ms.modalLength());
+        ClBuffer kh = rec.caller(p, ms.spectrumLength());
+        cs.cauchy(ms, z, v, d, kh);
+        cs.cauchyBackward(ms, z, v, kh, rec.caller(p, 4L * ms.modalLength()), rec.caller(p, ms.modalLength()),
+            rec.caller(p, h), rec.caller(p, h));
+    }
+
+    private static void check(GpuTable gpu, PlanRecorder rec, String what) {
+        DeviceLimits d = gpu.limits();
+        long cap = LaunchPlanner.groupCap(d, gpu.kernel());
+        for (PlanRecorder.Launch l : rec.launches) {
+            LaunchPlanner.Plan p = l.plan();
+            String at = gpu + " " + what + " " + l.kernel() + " " + p;
+            long group = 1;
+            for (int i = 0; i < p.global().length; i++) {
+                assertEquals(0, p.global()[i] % p.local()[i], at);
+                assertTrue(p.global()[i] >= l.extents()[i], at);
+                group *= p.local()[i];
+            }
+            assertTrue(group <= cap && p.local()[0] <= d.maxWorkItemSizeX(), at);
+            assertTrue(p.localBytes() <= d.localMemBytes(), at);
+        }
+        for (long bytes : rec.bufferBytes) {
+            assertTrue(bytes <= d.maxAllocBytes(), gpu + " " + what + ": a buffer of " + bytes + " bytes");
+        }
+    }
+}
