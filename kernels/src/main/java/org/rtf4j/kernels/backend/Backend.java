@@ -127,14 +127,19 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Copies {@code length} values from a host array into {@code dst[dstOffset ..]}, rounding to its precision
-     * (to the nearest float for a float32 buffer, as a {@code (float)} cast; {@code ReadAddTest}).
+     * (to the nearest float for a float32 buffer, as a {@code (float)} cast; {@code ReadAddTest}). The host
+     * array may be changed as soon as this returns (a device backend has staged the values; it does not wait
+     * for the copy).
      */
     void write(DeviceBuffer dst, int dstOffset, double[] src, int srcOffset, int length);
 
-    /** Copies {@code length} values from a host array into {@code dst[dstOffset ..]}. */
+    /** Copies {@code length} values from a host array into {@code dst[dstOffset ..]}; as the float64 variant. */
     void write(DeviceBuffer dst, int dstOffset, float[] src, int srcOffset, int length);
 
-    /** Copies {@code length} values of {@code src[srcOffset ..]} into a host array. */
+    /**
+     * Copies {@code length} values of {@code src[srcOffset ..]} into a host array. On a device backend this
+     * blocks until the values are there, and so until every earlier call's work is complete.
+     */
     void read(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length);
 
     /**
