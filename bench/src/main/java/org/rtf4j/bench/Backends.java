@@ -2,9 +2,11 @@ package org.rtf4j.bench;
 
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.jvm.JvmBackend;
+import org.rtf4j.kernels.opencl.DeviceProfile;
 import org.rtf4j.kernels.opencl.OpenClBackend;
 
-/** The benchmarks' explicit backend choice: "jvm" (all processors) or "opencl" (first device, or -Drtf4j.opencl.device). */
+/** The benchmarks' explicit backend choice: "jvm" (all processors) or "opencl" (a GPU first, or -Drtf4j.opencl.device;
+ * -Drtf4j.opencl.profile emulates a device profile). */
 final class Backends {
     private Backends() {
     }
@@ -15,7 +17,7 @@ final class Backends {
                 return JvmBackend.withThreads(Integer.getInteger("rtf4j.threads", Runtime.getRuntime().availableProcessors()));
             case "opencl":
                 return OpenClBackend.create(System.getProperty("rtf4j.opencl.platform"), System.getProperty("rtf4j.opencl.device"),
-                    System.getProperty("rtf4j.opencl.options", ""));
+                    System.getProperty("rtf4j.opencl.options", ""), DeviceProfile.named(System.getProperty("rtf4j.opencl.profile")));
             default:
                 throw new IllegalArgumentException("backend must be jvm or opencl, got " + name);
         }

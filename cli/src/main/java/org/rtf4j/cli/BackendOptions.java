@@ -44,6 +44,14 @@ final class BackendOptions {
         return backend == Kind.jvm;
     }
 
+    /**
+     * The chosen backend's convolution FFT length for input length ℓ ({@code Backend.convolutionFftLength}, by
+     * its class's rule), for the checks a command makes before the backend exists.
+     */
+    long convolutionFftLength(long length) {
+        return backend == Kind.jvm ? JvmBackend.smoothFftLength(length) : OpenClBackend.powerOfTwoFftLength(length);
+    }
+
     /** Worker threads of the JVM backend (--threads, checked, or the available processors); 0 for OpenCL. */
     int workers() {
         return workers(backend, threads);

@@ -8,7 +8,6 @@ import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.jvm.JvmBackend;
-import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Recurrence;
@@ -141,9 +140,10 @@ final class DemoCommand implements Callable<Integer> {
             LayerSpec ls = spec(k);
             long layer = SequenceLayers.hostBytes(ls);
             if (backendOptions.heapBuffers()) {
-                long own = SequenceLayers.bufferBytes(ls, batch, length);
+                long n = JvmBackend.smoothFftLength(length);
+                long own = SequenceLayers.bufferBytes(ls, batch, length, n);
                 layer = MemoryCheck.plus(layer, own, JvmBackend.workspaceBytes(backendOptions.workers(),
-                    (long) batch * channels, ConvShape.fftLength(length), precision));
+                    (long) batch * channels, n, precision));
             }
             if (k == LayerKind.S4 && !bidirectional && s4SetupAffordable()) {
                 // about ten dense complex N×N matrices (16 bytes an entry), one channel at a time

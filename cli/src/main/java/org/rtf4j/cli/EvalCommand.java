@@ -83,7 +83,8 @@ final class EvalCommand implements Callable<Integer> {
             data != null ? data : DataSetup.defaultDataDir()));
         int n = examples > 0 ? Math.min(examples, ds.size(split)) : ds.size(split);
         int evalBatch = Math.min(batch != null ? batch : c.batchSize(), Math.max(1, n));
-        SequenceModel.requireArrays("eval", c.model(), ds.spec(), evalBatch);
+        SequenceModel.requireArrays("eval", c.model(), ds.spec(), evalBatch,
+            backendOptions.convolutionFftLength(ds.spec().maxLength()));
         MemoryCheck.require("eval: " + SequenceModel.describeSizes(c.model(), ds.spec(), evalBatch),
             SequenceModel.bytesNeeded(c.model(), ds.spec(), evalBatch, backendOptions.heapBuffers(), backendOptions.workers()));
         try (BackendOptions.Compute compute = backendOptions.open();

@@ -15,7 +15,6 @@ import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.jvm.JvmBackend;
-import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
@@ -173,8 +172,9 @@ final class LayerCommand implements Runnable {
             long signal = (long) batch * h * len;
             long bytes = MemoryCheck.times(8 * 6, signal);
             if (w.backend.heapBuffers()) {
-                bytes = MemoryCheck.plus(bytes, ConvolutionalLayer.convolutionBytes(batch, h, len, true, p),
-                    JvmBackend.workspaceBytes(w.backend.workers(), (long) batch * h, ConvShape.fftLength(len), p));
+                long n = JvmBackend.smoothFftLength(len);
+                bytes = MemoryCheck.plus(bytes, ConvolutionalLayer.convolutionBytes(batch, h, len, n, true, p),
+                    JvmBackend.workspaceBytes(w.backend.workers(), (long) batch * h, n, p));
             }
             MemoryCheck.require("layer run: batch " + batch + " × channels " + h + " × length " + len, bytes);
             try (Backend be = w.backend.create()) {
@@ -253,7 +253,7 @@ final class LayerCommand implements Runnable {
                     long bytes = MemoryCheck.times(8 * 3, values);
                     if (w.backend.heapBuffers()) {
                         bytes = MemoryCheck.plus(bytes, ConvolutionalLayer.convolutionBytes(1, h, length,
-                            layer.bidirectional(), p));
+                            be.convolutionFftLength(length), layer.bidirectional(), p));
                     }
                     MemoryCheck.require(sizes, bytes);
                     double[] k = new double[MemoryCheck.arrayLength(sizes, values)];
@@ -322,7 +322,7 @@ final class LayerCommand implements Runnable {
             // the layer (host arrays and its heap buffers on the JVM backend) and the exported copies of its
             // parameters (at most its host bytes again)
             MemoryCheck.require("layer export: channels " + channels + " × state " + state + " × length " + length,
-                MemoryCheck.plus(MemoryCheck.times(2, SequenceLayers.hostBytes(ls)), SequenceLayers.bufferBytes(ls, 0, 0)));
+                MemoryCheck.plus(MemoryCheck.times(2, SequenceLayers.hostBytes(ls)), SequenceLayers.bufferBytes(ls, 0, 0, 0)));
             try (JvmBackend be = JvmBackend.withThreads(1);
                  ConvolutionalLayer layer = (ConvolutionalLayer) SequenceLayers.create(ls, be)) {
                 Map<String, Tensor> t = ReferenceLayouts.export(ReferenceLayouts.wrap(layer), dtype, false);

@@ -10,7 +10,6 @@ import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.kernels.profile.Profiler;
-import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.models.LayerSpec;
@@ -129,8 +128,9 @@ final class ProfileCommand implements Callable<Integer> {
         LayerSpec ls = new LayerSpec(k, channels, state, length, bidirectional, precision, 1);
         long bytes = MemoryCheck.plus(MemoryCheck.times(32, batch, channels, length), SequenceLayers.hostBytes(ls));
         if (backend == BackendOptions.Kind.jvm) {
-            bytes = MemoryCheck.plus(bytes, SequenceLayers.bufferBytes(ls, batch, length), JvmBackend.workspaceBytes(
-                BackendOptions.workers(backend, threads), (long) batch * channels, ConvShape.fftLength(length), precision));
+            long n = JvmBackend.smoothFftLength(length);
+            bytes = MemoryCheck.plus(bytes, SequenceLayers.bufferBytes(ls, batch, length, n), JvmBackend.workspaceBytes(
+                BackendOptions.workers(backend, threads), (long) batch * channels, n, precision));
         }
         return bytes;
     }

@@ -177,7 +177,8 @@ final class TrainCommand implements Callable<Integer> {
         OutputFiles.checkDirectory("--run", dir);
         // before --fresh deletes anything and before the backend, the model or any example exists: refuse
         // what cannot fit
-        Trainer.requireMemory(config, task, backendOptions.heapBuffers(), backendOptions.workers());
+        Trainer.requireMemory(config, task, backendOptions.heapBuffers(), backendOptions.workers(),
+            backendOptions.convolutionFftLength(task.maxLength()));
         if (fresh) {
             clean(dir);
         }

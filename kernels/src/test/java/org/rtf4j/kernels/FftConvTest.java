@@ -56,7 +56,7 @@ class FftConvTest extends WithJvmBackend {
     void matchesDirectSums(int ell, boolean bi, Precision p, int nExplicit) {
         int batch = ell >= 1024 ? 3 : 2;
         int h = 3;
-        ConvShape s = nExplicit == 0 ? ConvShape.of(batch, h, ell, bi) : new ConvShape(batch, h, ell, bi, nExplicit);
+        ConvShape s = nExplicit == 0 ? ConvShape.of(batch, h, ell, bi, be) : new ConvShape(batch, h, ell, bi, nExplicit);
         SplittableRandom r = new SplittableRandom(31L * ell + (bi ? 1 : 0));
         double[] kf = Host.round(p, random(r, h * ell));
         double[] kb = Host.round(p, random(r, h * ell));
@@ -119,7 +119,7 @@ class FftConvTest extends WithJvmBackend {
             int batch = 3;
             int h = 2;
             int ell = c < 2 ? 1047 : 2048;
-            ConvShape s = ConvShape.of(batch, h, ell, bi);
+            ConvShape s = ConvShape.of(batch, h, ell, bi, be);
             SplittableRandom r = new SplittableRandom(5);
             double[] kf = random(r, h * ell);
             double[] kb = random(r, h * ell);
@@ -147,9 +147,9 @@ class FftConvTest extends WithJvmBackend {
 
     @Test
     void refusesBadShapesAndBuffers() {
-        assertThrows(IllegalArgumentException.class, () -> ConvShape.of(0, 1, 4, false));
+        assertThrows(IllegalArgumentException.class, () -> ConvShape.of(0, 1, 4, false, be));
         assertThrows(IllegalArgumentException.class, () -> new ConvShape(1, 1, 8, false, 14));
-        ConvShape s = ConvShape.of(1, 2, 8, false);
+        ConvShape s = ConvShape.of(1, 2, 8, false, be);
         try (DeviceBuffer small = be.allocate(Precision.F64, 3); DeviceBuffer ok = be.allocate(Precision.F64, 16);
              DeviceBuffer f32 = be.allocate(Precision.F32, 16); DeviceBuffer ks = be.allocate(Precision.F64, s.kernelSpectrumLength());
              DeviceBuffer us = be.allocate(Precision.F64, s.signalSpectrumLength())) {

@@ -20,7 +20,7 @@ class JvmProfilingTest {
     @Test
     void countsEveryCallOnlyWhileOnAndStaysWithinWallTime() {
         try (JvmBackend be = JvmBackend.withThreads(2)) {
-            ConvShape s = ConvShape.of(2, 3, 127, false);
+            ConvShape s = ConvShape.of(2, 3, 127, false, be);
             DeviceBuffer k = be.allocate(Precision.F32, s.kernelLength());
             DeviceBuffer u = be.allocate(Precision.F32, s.signalLength());
             DeviceBuffer y = be.allocate(Precision.F32, s.signalLength());

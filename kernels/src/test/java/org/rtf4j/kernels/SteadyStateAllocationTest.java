@@ -162,7 +162,7 @@ class SteadyStateAllocationTest {
     /** One valid call of every kernel at sizes {@code z}, on buffers allocated here once. */
     private static Map<KernelId, Runnable> calls(JvmBackend be, Precision p, Sizes z) {
         SplittableRandom r = new SplittableRandom(7);
-        ConvShape cs = ConvShape.of(z.batch(), z.channels(), z.length(), z.bidirectional());
+        ConvShape cs = ConvShape.of(z.batch(), z.channels(), z.length(), z.bidirectional(), be);
         RationalShape rs = new RationalShape(z.numA(), z.channels(), z.order(), z.length());
         ModalShape ms = new ModalShape(z.channels(), z.modes(), z.length());
         int n = z.length();

@@ -11,7 +11,8 @@ import org.rtf4j.kernels.spectral.ConvShape;
  * The part every convolutional SSM layer shares: input checks, per-shape backend buffers and the FFT
  * convolution (causal or two-sided) with its backward. A subclass generates the kernels (H, ℓ) of each
  * direction into {@code kf}/{@code kb} and turns their gradients {@code dkf}/{@code dkb} into parameter
- * gradients; everything stays in backend buffers between the two.
+ * gradients; everything stays in backend buffers between the two. The convolution runs at the backend's
+ * FFT length ({@link Backend#convolutionFftLength}), so its transforms take that backend's fast path.
  *
  * <p><b>One host wait per call.</b> A device backend queues its work without waiting; a call of this class
  * blocks on the device once, on the read of its result. The forward queues the kernels
@@ -254,11 +255,18 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     /**
      * Bytes of the per-shape backend buffers {@link #prepare} allocates for one convolution shape: the kernels
      * and their gradients (2, or 4 when bidirectional, × H·ℓ), the signals u, y, gy and du (4 × B·H·ℓ) and the
-     * kernel and input spectra (2·(n/2 + 1)·H·(B + 1), n the FFT length {@link ConvShape#fftLength(long)}), in
-     * the precision's bytes. On the JVM backend they are heap arrays. Saturates instead of overflowing.
+     * kernel and input spectra (2·(n/2 + 1)·H·(B + 1)), in the precision's bytes. n is the FFT length of the
+     * backend that runs the layer, {@link Backend#convolutionFftLength}(ℓ) (before a backend exists, the
+     * backend class's own rule, e.g. {@code JvmBackend.smoothFftLength}); on the JVM backend the buffers are
+     * heap arrays. Saturates instead of overflowing.
      */
-    public static long convolutionBytes(long batch, long channels, long length, boolean bidirectional, Precision precision) {
-        long bins = ConvShape.fftLength(length) / 2 + 1;
+    public static long convolutionBytes(long batch, long channels, long length, long fftLength, boolean bidirectional,
+                                        Precision precision) {
+        if (fftLength < 2 * Math.min(length, Long.MAX_VALUE / 2) - 1) {
+            throw new IllegalArgumentException("convolution FFT length n must be ≥ 2ℓ−1 for ℓ = " + length + ", got "
+                + fftLength);
+        }
+        long bins = fftLength / 2 + 1;
         long kernels = MemoryCheck.times(bidirectional ? 4 : 2, channels, length);
         long signals = MemoryCheck.times(4, batch, channels, length);
         long spectra = MemoryCheck.times(2, bins, channels, MemoryCheck.plus(batch, 1));
@@ -270,10 +278,10 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
             return;
         }
         releaseShapeBuffers();
-        ConvShape shape = ConvShape.of(batch, h, length, bidirectional);
+        ConvShape shape = ConvShape.of(batch, h, length, bidirectional, be);
         if (be.buffersOnHeap()) {
             MemoryCheck.require(kind().id() + " layer: batch " + batch + " × channels " + h + " × length " + length,
-                convolutionBytes(batch, h, length, bidirectional, p));
+                convolutionBytes(batch, h, length, shape.fftLength(), bidirectional, p));
         }
         conv = shape;
         kf = be.allocate(p, conv.kernelLength());

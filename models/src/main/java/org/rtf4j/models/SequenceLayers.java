@@ -50,11 +50,14 @@ public final class SequenceLayers {
 
     /**
      * Bytes of the backend buffers of a layer of {@code spec} after a forward and backward pass at
-     * ({@code batch}, {@code length}) (batch 0: before any pass): the kind's own buffers and the convolution's
-     * ({@link ConvolutionalLayer#convolutionBytes}). On the JVM backend they are heap arrays, to which the
-     * backend adds its workspace ({@link org.rtf4j.kernels.jvm.JvmBackend#workspaceBytes}).
+     * ({@code batch}, {@code length}) (batch 0: before any pass, {@code fftLength} ignored): the kind's own
+     * buffers and the convolution's ({@link ConvolutionalLayer#convolutionBytes}) at {@code fftLength}, the FFT
+     * length of the backend that runs the layer ({@link Backend#convolutionFftLength}(length), or before a
+     * backend exists its class's rule, e.g. {@link org.rtf4j.kernels.jvm.JvmBackend#smoothFftLength}). On the
+     * JVM backend they are heap arrays, to which the backend adds its workspace
+     * ({@link org.rtf4j.kernels.jvm.JvmBackend#workspaceBytes}).
      */
-    public static long bufferBytes(LayerSpec spec, long batch, long length) {
+    public static long bufferBytes(LayerSpec spec, long batch, long length, long fftLength) {
         long own;
         switch (spec.kind()) {
             case RTF:
@@ -68,7 +71,7 @@ public final class SequenceLayers {
                 break;
         }
         return batch == 0 ? own : MemoryCheck.plus(own, ConvolutionalLayer.convolutionBytes(batch, spec.channels(),
-            length, spec.bidirectional(), spec.precision()));
+            length, fftLength, spec.bidirectional(), spec.precision()));
     }
 
     /** A new S4D or S4 layer from its full configuration. */

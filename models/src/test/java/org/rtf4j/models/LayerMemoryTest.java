@@ -17,12 +17,10 @@ import org.rtf4j.baselines.SsmConfig;
 import org.rtf4j.kernels.backend.MemoryLimitException;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.jvm.JvmBackend;
-import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.rtf.RtfConfig;
-import org.rtf4j.rtf.RtfLayer;
 
 /**
  * The layers' memory estimates agree with what they allocate: the backend buffers after a forward and backward
@@ -58,9 +56,10 @@ class LayerMemoryTest {
             double[] y = new double[u.length];
             layer.forward(u, batch, length, y);
             layer.backward(u, new double[u.length]);
-            assertEquals(SequenceLayers.bufferBytes(spec, batch, length), be.liveBytes() - be.scratchBytes(),
+            long n = be.convolutionFftLength(length);
+            assertEquals(SequenceLayers.bufferBytes(spec, batch, length, n), be.liveBytes() - be.scratchBytes(),
                 "backend buffers of " + layer);
-            long workspace = JvmBackend.workspaceBytes(2, (long) batch * channels, ConvShape.fftLength(length), p);
+            long workspace = JvmBackend.workspaceBytes(2, (long) batch * channels, n, p);
             assertTrue(be.scratchBytes() <= workspace, be.scratchBytes() + " bytes of scratch > " + workspace);
             long params = 0;
             for (Parameter q : layer.parameters()) {
@@ -77,11 +76,10 @@ class LayerMemoryTest {
     @Test
     void arraysThatCannotExistAreRefusedBeforeAnyAllocation() {
         try (JvmBackend be = JvmBackend.withThreads(1)) {
-            // the kernel spectra 2·(L/2 + 1)·H overflow an int
-            RtfConfig rtf = RtfConfig.builder(4, 8, 1 << 29).build();
-            MemoryLimitException e = assertThrows(MemoryLimitException.class, () -> new RtfLayer(rtf, be));
-            assertEquals("rtf layer spectra of channels 4 × state 8 × length 536870912 would have 2,147,483,656 elements,"
-                + " more than a Java array can hold (2,147,483,639)", e.getMessage());
+            // the kernel spectra 2·(L/2 + 1)·H overflow an int: refused with the configuration
+            MemoryLimitException e = assertThrows(MemoryLimitException.class, () -> RtfConfig.builder(4, 8, 1 << 29).build());
+            assertEquals("the RTF kernel spectra of channels 4 × length 536870912 (FFT length 536870912) would have"
+                + " 2,147,483,656 elements, more than a Java array can hold (2,147,483,639)", e.getMessage());
             // the modal kernels' work arrays of 16·H·max(M, L) values
             SsmConfig s4d = SsmConfig.s4d(1 << 16, 1 << 15, 64).withBidirectional(true);
             e = assertThrows(MemoryLimitException.class, () -> SequenceLayers.create(s4d, be));

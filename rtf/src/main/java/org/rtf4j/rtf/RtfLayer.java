@@ -168,9 +168,8 @@ public final class RtfLayer extends ConvolutionalLayer {
         if (c == null) {
             throw new IllegalArgumentException("config must not be null");
         }
+        // the spectra (2·(P/2 + 1)·H) were checked by the config's RationalShape
         String sizes = "channels " + c.channels() + " × state " + c.order() + " × length " + c.maxLength();
-        MemoryCheck.arrayLength("rtf layer spectra of " + sizes, MemoryCheck.times(2, c.rationalShape().bins(),
-            c.channels()));
         MemoryCheck.arrayLength("rtf layer parameter ab of " + sizes,
             MemoryCheck.times(c.directions(), (long) c.numA() + c.channels(), c.order()));
         long bytes = hostBytes(c);

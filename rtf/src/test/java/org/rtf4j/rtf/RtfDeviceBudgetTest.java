@@ -27,10 +27,10 @@ class RtfDeviceBudgetTest {
 
     /*
      * Launches of one causal float32 call at H = 8, N = 16, B = 2, ℓ = L = 256 (numA = H): the rational
-     * spectrum at P = 256 and the convolution at n = ConvShape.fftLength(256) = 512. A real transform of
-     * even length m here is pack + complex(m/2) + split (3 launches: m/2 ≤ 256 runs one local-memory
-     * launch), an inverse one merge + complex + unpack (3; the complex inverse's scaling is folded into the
-     * unpack).
+     * spectrum at P = 256 and the convolution at the OpenCL convolution length n = 512 (the power of two
+     * ≥ 2ℓ). A real transform of even length m here is pack + complex(m/2) + split (3 launches: a complex
+     * transform of m/2 ≤ 256 is one local-memory launch), an inverse one merge + complex + unpack (3; the
+     * scaling is folded into the unpack).
      *   forward  = spectrum: padRational + rfft(P) + rationalDivide + minMagnitude           = 1 + 3 + 1 + 1 = 6
      *            + kernel:   irfft(P)                                                          = 3
      *            + conv:     rfft(n) of k + rfft(n) of u + spectralMul + irfft(n) of y          = 3 + 3 + 1 + 3 = 10

@@ -76,7 +76,8 @@ public final class Trainer implements AutoCloseable {
         if (!config.task().equals(data.spec().name())) {
             throw new IllegalArgumentException("config task " + config.task() + " but dataset " + data.spec().name());
         }
-        requireMemory(config, data.spec(), backend.buffersOnHeap(), backend.hostWorkers());
+        requireMemory(config, data.spec(), backend.buffersOnHeap(), backend.hostWorkers(),
+            backend.convolutionFftLength(data.spec().maxLength()));
         Optional<Checkpoints.Loaded> ck = runDir == null ? Optional.empty()
             : Checkpoints.latest(runDir, this.listener::log);
         if (ck.isPresent() && !ck.get().config().equals(config)) {
@@ -117,10 +118,12 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Refuses, before anything is allocated, a run whose arrays cannot exist or whose {@link #bytesNeeded} does
-     * not fit the heap, with one line naming the sizes, the bytes and the heap available.
+     * not fit the heap, with one line naming the sizes, the bytes and the heap available. {@code fftLength} is
+     * the backend's convolution FFT length at the task's longest length ({@code Backend.convolutionFftLength}).
      */
-    public static void requireMemory(TrainConfig config, TaskSpec task, boolean heapBuffers, int workers) {
-        SequenceModel.requireArrays("train", config.model(), task, config.batchSize());
+    public static void requireMemory(TrainConfig config, TaskSpec task, boolean heapBuffers, int workers,
+                                     long fftLength) {
+        SequenceModel.requireArrays("train", config.model(), task, config.batchSize(), fftLength);
         MemoryCheck.require("train: " + SequenceModel.describeSizes(config.model(), task, config.batchSize()),
             bytesNeeded(config, task, heapBuffers, workers));
     }

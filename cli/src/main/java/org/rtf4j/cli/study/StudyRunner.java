@@ -9,7 +9,6 @@ import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.jvm.JvmBackend;
-import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
@@ -85,9 +84,9 @@ public final class StudyRunner {
         long bytes = MemoryCheck.plus(MemoryCheck.times(12, c.batch(), c.channels(), c.length()),
             SequenceLayers.hostBytes(spec));
         if (heapBuffers) {
-            bytes = MemoryCheck.plus(bytes, SequenceLayers.bufferBytes(spec, c.batch(), c.length()),
-                JvmBackend.workspaceBytes(workers, (long) c.batch() * c.channels(),
-                ConvShape.fftLength(c.length()), precision));
+            long n = JvmBackend.smoothFftLength(c.length());
+            bytes = MemoryCheck.plus(bytes, SequenceLayers.bufferBytes(spec, c.batch(), c.length(), n),
+                JvmBackend.workspaceBytes(workers, (long) c.batch() * c.channels(), n, precision));
         }
         return bytes;
     }

@@ -110,10 +110,22 @@ public interface Backend extends AutoCloseable {
      * per backend. The JVM runs every 7-smooth n (2^a·3^b·5^c·7^d) by Stockham and only the other lengths
      * by Bluestein; OpenCL runs powers of two by radix-2 Stockham and every other length by Bluestein
      * (about three power-of-two transforms of length ≥ 2n − 1 plus the chirp products). A real transform
-     * of even length n runs a complex one of n/2, of odd n one of n. {@link ConvShape#of} picks even
-     * 7-smooth lengths, which avoid Bluestein on the JVM only.
+     * of even length n runs a complex one of n/2, of odd n one of n. The convolution's length is each
+     * backend's own ({@link #convolutionFftLength}), chosen so that it never takes Bluestein there.
      */
     ComplexFftPlan.Algorithm fftAlgorithm(int n);
+
+    /**
+     * The FFT length n this backend's convolution uses for input length ℓ ≥ 1: the smallest n ≥ 2ℓ whose
+     * real transform is fast here (never Bluestein by {@link #fftAlgorithm}). The JVM's is the smallest
+     * even 7-smooth n ({@code JvmBackend.smoothFftLength}), OpenCL's the smallest power of two
+     * ({@code OpenClBackend.powerOfTwoFftLength}). Layers build their shapes with it
+     * ({@link ConvShape#of(int, int, int, boolean, Backend)}) and size estimates ask it, in long, for any
+     * length; a length beyond {@link ConvShape#MAX_LENGTH} gets a lower bound (such a shape is refused).
+     *
+     * @throws IllegalArgumentException when {@code length < 1}
+     */
+    long convolutionFftLength(long length);
 
     /**
      * Bytes this backend holds now: buffers allocated by callers and not closed, plus its own scratch and

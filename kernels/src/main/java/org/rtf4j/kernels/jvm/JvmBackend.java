@@ -114,6 +114,29 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
         return Integer.bitCount(n) == 1 ? ComplexFftPlan.Algorithm.STOCKHAM_POW2 : ComplexFftPlan.Algorithm.STOCKHAM_MIXED;
     }
 
+    /** {@link #smoothFftLength}: its real transform runs a 7-smooth complex one of n/2, never Bluestein. */
+    @Override
+    public long convolutionFftLength(long length) {
+        return smoothFftLength(length);
+    }
+
+    /**
+     * The JVM's convolution FFT length for input length ℓ ≥ 1: the smallest even 7-smooth n ≥ 2ℓ (the
+     * reference's odd 2ℓ − 1 would be a Bluestein length for ℓ = 1047, say). Static so that the heap
+     * estimates made before a backend exists ({@link #workspaceBytes} and the layers' buffer estimates) use
+     * the rule {@link #convolutionFftLength} uses. Above {@link ConvShape#MAX_LENGTH} it is 2ℓ (saturating), a lower
+     * bound (such a shape is refused anyway).
+     *
+     * @throws IllegalArgumentException when {@code length < 1}
+     */
+    public static long smoothFftLength(long length) {
+        if (length < 1) {
+            throw new IllegalArgumentException("input length ℓ must be ≥ 1, got " + length);
+        }
+        return length <= ConvShape.MAX_LENGTH ? ComplexFftPlan.nextSmooth((int) (2 * length), 2)
+            : MemoryCheck.times(2, length);
+    }
+
     /**
      * Times every kernel call from now on (off by default; a timed call allocates one small record). The
      * {@link Profiler} names each entry by {@link KernelId#kernelName()} with kind KERNEL.

@@ -32,7 +32,7 @@ final class ClComposites {
         fft.realForward(p, shape.fftLength(), rows, padded, order + 1, order + 1, ab);
         rt.launch(ClKernel.RATIONAL_DIVIDE, p, new long[] {bins, rows}, null, ab, bh, sa, sb, sk, bins, numA,
             shape.channelsPerDenominator());
-        rt.launch(ClKernel.MIN_MAGNITUDE, p, new long[] {numA}, null, sa, ba, mm, bins, order);
+        rt.launch(ClKernel.MIN_MAGNITUDE, p, new long[] {numA}, null, sa, ba, mm, bins, order, numA);
     }
 
     void rationalSpectrumBackward(RationalShape shape, ClBuffer g, int ell, ClBuffer sa, ClBuffer sb, ClBuffer ga,
@@ -55,7 +55,7 @@ final class ClComposites {
         rt.launch(ClKernel.GROUP_SUM, p, new long[] {bins, numA}, null, wk, s, bins, shape.channelsPerDenominator());
         fft.realInverse(p, pp, numA, s, tmp, order + 1, order + 1);
         rt.launch(ClKernel.DROP_LAG0, p, new long[] {order, numA}, null, tmp, ga, order);
-        rt.launch(ClKernel.TAKE_LAG0, p, new long[] {h}, null, g, gh, ell);
+        rt.launch(ClKernel.TAKE_LAG0, p, new long[] {h}, null, g, gh, ell, h);
     }
 
     void fftConv(ConvShape shape, ClBuffer f, ClBuffer bk, ClBuffer bu, ClBuffer by, ClBuffer ks, ClBuffer us) {
@@ -108,7 +108,7 @@ final class ClComposites {
         Precision p = g.precision;
         rt.launch(ClKernel.VANDERMONDE_BACKWARD, p, new long[] {shape.modes(), shape.channels()}, null, z, g, s0, s1,
             shape.modes(), shape.length());
-        rt.launch(ClKernel.TAKE_LAG0, p, new long[] {shape.channels()}, null, g, d, shape.length());
+        rt.launch(ClKernel.TAKE_LAG0, p, new long[] {shape.channels()}, null, g, d, shape.length(), shape.channels());
     }
 
     void cauchy(ModalShape shape, ClBuffer bw, ClBuffer bv, ClBuffer d, ClBuffer out) {

@@ -3,6 +3,9 @@ package org.rtf4j.kernels.opencl;
 import static org.jocl.CL.CL_COMPLETE;
 import static org.jocl.CL.CL_EVENT_COMMAND_EXECUTION_STATUS;
 import static org.jocl.CL.CL_FALSE;
+import static org.jocl.CL.CL_KERNEL_LOCAL_MEM_SIZE;
+import static org.jocl.CL.CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE;
+import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_MEM_READ_WRITE;
 import static org.jocl.CL.CL_PROFILING_COMMAND_END;
 import static org.jocl.CL.CL_PROFILING_COMMAND_QUEUED;
@@ -94,7 +97,9 @@ final class ClRuntime {
     /** Failed commands named one by one in an error message at most. */
     private static final int NAMED_FAILURES = 6;
 
+    /** The device, with its limits as the profile caps them: what every launch is planned for. */
     final DeviceInfo info;
+    private final DeviceProfile profile;
     final Profiler profiler = new Profiler();
     final ReentrantLock lock = new ReentrantLock();
     private final cl_device_id device;
@@ -103,6 +108,7 @@ final class ClRuntime {
     private final String buildOptions;
     private final Map<Precision, cl_program> programs = new EnumMap<>(Precision.class);
     private final Map<Precision, Map<ClKernel, cl_kernel>> kernels = new EnumMap<>(Precision.class);
+    private final Map<Precision, Map<ClKernel, LaunchPlanner.KernelLimits>> kernelLimits = new EnumMap<>(Precision.class);
     private final Set<ClBuffer> buffers = new LinkedHashSet<>();
     private final Map<String, ClBuffer> scratch = new HashMap<>();
     private final Map<Precision, ClBuffer> dummies = new EnumMap<>(Precision.class);
@@ -131,10 +137,11 @@ final class ClRuntime {
     record Local(long bytes) {
     }
 
-    ClRuntime(OpenClDevices.Found found, String buildOptions) {
-        this.info = found.info();
+    ClRuntime(OpenClDevices.Found found, DeviceProfile profile, String buildOptions) {
+        this.info = found.info().withLimits(profile.apply(found.info().limits()));
+        this.profile = profile;
         this.device = found.device();
-        this.buildOptions = buildOptions == null ? "" : buildOptions.trim();
+        this.buildOptions = (profile.buildOptions() + " " + (buildOptions == null ? "" : buildOptions)).trim();
         CL.setExceptionsEnabled(true);
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL.CL_CONTEXT_PLATFORM, found.platform());
@@ -144,7 +151,7 @@ final class ClRuntime {
         this.queue = CL.clCreateCommandQueueWithProperties(context, device, qp, null);
         LOG.log(System.Logger.Level.INFO, "backend opencl: " + info.describe()
             + (this.buildOptions.isEmpty() ? "" : ", build options " + this.buildOptions)
-            + (found.choice().isEmpty() ? "" : "; " + found.choice()));
+            + (found.choice().isEmpty() ? "" : "; " + found.choice()) + (profile.emulates() ? "; " + profile.describe() : ""));
     }
 
     // ------------------------------------------------------------------------------ lock, state
@@ -608,8 +615,7 @@ final class ClRuntime {
             return prog;
         }
         requirePrecision(p);
-        String opts = (p == Precision.F64 ? "-DUSE_DOUBLE " : "") + (info.fp64() ? "-DHAS_FP64 " : "")
-            + "-DVBLOCK=" + ModalShape.VANDERMONDE_BLOCK + " " + buildOptions;
+        String opts = (p == Precision.F64 ? "-DUSE_DOUBLE " : "") + "-DVBLOCK=" + ModalShape.VANDERMONDE_BLOCK + " " + buildOptions;
         long t0 = System.nanoTime();
         prog = CL.clCreateProgramWithSource(context, 1, new String[] {SOURCE}, null, null);
         try {
@@ -649,31 +655,59 @@ final class ClRuntime {
         if (ck == null) {
             ck = CL.clCreateKernel(program(p), k.functionName(), null);
             ks.put(k, ck);
+            kernelLimits.computeIfAbsent(p, q -> new EnumMap<>(ClKernel.class)).put(k, queryLimits(ck));
         }
         return ck;
     }
 
+    /** A kernel's own limits on this device, its work-group capped by the profile. */
+    private LaunchPlanner.KernelLimits queryLimits(cl_kernel ck) {
+        long[] v = new long[1];
+        CL.clGetKernelWorkGroupInfo(ck, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(v), null);
+        long group = Math.min(v[0], profile.maxWorkGroup());
+        CL.clGetKernelWorkGroupInfo(ck, device, CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE, Sizeof.size_t, Pointer.to(v), null);
+        long multiple = Math.max(1, v[0]);
+        CL.clGetKernelWorkGroupInfo(ck, device, CL_KERNEL_LOCAL_MEM_SIZE, Sizeof.cl_ulong, Pointer.to(v), null);
+        return new LaunchPlanner.KernelLimits(Math.max(1, group), multiple, v[0]);
+    }
+
+    /** Kernel k's own limits (building it if needed): for callers that choose a work-group themselves. */
+    LaunchPlanner.KernelLimits limits(Precision p, ClKernel k) {
+        kernel(p, k);
+        return kernelLimits.get(p).get(k);
+    }
+
     /**
-     * Enqueues kernel {@code k} of precision p over {@code global} work items ({@code local} the work-group,
-     * or null for the implementation's choice) with {@code args} in its parameter order. Each argument is
-     * checked against its {@link ClKernel.Kind} (count, type, a buffer's owner, openness and precision)
-     * before anything is set; a mismatch is a bug of the backend and throws {@link IllegalStateException}
-     * naming the kernel and the parameter. A global size with a zero dimension launches nothing.
+     * Enqueues kernel {@code k} of precision p over {@code extents} work items with {@code args} in its
+     * parameter order. With {@code local} null the launch is planned by {@link LaunchPlanner#free} (global
+     * rounded up to a multiple of the planned work-group; the kernel guards its dimension 0); with
+     * {@code local} given, {@code extents} is the exact global size and {@link LaunchPlanner#fixed} checks
+     * both against the device's and the kernel's limits. Each argument is checked against its
+     * {@link ClKernel.Kind} (count, type, a buffer's owner, openness and precision) before anything is set;
+     * a mismatch or a plan outside the limits is a bug of the backend and throws
+     * {@link IllegalStateException} naming the kernel. An extent of zero launches nothing.
      */
-    void launch(ClKernel k, Precision p, long[] global, long[] local, Object... args) {
+    void launch(ClKernel k, Precision p, long[] extents, long[] local, Object... args) {
         List<ClKernel.Param> params = k.params();
         if (args.length != params.size()) {
             throw new IllegalStateException("kernel " + k.functionName() + " takes " + params.size() + " arguments "
                 + params + ", got " + args.length);
         }
+        long localBytes = 0;
         for (int i = 0; i < args.length; i++) {
             check(k, p, params.get(i), args[i]);
+            if (args[i] instanceof Local) {
+                localBytes += ((Local) args[i]).bytes();
+            }
         }
-        for (long g : global) {
+        for (long g : extents) {
             if (g == 0) {
                 return;
             }
         }
+        LaunchPlanner.KernelLimits kl = limits(p, k);
+        LaunchPlanner.Plan plan = local == null ? LaunchPlanner.free(k.functionName(), info.limits(), kl, extents, localBytes)
+            : LaunchPlanner.fixed(k.functionName(), info.limits(), kl, extents, local, localBytes);
         cl_kernel ck = kernel(p, k);
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
@@ -693,7 +727,7 @@ final class ClRuntime {
         }
         cl_event ev = new cl_event();
         try {
-            CL.clEnqueueNDRangeKernel(queue, ck, global.length, null, global, local, 0, null, ev);
+            CL.clEnqueueNDRangeKernel(queue, ck, plan.global().length, null, plan.global(), plan.local(), 0, null, ev);
         } catch (CLException e) {
             throw translate(e, "launching " + k.functionName());
         }

@@ -12,19 +12,41 @@ package org.rtf4j.kernels.opencl;
  * @param type            GPU, CPU, ACCELERATOR or OTHER
  * @param computeUnits    compute units
  * @param globalMemBytes  global memory
- * @param maxAllocBytes   largest single buffer
- * @param localMemBytes   local memory per work-group
- * @param maxWorkGroup    largest work-group
- * @param fp64            cl_khr_fp64 support (float64 kernels)
+ * @param limits          what launch planning depends on (work-group and local memory limits, fp64, ...)
  */
 public record DeviceInfo(int platformIndex, String platformName, int deviceIndex, String name, String vendor,
-                         String version, String type, int computeUnits, long globalMemBytes, long maxAllocBytes,
-                         long localMemBytes, long maxWorkGroup, boolean fp64) {
+                         String version, String type, int computeUnits, long globalMemBytes, DeviceLimits limits) {
+
+    /** Largest single buffer. */
+    public long maxAllocBytes() {
+        return limits.maxAllocBytes();
+    }
+
+    /** Local memory per work-group. */
+    public long localMemBytes() {
+        return limits.localMemBytes();
+    }
+
+    /** Largest work-group. */
+    public long maxWorkGroup() {
+        return limits.maxWorkGroup();
+    }
+
+    /** cl_khr_fp64 support (float64 kernels). */
+    public boolean fp64() {
+        return limits.fp64();
+    }
+
+    /** The same device with other limits (an emulation profile's). */
+    public DeviceInfo withLimits(DeviceLimits l) {
+        return new DeviceInfo(platformIndex, platformName, deviceIndex, name, vendor, version, type, computeUnits,
+            globalMemBytes, l);
+    }
 
     /** One line for logs and listings. */
     public String describe() {
-        return String.format("[%d:%d] %s (%s, %s, %s) %d CU, %.2f GiB global, %d KiB local, max work-group %d, fp64 %s",
+        return String.format("[%d:%d] %s (%s, %s, %s) %d CU, %.2f GiB global, %d KiB %s local, max work-group %d, fp64 %s",
             platformIndex, deviceIndex, name, type, platformName, version, computeUnits, globalMemBytes / (double) (1L << 30),
-            localMemBytes >> 10, maxWorkGroup, fp64 ? "yes" : "no");
+            localMemBytes() >> 10, limits.localMemDedicated() ? "dedicated" : "emulated", maxWorkGroup(), fp64() ? "yes" : "no");
     }
 }

@@ -3,6 +3,7 @@ package org.rtf4j.kernels.opencl;
 import org.rtf4j.kernels.backend.AbstractBackend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
+import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
@@ -24,26 +25,36 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * ({@link Profiler#hostWaits()}). Host arrays given to {@code write} may be reused as soon as it returns
  * (the values are staged). A device error of a queued command surfaces at the next wait.
  *
- * <p><b>FFT lengths.</b> Powers of two run radix-2 Stockham, every other length Bluestein
- * ({@link #fftAlgorithm}); the JVM's fast lengths (7-smooth, which {@code ConvShape.of} picks) are
- * therefore Bluestein here unless they are powers of two.
+ * <p><b>FFT lengths.</b> Powers of two run in local memory, every other length Bluestein
+ * ({@link #fftAlgorithm}), about three power-of-two transforms and the chirp products. A power-of-two
+ * transform of n takes one launch when its n complex fit the local memory ({@link #setLocalFftLimit}), two
+ * (four-step) up to the square of that length, log2(n) global passes beyond: with 48 KiB of local memory one
+ * launch up to n = 4096 (float32) or 2048 (float64), two up to 2^24 or 2^22; an in-place {@code fftComplex}
+ * adds one device copy on the two-launch path. The convolution therefore runs at the smallest power of two
+ * n ≥ 2ℓ ({@link #convolutionFftLength}, which layers build their {@code ConvShape} with), never Bluestein;
+ * the JVM's 7-smooth lengths (2000 for ℓ = 1000) would be Bluestein here. The rational spectrum of RTF
+ * transforms at its kernel length P = L + (L mod 2), fixed by the layer's definition, so a P that is not a
+ * power of two (L = 1000) runs Bluestein there.
  *
  * <p><b>Accuracy</b>, as the error {@code max|got − ref| / max(1, max|ref|)} against float64 on the same
- * inputs (the tests' measure; numbers measured on PoCL up to L = 16384, the bounds are what the tests hold):
+ * inputs (the tests' measure; numbers measured on PoCL up to L = 16384, the bounds are what the tests hold
+ * under every {@link DeviceProfile}). The float32 program computes in float32 only, the same on every
+ * device with or without {@code cl_khr_fp64}:
  * <ul>
  *   <li>float64 (devices with {@code cl_khr_fp64}): as the JVM, about 1e-13 for every kernel.</li>
- *   <li>float32 FFTs, convolutions and the rational spectrum: the same code on every device, within the
- *       JVM's budgets (2e-6·log2 n for values, 2e-5·log2 n for gradients).</li>
- *   <li>float32 Vandermonde (S4D) and its backward depend on the device: the powers and sums run in
- *       {@code wide}, double on devices with {@code cl_khr_fp64}, so the result is rounded once (≤ 2e-7,
- *       measured 5e-8; the JVM's float32 with float64 anchors is ≤ 5e-6, measured 1.7e-6); on devices
- *       without it {@code wide} is float and the anchors' l·log z are rounded to float32, an error growing
- *       up to 2^-24·L·max|log z| wherever |z|^l has not decayed (measured 3.4e-4 for modes next to the
- *       unit circle at L = 16384).</li>
- *   <li>float32 Cauchy (S4) and its backward: limited by the conditioning of z_k − w_m on every backend
- *       (≤ 1e-3, measured 2.7e-4); without {@code cl_khr_fp64} the node angles are float32 too, adding up
- *       to 2^-24·π·L (measured 9.9e-4 at L = 16384).</li>
+ *   <li>float32 FFTs, convolutions and the rational spectrum: within the JVM's budgets (2e-6·log2 n for
+ *       values, 2e-5·log2 n for gradients).</li>
+ *   <li>float32 Vandermonde (S4D) and its backward: ≤ 5e-6 at any L (measured 2.8e-6), as the JVM: the
+ *       anchors z^l every block of lags split the products l·log z exactly with {@code fma} and reduce the
+ *       phase modulo 2π in two parts, so their error does not grow with l; long sums add in blocks.</li>
+ *   <li>float32 Cauchy (S4) and its backward: ≤ 1e-3 (measured 2.7e-4), set by the conditioning of
+ *       z_k − w_m as on the JVM; the nodes come from {@code tanpi} of small exact ratios.</li>
  * </ul>
+ *
+ * <p><b>Launches</b> are planned from the device's limits ({@code LaunchPlanner}, {@link DeviceLimits}):
+ * explicit work-groups within the device's and each kernel's caps, global sizes rounded up to them (every
+ * kernel guards its range). {@link #create(String, String, String, DeviceProfile)} plans for a smaller
+ * device than the one present, to run a GPU's launches on a CPU device.
  *
  * <p>This class is the seam's face and checks arguments; the work is done by the package's parts:
  * {@code ClRuntime} (context, queue, programs, events, buffers, the checked launcher), {@code ClFft} (device
@@ -66,8 +77,8 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
     private final ClFft fft;
     private final ClComposites composites;
 
-    private OpenClBackend(OpenClDevices.Found found, String buildOptions) {
-        this.rt = new ClRuntime(found, buildOptions);
+    private OpenClBackend(OpenClDevices.Found found, DeviceProfile profile, String buildOptions) {
+        this.rt = new ClRuntime(found, profile, buildOptions);
         this.fft = new ClFft(rt);
         this.composites = new ClComposites(rt, fft);
     }
@@ -78,20 +89,19 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
      * {@code buildOptions} are passed to the OpenCL compiler (e.g. {@code -cl-fast-relaxed-math}).
      */
     public static OpenClBackend create(String platform, String device, String buildOptions) {
-        return new OpenClBackend(OpenClDevices.select(platform, device), buildOptions);
+        return create(platform, device, buildOptions, DeviceProfile.NONE);
     }
 
     /**
-     * Opens a device as if it had no {@code cl_khr_fp64}: float64 buffers are refused and {@code wide} in
-     * {@code rtf4j.cl} is float, as on such devices; for the tests of their accuracy on any device.
+     * Opens a device under an emulation {@code profile}: every launch is planned for the device's limits
+     * as the profile caps them (local memory, work-group size, float64), and the profile's build options
+     * come before {@code buildOptions}; the backend's log line names the profile.
      */
-    static OpenClBackend createWithoutFp64(String platform, String device, String buildOptions) {
-        OpenClDevices.Found f = OpenClDevices.select(platform, device);
-        DeviceInfo i = f.info();
-        DeviceInfo without = new DeviceInfo(i.platformIndex(), i.platformName(), i.deviceIndex(), i.name(), i.vendor(),
-            i.version(), i.type(), i.computeUnits(), i.globalMemBytes(), i.maxAllocBytes(), i.localMemBytes(),
-            i.maxWorkGroup(), false);
-        return new OpenClBackend(new OpenClDevices.Found(without, f.platform(), f.device(), f.choice()), buildOptions);
+    public static OpenClBackend create(String platform, String device, String buildOptions, DeviceProfile profile) {
+        if (profile == null) {
+            throw new IllegalArgumentException("profile must not be null (DeviceProfile.NONE for the device as it is)");
+        }
+        return new OpenClBackend(OpenClDevices.select(platform, device), profile, buildOptions);
     }
 
     @Override
@@ -131,7 +141,30 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
         }
     }
 
-    /** Radix-2 Stockham ({@code STOCKHAM_POW2}) for powers of two, Bluestein for every other length. */
+    /** {@link #powerOfTwoFftLength}: its real transform runs a radix-2 complex one of n/2, never Bluestein. */
+    @Override
+    public long convolutionFftLength(long length) {
+        return powerOfTwoFftLength(length);
+    }
+
+    /**
+     * OpenCL's convolution FFT length for input length ℓ ≥ 1: the smallest power of two n ≥ 2ℓ (ℓ = 1000
+     * gives 2048, where the JVM's 7-smooth rule gives 2000, a Bluestein length here). Above
+     * {@link ConvShape#MAX_LENGTH} it is 2ℓ (saturating), a lower bound (such a shape is refused anyway).
+     *
+     * @throws IllegalArgumentException when {@code length < 1}
+     */
+    public static long powerOfTwoFftLength(long length) {
+        if (length < 1) {
+            throw new IllegalArgumentException("input length ℓ must be ≥ 1, got " + length);
+        }
+        return length <= ConvShape.MAX_LENGTH ? Long.highestOneBit(2 * length - 1) << 1 : MemoryCheck.times(2, length);
+    }
+
+    /**
+     * {@code STOCKHAM_POW2} for powers of two (the device's power-of-two path: local-memory radix-2, four-step
+     * or global Stockham passes by length), {@code BLUESTEIN} for every other length.
+     */
     @Override
     public ComplexFftPlan.Algorithm fftAlgorithm(int n) {
         if (n < 1) {
@@ -141,10 +174,18 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
     }
 
     /**
-     * Largest local memory (bytes) a power-of-two FFT row may use before the global-pass path takes over;
-     * default half the device's local memory. Lower it to exercise the global passes.
+     * Largest local memory (bytes) per work-group the FFTs may use, at most the device's local memory
+     * (the default, {@link Long#MAX_VALUE}, means all of it). A power-of-two transform of n complex runs
+     * in one launch when n complex fit (n·2·bytes per real ≤ the limit), in two when n ≤ C², C the largest
+     * such power of two, else in log2(n) global passes; 0 takes the global passes at every length. Lower it
+     * to exercise the other paths or to plan for a device with less local memory.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is negative
      */
     public void setLocalFftLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("local FFT limit bytes must be >= 0, got " + bytes);
+        }
         rt.lock.lock();
         try {
             fft.setLocalLimit(bytes);

@@ -3,10 +3,13 @@ package org.rtf4j.kernels.opencl;
 import static org.jocl.CL.CL_DEVICE_EXTENSIONS;
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
 import static org.jocl.CL.CL_DEVICE_LOCAL_MEM_SIZE;
+import static org.jocl.CL.CL_DEVICE_LOCAL_MEM_TYPE;
 import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
 import static org.jocl.CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
+import static org.jocl.CL.CL_DEVICE_MAX_WORK_ITEM_SIZES;
 import static org.jocl.CL.CL_DEVICE_NAME;
+import static org.jocl.CL.CL_DEVICE_SINGLE_FP_CONFIG;
 import static org.jocl.CL.CL_DEVICE_TYPE;
 import static org.jocl.CL.CL_DEVICE_TYPE_ACCELERATOR;
 import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
@@ -14,6 +17,7 @@ import static org.jocl.CL.CL_DEVICE_TYPE_CPU;
 import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
 import static org.jocl.CL.CL_DEVICE_VENDOR;
 import static org.jocl.CL.CL_DEVICE_VERSION;
+import static org.jocl.CL.CL_LOCAL;
 import static org.jocl.CL.CL_PLATFORM_NAME;
 
 import java.util.ArrayList;
@@ -84,9 +88,7 @@ public final class OpenClDevices {
                     : (type & CL_DEVICE_TYPE_ACCELERATOR) != 0 ? "ACCELERATOR" : "OTHER";
                 DeviceInfo info = new DeviceInfo(pi, pname, di, string(d, CL_DEVICE_NAME).trim(),
                     string(d, CL_DEVICE_VENDOR).trim(), string(d, CL_DEVICE_VERSION).trim(), t,
-                    (int) intInfo(d, CL_DEVICE_MAX_COMPUTE_UNITS), longInfo(d, CL_DEVICE_GLOBAL_MEM_SIZE),
-                    longInfo(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE), longInfo(d, CL_DEVICE_LOCAL_MEM_SIZE),
-                    sizeInfo(d, CL_DEVICE_MAX_WORK_GROUP_SIZE), string(d, CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64"));
+                    (int) intInfo(d, CL_DEVICE_MAX_COMPUTE_UNITS), longInfo(d, CL_DEVICE_GLOBAL_MEM_SIZE), limits(d));
                 out.add(new Found(info, platforms[pi], d, ""));
             }
         }
@@ -173,6 +175,15 @@ public final class OpenClDevices {
             return Integer.parseInt(want) == index;
         }
         return name.toLowerCase(java.util.Locale.ROOT).contains(want.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The device's launch limits, from its info queries. */
+    private static DeviceLimits limits(cl_device_id d) {
+        long[] items = new long[3];
+        CL.clGetDeviceInfo(d, CL_DEVICE_MAX_WORK_ITEM_SIZES, 3L * Sizeof.size_t, Pointer.to(items), null);
+        return new DeviceLimits(sizeInfo(d, CL_DEVICE_MAX_WORK_GROUP_SIZE), items[0], longInfo(d, CL_DEVICE_LOCAL_MEM_SIZE),
+            intInfo(d, CL_DEVICE_LOCAL_MEM_TYPE) == CL_LOCAL, longInfo(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
+            string(d, CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64"), longInfo(d, CL_DEVICE_SINGLE_FP_CONFIG));
     }
 
     private static String string(cl_platform_id p) {

@@ -1,13 +1,25 @@
 package org.rtf4j.kernels.spectral;
 
+import org.rtf4j.kernels.backend.MemoryCheck;
+import org.rtf4j.kernels.backend.MemoryLimitException;
+
 /**
  * Shape of one RTF kernel generation: {@code numA} denominators of order N shared by groups of
  * {@code H/numA} consecutive channels, kernel length L and FFT length {@code P = L + (L mod 2)}.
  * Channel c uses denominator {@code g(c) = c / (H/numA)}.
+ *
+ * <p><b>Sizes.</b> The constructor computes the kernel spectra's element count 2·(P/2 + 1)·H in long and
+ * refuses, in one line naming the sizes, a shape where it would not fit a Java array; every accessor below
+ * is at most that count, so it fits an int, and so does numA + H (H is at most a quarter of the count).
  */
 public record RationalShape(int numA, int channels, int order, int length) {
 
-    /** Validates the shape; every violated condition is named with its values. */
+    /**
+     * Validates the shape; every violated condition is named with its values.
+     *
+     * @throws IllegalArgumentException naming the first invalid size
+     * @throws MemoryLimitException     when the kernel spectra 2·(P/2 + 1)·H would exceed {@link MemoryCheck#MAX_ARRAY}
+     */
     public RationalShape {
         if (order < 1) {
             throw new IllegalArgumentException("state size N must be ≥ 1, got " + order);
@@ -27,6 +39,9 @@ public record RationalShape(int numA, int channels, int order, int length) {
         if (length > (1 << 29)) {
             throw new IllegalArgumentException("length L must be ≤ " + (1 << 29) + ", got " + length);
         }
+        long p = length + (length & 1);
+        MemoryCheck.arrayLength("the RTF kernel spectra of channels " + channels + " × length " + length + " (FFT length "
+            + p + ")", MemoryCheck.times(2, p / 2 + 1, channels));
     }
 
     /** Kernel FFT length P = L rounded up to even. */
@@ -49,7 +64,10 @@ public record RationalShape(int numA, int channels, int order, int length) {
         return channel / channelsPerDenominator();
     }
 
-    /** Elements of the work buffer the backward kernel needs: one complex spectrum row per channel. */
+    /**
+     * Elements of the work buffer the backward kernel needs: one complex spectrum row per channel,
+     * 2·(P/2 + 1)·H (fits an int: the constructor checks it).
+     */
     public int backwardWorkLength() {
         return 2 * bins() * channels;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.spectral.ConvShape;
 
 /** The shared memory check: saturating arithmetic, the array limit and the one-line refusal. */
@@ -60,16 +61,18 @@ class MemoryCheckTest {
 
     @Test
     void convolutionShapesWhoseSpectraOverflowAnArrayAreRefused() {
-        // B·H·ℓ = 1.5e9 fits an array, but the (B, H, n/2+1) complex input spectra, 3e9 values, do not (the
-        // spectrum length used to overflow int)
-        MemoryLimitException e = assertThrows(MemoryLimitException.class, () -> ConvShape.of(3, 1, 500_000_000, false));
-        assertTrue(e.getMessage().startsWith("the input spectra of batch 3 × channels 1 × length 500000000"), e.getMessage());
-        e = assertThrows(MemoryLimitException.class, () -> ConvShape.of(5, 1, 500_000_000, false));
-        assertTrue(e.getMessage().startsWith("a (B, H, ℓ) signal of batch 5 × channels 1 × length 500000000 would have"
-            + " 2,500,000,000 elements"), e.getMessage());
-        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
-            () -> ConvShape.of(1, 1, (1 << 29) + 1, false));
-        assertEquals("input length ℓ must be in [1, 536870912], got 536870913", tooLong.getMessage());
-        assertEquals(ConvShape.of(2, 3, 1047, true).fftLength(), ConvShape.fftLength(1047));
+        try (JvmBackend jvm = JvmBackend.withThreads(1)) {
+            // B·H·ℓ = 1.5e9 fits an array, but the (B, H, n/2+1) complex input spectra, 3e9 values, do not (the
+            // spectrum length used to overflow int)
+            MemoryLimitException e = assertThrows(MemoryLimitException.class, () -> ConvShape.of(3, 1, 500_000_000, false, jvm));
+            assertTrue(e.getMessage().startsWith("the input spectra of batch 3 × channels 1 × length 500000000"), e.getMessage());
+            e = assertThrows(MemoryLimitException.class, () -> ConvShape.of(5, 1, 500_000_000, false, jvm));
+            assertTrue(e.getMessage().startsWith("a (B, H, ℓ) signal of batch 5 × channels 1 × length 500000000 would have"
+                + " 2,500,000,000 elements"), e.getMessage());
+            IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> ConvShape.of(1, 1, (1 << 29) + 1, false, jvm));
+            assertEquals("input length ℓ must be in [1, 536870912], got 536870913", tooLong.getMessage());
+            assertEquals(jvm.convolutionFftLength(1047), ConvShape.of(2, 3, 1047, true, jvm).fftLength());
+        }
     }
 }

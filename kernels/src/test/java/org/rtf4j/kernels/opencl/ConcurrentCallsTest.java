@@ -32,7 +32,7 @@ class ConcurrentCallsTest {
 
     /** One thread's work: an FFT convolution forward and backward, and a Vandermonde kernel, on its own data. */
     private static double[] work(Backend cl, double[] data) {
-        ConvShape s = ConvShape.of(2, 3, 50, true);
+        ConvShape s = ConvShape.of(2, 3, 50, true, cl);
         ModalShape m = new ModalShape(3, 4, 70);
         DeviceBuffer kf = cl.allocate(Precision.F32, s.kernelLength());
         DeviceBuffer kb = cl.allocate(Precision.F32, s.kernelLength());

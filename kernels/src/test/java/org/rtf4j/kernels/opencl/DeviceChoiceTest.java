@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class DeviceChoiceTest {
     private static DeviceInfo dev(int platform, String platformName, int index, String name, String type) {
-        return new DeviceInfo(platform, platformName, index, name, "vendor", "OpenCL 3.0", type, 8, 8L << 30, 2L << 30,
-            64 << 10, 1024, true);
+        return new DeviceInfo(platform, platformName, index, name, "vendor", "OpenCL 3.0", type, 8, 8L << 30,
+            new DeviceLimits(1024, 1024, 64 << 10, true, 2L << 30, true, DeviceLimits.FP_INF_NAN));
     }
 
     private static final DeviceInfo POCL = dev(0, "Portable Computing Language", 0, "pthread-cpu", "CPU");

@@ -59,7 +59,7 @@ class HostWaitsTest {
     @EnumSource(Precision.class)
     void writesKernelsCopiesAndFillsQueueAndTheReadIsTheOneWait(Precision p) {
         OpenClTesting.assumeFloat64(cl, p);
-        ConvShape s = ConvShape.of(2, 3, 40, false);
+        ConvShape s = ConvShape.of(2, 3, 40, false, cl);
         try (DeviceBuffer k = cl.allocate(p, s.kernelLength()); DeviceBuffer u = cl.allocate(p, s.signalLength());
              DeviceBuffer y = cl.allocate(p, s.signalLength()); DeviceBuffer ks = cl.allocate(p, s.kernelSpectrumLength());
              DeviceBuffer us = cl.allocate(p, s.signalSpectrumLength())) {

@@ -127,7 +127,7 @@ class KernelSetsTest {
             be.rationalSpectrum(rs, a, b, h0, sa, sb, sk, mm);
             be.rationalSpectrumBackward(rs, g, 9, sa, sb, da, db, dh, wk);
         }
-        ConvShape cs = ConvShape.of(1, 2, 5, true);
+        ConvShape cs = ConvShape.of(1, 2, 5, true, be);
         try (DeviceBuffer kf = Host.put(be, p, OpenClKernelsTest.random(r, 10)); DeviceBuffer kb = Host.put(be, p, OpenClKernelsTest.random(r, 10));
              DeviceBuffer u = Host.put(be, p, OpenClKernelsTest.random(r, 10)); DeviceBuffer y = be.allocate(p, 10);
              DeviceBuffer ks = be.allocate(p, cs.kernelSpectrumLength()); DeviceBuffer us = be.allocate(p, cs.signalSpectrumLength());

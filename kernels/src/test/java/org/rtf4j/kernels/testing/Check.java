@@ -2,10 +2,7 @@ package org.rtf4j.kernels.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.jvm.JvmBackend;
-import org.rtf4j.kernels.opencl.OpenClBackend;
 
 /**
  * Error measure and tolerances of every numerical test.
@@ -17,10 +14,10 @@ import org.rtf4j.kernels.opencl.OpenClBackend;
  *       {@value #F32_GRADIENTS_PER_LOG2}·log2(n), n the largest FFT length on the path (at least 2).</li>
  * </ul>
  *
- * <p>The float32 modal kernels' accuracy depends on the backend ({@link Device}), as stated in
- * {@code OpenClBackend}'s javadoc and {@code device-config/README.md}: see {@link #vandermondeF32} and
- * {@link #cauchyF32}. Each bound is against float64 on the same float32 inputs, so it covers the kernel's
- * own arithmetic, not the rounding of its inputs.
+ * <p>The float32 modal kernels have their own budgets, the same on every backend ({@link #F32_VANDERMONDE},
+ * {@link #F32_CAUCHY}; stated in {@code OpenClBackend}'s javadoc and {@code device-config/README.md}). Each
+ * bound is against float64 on the same float32 inputs, so it covers the kernel's own arithmetic, not the
+ * rounding of its inputs.
  */
 public final class Check {
     public static final double F64_VALUES = 1e-10;
@@ -30,59 +27,19 @@ public final class Check {
 
     /** Unit roundoff of float32, 2^-24. */
     public static final double EPS32 = 0x1p-24;
-    /** float32 Vandermonde and its backward on the JVM: float64 anchors every block of lags, float32 in between. */
-    public static final double F32_VANDERMONDE_JVM = 5e-6;
-    /** float32 Vandermonde and its backward on an OpenCL device with cl_khr_fp64: computed in double, rounded once. */
-    public static final double F32_VANDERMONDE_FP64_DEVICE = 2e-7;
     /**
-     * float32 Cauchy and its backward with the nodes computed in float64 (JVM, OpenCL devices with
-     * cl_khr_fp64); set by the conditioning of the differences z_k − w_m, the same on every backend.
+     * float32 Vandermonde and its backward, every backend: anchors z^l every block of lags (float64 on the
+     * JVM; on OpenCL float32 with the products l·log z split exactly and the phase reduced in two parts),
+     * float32 in between.
+     */
+    public static final double F32_VANDERMONDE = 5e-6;
+    /**
+     * float32 Cauchy and its backward, every backend: set by the conditioning of the differences z_k − w_m
+     * (the nodes themselves are accurate to a few ulps: tan of small exact ratios on OpenCL, float64 on the JVM).
      */
     public static final double F32_CAUCHY = 1e-3;
 
-    /** The backends whose float32 modal kernels differ in accuracy. */
-    public enum Device {
-        /** The JVM backend. */
-        JVM,
-        /** OpenCL on a device with cl_khr_fp64: {@code wide} in rtf4j.cl is double. */
-        OPENCL_FP64,
-        /** OpenCL on a device without cl_khr_fp64: {@code wide} is float. */
-        OPENCL_NO_FP64;
-
-        /** The kind of a backend. */
-        public static Device of(Backend be) {
-            if (be instanceof JvmBackend) {
-                return JVM;
-            }
-            if (be instanceof OpenClBackend) {
-                return ((OpenClBackend) be).device().fp64() ? OPENCL_FP64 : OPENCL_NO_FP64;
-            }
-            throw new IllegalArgumentException("no accuracy statement for backend " + be.name());
-        }
-    }
-
     private Check() {
-    }
-
-    /**
-     * Budget of the float32 Vandermonde kernels on a device kind at length L, for log z of modulus up to
-     * {@code maxAbsLogZ}. Without fp64 the anchors' phases and magnitudes l·log z are rounded to float32,
-     * an error of up to {@link #EPS32}·L·max|log z| where |z|^l has not decayed.
-     */
-    public static double vandermondeF32(Device d, int len, double maxAbsLogZ) {
-        return switch (d) {
-            case JVM -> F32_VANDERMONDE_JVM;
-            case OPENCL_FP64 -> F32_VANDERMONDE_FP64_DEVICE;
-            case OPENCL_NO_FP64 -> F32_VANDERMONDE_JVM + EPS32 * len * maxAbsLogZ;
-        };
-    }
-
-    /**
-     * Budget of the float32 Cauchy kernels on a device kind at length L: {@link #F32_CAUCHY}, plus without
-     * fp64 the float32 rounding of the node angles 2πk/L, up to {@link #EPS32}·π·L.
-     */
-    public static double cauchyF32(Device d, int len) {
-        return F32_CAUCHY + (d == Device.OPENCL_NO_FP64 ? EPS32 * Math.PI * len : 0);
     }
 
     /** Tolerance for values computed in precision p through FFTs of length up to n. */

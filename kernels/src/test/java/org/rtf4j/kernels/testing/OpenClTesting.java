@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.Assumptions;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.opencl.DeviceProfile;
 import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.kernels.opencl.OpenClDevices;
 
@@ -22,7 +23,16 @@ public final class OpenClTesting {
     /** An OpenCL backend, or a skip (developer machine) / failure (CI) when none is available. */
     public static OpenClBackend backend() {
         requireOpenCl();
-        return OpenClBackend.create(platform(), device(), options());
+        return OpenClBackend.create(platform(), device(), options(), profile());
+    }
+
+    /**
+     * The emulation profile the device tests run under ({@code rtf4j.opencl.profile}: a name of
+     * {@link DeviceProfile#named}; default none). The build runs the device tests once as the device is and
+     * once per GPU profile (kernels/pom.xml).
+     */
+    public static DeviceProfile profile() {
+        return DeviceProfile.named(System.getProperty("rtf4j.opencl.profile"));
     }
 
     /** Returns when an OpenCL platform is available; else skips (developer machine) or fails (CI). */

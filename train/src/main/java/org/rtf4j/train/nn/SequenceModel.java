@@ -9,7 +9,6 @@ import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.jvm.JvmBackend;
-import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.jvm.JvmExecutor;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
@@ -141,11 +140,13 @@ public final class SequenceModel implements AutoCloseable {
 
     /**
      * Bytes of the SSM layers' backend buffers at batch size {@code batch} and the task's longest length
-     * ({@link SequenceLayers#bufferBytes} per block); heap arrays on the JVM backend. Saturates.
+     * ({@link SequenceLayers#bufferBytes} per block) on the JVM backend, where they are heap arrays: its
+     * convolution FFT length ({@link JvmBackend#smoothFftLength}). Saturates.
      */
     public static long bufferBytes(ModelConfig config, TaskSpec task, long batch) {
+        long len = task.maxLength();
         return MemoryCheck.times(config.layers(),
-            SequenceLayers.bufferBytes(layerSpec(config, task, 0, 0), batch, task.maxLength()));
+            SequenceLayers.bufferBytes(layerSpec(config, task, 0, 0), batch, len, JvmBackend.smoothFftLength(len)));
     }
 
     /**
@@ -158,7 +159,7 @@ public final class SequenceModel implements AutoCloseable {
         long bytes = MemoryCheck.plus(parameterBytes(config, task), activationBytes(config, task, batch));
         if (heapBuffers) {
             bytes = MemoryCheck.plus(bytes, bufferBytes(config, task, batch), JvmBackend.workspaceBytes(workers,
-                batch * config.channels(), ConvShape.fftLength(task.maxLength()), config.precision()));
+                batch * config.channels(), JvmBackend.smoothFftLength(task.maxLength()), config.precision()));
         }
         return bytes;
     }
@@ -172,16 +173,18 @@ public final class SequenceModel implements AutoCloseable {
 
     /**
      * Refuses a model and batch size whose arrays cannot exist (more than {@link MemoryCheck#MAX_ARRAY}
-     * elements), the message starting with {@code command}: the GLU input (B, 2H, L), the SSM layers' input spectra (about B·H·(L + 1) complex values)
-     * and the outputs (B, K, L).
+     * elements), the message starting with {@code command}: the GLU input (B, 2H, L), the SSM layers' input
+     * spectra (B·H·(n/2 + 1) complex values, n = {@code fftLength}, the convolution FFT length of the backend
+     * the model runs on at the task's longest length, {@link Backend#convolutionFftLength}) and the outputs
+     * (B, K, L).
      */
-    public static void requireArrays(String command, ModelConfig config, TaskSpec task, long batch) {
+    public static void requireArrays(String command, ModelConfig config, TaskSpec task, long batch, long fftLength) {
         long len = task.maxLength();
         String sizes = "batch " + batch + " × channels " + config.channels() + " × length " + len;
         MemoryCheck.arrayLength(command + ": the activations of " + sizes,
             MemoryCheck.times(batch, 2L * config.channels(), len));
-        MemoryCheck.arrayLength(command + ": the SSM input spectra of " + sizes,
-            MemoryCheck.times(2, ConvShape.fftLength(len) / 2 + 1, config.channels(), batch));
+        MemoryCheck.arrayLength(command + ": the SSM input spectra of " + sizes + " (FFT length " + fftLength + ")",
+            MemoryCheck.times(2, fftLength / 2 + 1, config.channels(), batch));
         MemoryCheck.arrayLength(command + ": the outputs of batch " + batch + " × " + task.outputs()
             + " outputs × length " + len, MemoryCheck.times(batch, task.outputs(), len));
     }
