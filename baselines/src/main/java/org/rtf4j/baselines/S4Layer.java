@@ -5,6 +5,7 @@ import org.ejml.dense.row.CommonOps_ZDRM;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.MemoryCheck;
+import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.NumericalFailureException;
@@ -33,10 +34,13 @@ public final class S4Layer extends ModalLayer {
     private final DeviceBuffer lag0GradBuf;
     private final double[] w;
     private final double[] v;
+    /** The Cauchy part's gradients read back, per direction: gv (4·2·H·M), gw (2·H·M), gamma (H); lag0 (H). */
     private final double[] hostGv;
     private final double[] hostGw;
     private final double[] hostGamma;
     private final double[] hostLag0;
+    /** Deferred reads of the backward pass: gv, gw, gamma per direction, then lag0. */
+    private final PendingRead[] reads;
 
     public S4Layer(SsmConfig config, Backend backend) {
         super(affordable(requireKind(config), LayerKind.S4, hostBytes(config), bufferBytes(config), backend), backend,
@@ -45,10 +49,11 @@ public final class S4Layer extends ModalLayer {
         int n2 = 2 * h * modes;
         w = new double[n2];
         v = new double[dirs * 4 * n2];
-        hostGv = new double[4 * n2];
-        hostGw = new double[n2];
-        hostGamma = new double[h];
+        hostGv = new double[dirs * 4 * n2];
+        hostGw = new double[dirs * n2];
+        hostGamma = new double[dirs * h];
         hostLag0 = new double[h];
+        reads = new PendingRead[3 * dirs + 1];
         wBuf = be.allocate(p, n2);
         vBuf = new DeviceBuffer[dirs];
         for (int d = 0; d < dirs; d++) {
@@ -65,12 +70,13 @@ public final class S4Layer extends ModalLayer {
 
     /**
      * Heap bytes a layer of this configuration allocates when built: {@link ModalLayer#parameterBytes} and the
-     * host arrays of the parameter maps ((6 + 4D)·2·H·M + 2H float64 values, D the directions). Saturates.
+     * host arrays of the parameter maps and of the gradients read back ((1 + 9D)·2·H·M + (1 + D)·H float64
+     * values, D the directions). Saturates.
      */
     public static long hostBytes(SsmConfig c) {
         long n2 = MemoryCheck.times(2, c.channels(), c.modes());
-        return MemoryCheck.plus(parameterBytes(c), MemoryCheck.times(8,
-            MemoryCheck.plus(MemoryCheck.times(6 + 4 * c.directions(), n2), MemoryCheck.times(2, c.channels()))));
+        return MemoryCheck.plus(parameterBytes(c), MemoryCheck.times(8, MemoryCheck.plus(
+            MemoryCheck.times(1 + 9 * c.directions(), n2), MemoryCheck.times(1 + c.directions(), c.channels()))));
     }
 
     /**
@@ -138,32 +144,49 @@ public final class S4Layer extends ModalLayer {
         }
     }
 
+    /**
+     * Queues, per direction, the kernel gradient's spectrum and the Cauchy backward, and deferred reads of
+     * their results (the gradient buffers are shared: each read takes them before the next direction's work).
+     */
     @Override
-    protected void kernelBackward(int length) {
+    protected void enqueueKernelBackward(int length) {
         int n2 = 2 * h * modes;
         for (int d = 0; d < dirs; d++) {
             be.fftRealForward(maxLength, h, d == 0 ? dkf : dkb, length, length, gSpec);
             be.cauchyBackward(shape, wBuf, vBuf[d], gSpec, gvBuf, gwBuf, gammaBuf, lag0GradBuf);
-            be.read(gvBuf, 0, hostGv, 0, 4 * n2);
-            be.read(gwBuf, 0, hostGw, 0, n2);
-            be.read(gammaBuf, 0, hostGamma, 0, h);
+            reads[3 * d] = be.readLater(gvBuf, 0, hostGv, d * 4 * n2, 4 * n2);
+            reads[3 * d + 1] = be.readLater(gwBuf, 0, hostGw, d * n2, n2);
+            reads[3 * d + 2] = be.readLater(gammaBuf, 0, hostGamma, d * h, h);
             if (d == 0) {
-                be.read(lag0GradBuf, 0, hostLag0, 0, h);
-                for (int c = 0; c < h; c++) {
-                    dParam.grad()[c] += hostLag0[c];
-                }
+                reads[3 * dirs] = be.readLater(lag0GradBuf, 0, hostLag0, 0, h);
             }
+        }
+    }
+
+    /** Awaits the reads and runs the chain rule (§10.7) into the parameters' gradients. */
+    @Override
+    protected void collectKernelBackward() {
+        for (int i = 0; i < reads.length; i++) {
+            reads[i].await();
+            reads[i] = null;
+        }
+        int n2 = 2 * h * modes;
+        for (int c = 0; c < h; c++) {
+            dParam.grad()[c] += hostLag0[c];
+        }
+        for (int d = 0; d < dirs; d++) {
+            int gvAt = d * 4 * n2;
             for (int c = 0; c < h; c++) {
                 double dt = delta(c);
                 for (int m = 0; m < modes; m++) {
                     int i = 2 * (c * modes + m);
                     int o = d * 4 * n2 + i;
                     // the Nyquist bin Re sum v_0 adds its real gradient gamma to every g_v0
-                    Complex g0 = Complex.of(hostGv, i).plus(hostGamma[c]);
-                    Complex g1 = Complex.of(hostGv, i + n2);
-                    Complex g2 = Complex.of(hostGv, i + 2 * n2);
-                    Complex g3 = Complex.of(hostGv, i + 3 * n2);
-                    Complex gw = Complex.of(hostGw, i);
+                    Complex g0 = Complex.of(hostGv, gvAt + i).plus(hostGamma[d * h + c]);
+                    Complex g1 = Complex.of(hostGv, gvAt + i + n2);
+                    Complex g2 = Complex.of(hostGv, gvAt + i + 2 * n2);
+                    Complex g3 = Complex.of(hostGv, gvAt + i + 3 * n2);
+                    Complex gw = Complex.of(hostGw, d * n2 + i);
                     Complex bm = b(c, m);
                     Complex pv = pm(c, m);
                     Complex ct = c(d, c, m);

@@ -3,6 +3,7 @@ package org.rtf4j.baselines;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.MemoryCheck;
+import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Recurrence;
@@ -25,9 +26,12 @@ public final class S4dLayer extends ModalLayer {
     private final double[] logZ;
     private final double[] hostE;
     private final double[] chat;
+    /** The Vandermonde backward's sums read back, 2·H·M per direction, and lag0 (H). */
     private final double[] hostSums;
     private final double[] hostWeighted;
     private final double[] hostLag0;
+    /** Deferred reads of the backward pass: sums, weighted sums per direction, then lag0. */
+    private final PendingRead[] reads;
     private ModalShape shape;
 
     public S4dLayer(SsmConfig config, Backend backend) {
@@ -37,9 +41,10 @@ public final class S4dLayer extends ModalLayer {
         logZ = new double[n2];
         hostE = new double[n2];
         chat = new double[dirs * n2];
-        hostSums = new double[n2];
-        hostWeighted = new double[n2];
+        hostSums = new double[dirs * n2];
+        hostWeighted = new double[dirs * n2];
         hostLag0 = new double[h];
+        reads = new PendingRead[2 * dirs + 1];
         logZBuf = be.allocate(p, n2);
         chatBuf = new DeviceBuffer[dirs];
         for (int d = 0; d < dirs; d++) {
@@ -53,12 +58,13 @@ public final class S4dLayer extends ModalLayer {
 
     /**
      * Heap bytes a layer of this configuration allocates when built: {@link ModalLayer#parameterBytes} and the
-     * host arrays of the parameter maps ((4 + D)·2·H·M + H float64 values, D the directions). Saturates.
+     * host arrays of the parameter maps and of the sums read back ((2 + 3D)·2·H·M + H float64 values, D the
+     * directions). Saturates.
      */
     public static long hostBytes(SsmConfig c) {
         long n2 = MemoryCheck.times(2, c.channels(), c.modes());
         return MemoryCheck.plus(parameterBytes(c),
-            MemoryCheck.times(8, MemoryCheck.plus(MemoryCheck.times(4 + c.directions(), n2), c.channels())));
+            MemoryCheck.times(8, MemoryCheck.plus(MemoryCheck.times(2 + 3 * c.directions(), n2), c.channels())));
     }
 
     /**
@@ -137,27 +143,43 @@ public final class S4dLayer extends ModalLayer {
         }
     }
 
+    /**
+     * Queues, per direction, the Vandermonde backward and deferred reads of its sums (the buffers are shared:
+     * each read takes them before the next direction's work).
+     */
     @Override
-    protected void kernelBackward(int length) {
+    protected void enqueueKernelBackward(int length) {
         ModalShape s = modalShape(length);
         int n2 = 2 * h * modes;
-        boolean zoh = cfg.disc() == SsmConfig.Discretization.ZOH;
         for (int d = 0; d < dirs; d++) {
             be.vandermondeBackward(s, logZBuf, d == 0 ? dkf : dkb, sumsBuf, weightedBuf, lag0GradBuf);
-            be.read(sumsBuf, 0, hostSums, 0, n2);
-            be.read(weightedBuf, 0, hostWeighted, 0, n2);
+            reads[2 * d] = be.readLater(sumsBuf, 0, hostSums, d * n2, n2);
+            reads[2 * d + 1] = be.readLater(weightedBuf, 0, hostWeighted, d * n2, n2);
             if (d == 0) {
-                be.read(lag0GradBuf, 0, hostLag0, 0, h);
-                for (int c = 0; c < h; c++) {
-                    dParam.grad()[c] += hostLag0[c];
-                }
+                reads[2 * dirs] = be.readLater(lag0GradBuf, 0, hostLag0, 0, h);
             }
+        }
+    }
+
+    /** Awaits the reads and runs the closed-form chain rule (§9.5) into the parameters' gradients. */
+    @Override
+    protected void collectKernelBackward() {
+        for (int i = 0; i < reads.length; i++) {
+            reads[i].await();
+            reads[i] = null;
+        }
+        int n2 = 2 * h * modes;
+        boolean zoh = cfg.disc() == SsmConfig.Discretization.ZOH;
+        for (int c = 0; c < h; c++) {
+            dParam.grad()[c] += hostLag0[c];
+        }
+        for (int d = 0; d < dirs; d++) {
             for (int c = 0; c < h; c++) {
                 double dt = delta(c);
                 for (int m = 0; m < modes; m++) {
                     int i = 2 * (c * modes + m);
-                    Complex sm = Complex.of(hostSums, i);
-                    Complex s1 = Complex.of(hostWeighted, i);
+                    Complex sm = Complex.of(hostSums, d * n2 + i);
+                    Complex s1 = Complex.of(hostWeighted, d * n2 + i);
                     Complex lam = lambda(c, m);
                     Complex q = lam.times(dt);
                     Complex e;

@@ -13,6 +13,15 @@ import org.rtf4j.kernels.spectral.ConvShape;
  * direction into {@code kf}/{@code kb} and turns their gradients {@code dkf}/{@code dkb} into parameter
  * gradients; everything stays in backend buffers between the two. The convolution runs at the backend's
  * FFT length ({@link Backend#convolutionFftLength}), so its transforms take that backend's fast path.
+ *
+ * <p><b>One host wait per call.</b> A device backend queues its work without waiting; a call of this class
+ * blocks on the device once, on the read of its result. The forward queues the kernels
+ * ({@link #generateKernels}), the input and the convolution, reads y, and only then lets the subclass check
+ * what the kernels' generation read back ({@link #checkKernels}). The backward queues the convolution's
+ * backward and the kernels' ({@link #enqueueKernelBackward}), reads du, and only then lets the subclass turn
+ * what it read into parameter gradients ({@link #collectKernelBackward}). What a hook reads mid-call it reads
+ * with {@code Backend.readLater} (or {@code readAddLater}) and awaits in the hook that follows the final
+ * read, which has completed it.
  */
 public abstract class ConvolutionalLayer implements SequenceLayer {
     protected final Backend be;
@@ -47,11 +56,29 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         this.bidirectional = bidirectional;
     }
 
-    /** Writes the kernels of every direction, (H, length) each, into {@link #kf} and {@link #kb}. */
+    /**
+     * Queues the kernels of every direction, (H, length) each, into {@link #kf} and {@link #kb}. Reads what
+     * it needs to check with {@code Backend.readLater}, to be awaited in {@link #checkKernels}.
+     */
     protected abstract void generateKernels(int length);
 
-    /** Accumulates parameter gradients from {@link #dkf} and {@link #dkb} (the kernels' gradients). */
-    protected abstract void kernelBackward(int length);
+    /**
+     * Runs once the kernels of the last {@link #generateKernels} are complete (after the call's final read):
+     * awaits its deferred reads and throws {@link NumericalFailureException} if the kernels cannot be trusted.
+     * Nothing by default.
+     */
+    protected void checkKernels() {
+    }
+
+    /**
+     * Queues the parameter gradients' work from {@link #dkf} and {@link #dkb} (the kernels' gradients) and
+     * reads the results with {@code Backend.readLater}/{@code readAddLater}, to be awaited in
+     * {@link #collectKernelBackward}.
+     */
+    protected abstract void enqueueKernelBackward(int length);
+
+    /** Awaits the reads of {@link #enqueueKernelBackward} and accumulates the parameter gradients from them. */
+    protected abstract void collectKernelBackward();
 
     /** Releases the subclass's own buffers. */
     protected abstract void closeKernelResources();
@@ -81,6 +108,13 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         return be;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Blocks on the backend once, reading y. The kernels are checked after that read
+     * ({@link #checkKernels}), so when this throws {@link NumericalFailureException} the contents of
+     * {@code output} are unspecified (the convolution with the rejected kernels may have been written there).
+     */
     @Override
     public void forward(double[] input, int batch, int length, double[] output) {
         beginForward(input == null ? -1 : input.length, output == null ? -1 : output.length, batch, length);
@@ -89,10 +123,12 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         be.write(u, 0, input, 0, conv.signalLength());
         be.fftConv(conv, kf, kb, u, y, kSpec, uSpec);
         be.read(y, 0, output, 0, conv.signalLength());
+        checkKernels();
         outputFinite(output);
         forwardDone = true;
     }
 
+    /** As {@link #forward(double[], int, int, double[])}, in float32 host arrays. */
     @Override
     public void forward(float[] input, int batch, int length, float[] output) {
         beginForward(input == null ? -1 : input.length, output == null ? -1 : output.length, batch, length);
@@ -101,6 +137,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         be.write(u, 0, input, 0, conv.signalLength());
         be.fftConv(conv, kf, kb, u, y, kSpec, uSpec);
         be.read(y, 0, output, 0, conv.signalLength());
+        checkKernels();
         outputFinite(output);
         forwardDone = true;
     }
@@ -113,22 +150,30 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         return out;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Blocks on the backend once, reading du; the parameter gradients are accumulated after that read.
+     */
     @Override
     public void backward(double[] gradOut, double[] gradIn) {
         beginBackward(gradOut == null ? -1 : gradOut.length, gradIn == null ? -1 : gradIn.length);
         finite("gy", gradOut);
         be.write(gy, 0, gradOut, 0, conv.signalLength());
-        backwardCommon();
+        enqueueBackward();
         be.read(du, 0, gradIn, 0, conv.signalLength());
+        collectBackward();
     }
 
+    /** As {@link #backward(double[], double[])}, in float32 host arrays. */
     @Override
     public void backward(float[] gradOut, float[] gradIn) {
         beginBackward(gradOut == null ? -1 : gradOut.length, gradIn == null ? -1 : gradIn.length);
         finite("gy", gradOut);
         be.write(gy, 0, gradOut, 0, conv.signalLength());
-        backwardCommon();
+        enqueueBackward();
         be.read(du, 0, gradIn, 0, conv.signalLength());
+        collectBackward();
     }
 
     private void beginForward(int inLength, int outLength, int batch, int length) {
@@ -148,9 +193,13 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         checkSignal("du", duLength, conv.batch(), conv.length());
     }
 
-    private void backwardCommon() {
+    private void enqueueBackward() {
         be.fftConvBackward(conv, kSpec, uSpec, gy, du, dkf, dkb);
-        kernelBackward(conv.length());
+        enqueueKernelBackward(conv.length());
+    }
+
+    private void collectBackward() {
+        collectKernelBackward();
         List<Parameter> ps = parameters();
         for (int i = 0; i < ps.size(); i++) {
             gradientFinite(ps.get(i));
@@ -161,7 +210,9 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
      * Kernel generation and its gradient at {@code length}, as a forward+backward pass runs them but
      * without the convolution: what kernel benchmarks and speed-up studies time. The kernel gradient is
      * whatever the gradient buffers hold (zero until a backward pass wrote them); parameter gradients
-     * accumulate. Invalidates the cached forward state.
+     * accumulate. Blocks on the backend once: the kernels are checked ({@link #checkKernels}) after the
+     * gradients' work was queued, so when this throws {@link NumericalFailureException} the parameter
+     * gradients are unspecified. Invalidates the cached forward state.
      */
     public void kernelAndGradient(int length) {
         open();
@@ -172,7 +223,9 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         forwardDone = false;
         prepare(conv == null ? 1 : conv.batch(), length);
         generateKernels(length);
-        kernelBackward(length);
+        enqueueKernelBackward(length);
+        checkKernels();
+        collectKernelBackward();
     }
 
     /**
@@ -195,6 +248,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         generateKernels(length);
         double[] out = new double[h * length];
         be.read(direction == 0 ? kf : kb, 0, out, 0, out.length);
+        checkKernels();
         return out;
     }
 

@@ -90,6 +90,34 @@ class DeviceLayersTest {
         layers[1].close();
     }
 
+    /**
+     * Every layer kind blocks on the device once per call (issue 18, acceptance 4): a forward on the read of
+     * y, a backward on the read of du, {@code kernelAndGradient} on its first deferred result; everything
+     * else they read back (denominator magnitudes, the kernels' parameter gradients) the final read completed.
+     */
+    @ParameterizedTest(name = "{0} bi={1}")
+    @CsvSource({"RTF, false", "RTF, true", "S4D, false", "S4D, true", "S4, false", "S4, true"})
+    void everyLayerCallBlocksOnTheDeviceOnce(LayerKind kind, boolean bi) {
+        int batch = 2;
+        int len = 64;
+        try (ConvolutionalLayer layer = make(kind, cl, Precision.F32, bi)) {
+            float[] u = new float[batch * 4 * len];
+            java.util.Arrays.fill(u, 0.5f);
+            float[] y = new float[u.length];
+            float[] du = new float[u.length];
+            layer.forward(u, batch, len, y);
+            layer.backward(y, du);
+            String[] calls = {"forward", "backward", "kernelAndGradient"};
+            Runnable[] runs = {() -> layer.forward(u, batch, len, y), () -> layer.backward(y, du),
+                () -> layer.kernelAndGradient(len)};
+            for (int i = 0; i < calls.length; i++) {
+                cl.profiler().reset();
+                runs[i].run();
+                assertEquals(1, cl.profiler().hostWaits(), kind + " " + calls[i] + "\n" + cl.profiler().table());
+            }
+        }
+    }
+
     private static double[] concat(double[] a, double[] b) {
         double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -66,7 +66,9 @@ class LayerMemoryTest {
                 params += 16L * q.size();
             }
             long host = SequenceLayers.hostBytes(spec);
-            assertTrue(host >= params && host <= 3 * params + HippoLegS.bytesNeeded(state), host + " host bytes for "
+            // besides the parameters and their gradients: the host maps and the gradients read back per direction
+            // (a bidirectional S4 layer reads 10 values per channel and mode per direction)
+            assertTrue(host >= params && host <= 4 * params + HippoLegS.bytesNeeded(state), host + " host bytes for "
                 + params + " parameter bytes");
         }
     }

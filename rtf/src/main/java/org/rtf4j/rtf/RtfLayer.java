@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.MemoryCheck;
+import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.recurrent.RationalLags;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -36,7 +37,10 @@ import org.rtf4j.layer.NumericalFailureException;
  *
  * <p>All kernels run on the {@link Backend} given to the constructor; the layer keeps its intermediates in
  * backend buffers and moves only inputs, outputs, parameters, gradients and the 2·numA denominator
- * magnitudes across the seam. Not thread-safe.
+ * magnitudes (per direction) across the seam. A forward or backward pass blocks on a device backend once:
+ * the magnitudes and the parameter gradients are read with deferred reads that the pass's final read (y,
+ * du) completes, so the denominators are checked after the output was read (see
+ * {@link ConvolutionalLayer#forward(double[], int, int, double[])}). Not thread-safe.
  */
 public final class RtfLayer extends ConvolutionalLayer {
     /** Constant of the l1-Montel normaliser. */
@@ -64,8 +68,13 @@ public final class RtfLayer extends ConvolutionalLayer {
     private final DeviceBuffer[] gradH0;
     private final DeviceBuffer work;
     private final double[] aEff;
+    /** Denominator magnitudes, 2·numA per direction, read during the forward pass. */
     private final double[] hostMag;
+    /** The denominators' gradients (a = θ/Z) in the rows of {@code ab}, read during a constrained backward pass. */
     private final double[] hostDa;
+    /** Deferred reads: the magnitudes of each direction; the gradients of each direction (3 each). */
+    private final PendingRead[] magReads;
+    private final PendingRead[] gradReads;
 
     /** A layer with parameters initialised as the configuration says, on the given backend. */
     public RtfLayer(RtfConfig config, Backend backend) {
@@ -114,14 +123,17 @@ public final class RtfLayer extends ConvolutionalLayer {
         }
         work = be.allocate(p, shape.backwardWorkLength());
         aEff = new double[dirs * numA * order];
-        hostMag = new double[2 * numA];
-        hostDa = new double[scalar != null ? numA * order : 0];
+        hostMag = new double[dirs * 2 * numA];
+        hostDa = new double[scalar != null ? dirs * numA * order : 0];
+        magReads = new PendingRead[dirs];
+        gradReads = new PendingRead[3 * dirs];
     }
 
     /**
      * Heap bytes of a layer's host arrays: {@code ab}, {@code h_0} (and {@code scalar}) with their gradients
-     * (float64, 16 bytes a value) and the effective denominators (numA·N per direction, and numA·N more under
-     * the constraint), as the constructor allocates them. Saturates instead of overflowing.
+     * (float64, 16 bytes a value), the effective denominators (numA·N per direction, and numA·N per direction
+     * more under the constraint for their gradients) and the magnitudes (2·numA per direction), as the
+     * constructor allocates them. Saturates instead of overflowing.
      */
     public static long hostBytes(RtfConfig c) {
         long dirs = c.directions();
@@ -129,7 +141,7 @@ public final class RtfLayer extends ConvolutionalLayer {
         long n = c.order();
         long numA = c.numA();
         long params = MemoryCheck.plus(MemoryCheck.times(dirs, numA + h, n), MemoryCheck.times(dirs, h), numA);
-        long host = MemoryCheck.plus(MemoryCheck.times(dirs + 1, numA, n), MemoryCheck.times(2, numA));
+        long host = MemoryCheck.plus(MemoryCheck.times(2 * dirs, numA, n), MemoryCheck.times(2 * dirs, numA));
         return MemoryCheck.plus(MemoryCheck.times(16, params), MemoryCheck.times(8, host));
     }
 
@@ -247,39 +259,49 @@ public final class RtfLayer extends ConvolutionalLayer {
 
     // ---------------------------------------------------------------------------------------- forward
 
+    /**
+     * Queues, per direction, the parameters' upload, the spectrum kernel, a deferred read of the denominator
+     * magnitudes and the kernel's inverse FFT; {@link #checkKernels} checks the magnitudes.
+     */
     @Override
     protected void generateKernels(int length) {
         if (scalar != null) {
             computeEffective();
         }
         for (int d = 0; d < dirs; d++) {
-            spectrum(d);
+            // without a constraint the effective denominators are the raw rows, which lead the (a; b) block
+            be.write(bufA[d], 0, scalar == null ? ab.value() : aEff, d * numA * order, numA * order);
+            be.write(bufB[d], 0, ab.value(), (dirs * numA + d * h) * order, h * order);
+            be.write(bufH0[d], 0, h0.value(), d * h, h);
+            be.rationalSpectrum(shape, bufA[d], bufB[d], bufH0[d], specA[d], specB[d], specK[d], minMag[d]);
+            magReads[d] = be.readLater(minMag[d], 0, hostMag, d * 2 * numA, 2 * numA);
             be.fftRealInverse(shape.fftLength(), h, specK[d], d == 0 ? kf : kb, length, length);
         }
     }
 
-    /** Uploads direction d's parameters, runs the spectrum kernel and checks the denominators. */
-    private void spectrum(int d) {
-        // without a constraint the effective denominators are the raw rows, which lead the (a; b) block
-        be.write(bufA[d], 0, scalar == null ? ab.value() : aEff, d * numA * order, numA * order);
-        be.write(bufB[d], 0, ab.value(), (dirs * numA + d * h) * order, h * order);
-        be.write(bufH0[d], 0, h0.value(), d * h, h);
-        be.rationalSpectrum(shape, bufA[d], bufB[d], bufH0[d], specA[d], specB[d], specK[d], minMag[d]);
-        be.read(minMag[d], 0, hostMag, 0, 2 * numA);
-        checkDenominators(d, hostMag);
+    /** Awaits the magnitudes of every direction and checks the denominators. */
+    @Override
+    protected void checkKernels() {
+        for (int d = 0; d < dirs; d++) {
+            magReads[d].await();
+            magReads[d] = null;
+        }
+        for (int d = 0; d < dirs; d++) {
+            checkDenominators(d, hostMag, d * 2 * numA);
+        }
     }
 
     /**
-     * Stops at a denominator whose smallest relative magnitude {@code mags[2g]} (at bin {@code mags[2g+1]})
-     * is below the threshold or not a number: a numerical failure, since the parameters themselves were
-     * checked finite.
+     * Stops at a denominator whose smallest relative magnitude {@code mags[at + 2g]} (at bin
+     * {@code mags[at + 2g+1]}) is below the threshold or not a number: a numerical failure, since the
+     * parameters themselves were checked finite.
      */
-    private void checkDenominators(int d, double[] mags) {
+    private void checkDenominators(int d, double[] mags, int at) {
         for (int g = 0; g < numA; g++) {
-            double m = mags[2 * g];
+            double m = mags[at + 2 * g];
             if (!(m >= cfg.minDenominator())) {
                 int per = h / numA;
-                int bin = (int) mags[2 * g + 1];
+                int bin = (int) mags[at + 2 * g + 1];
                 throw NumericalFailureException.denominator(String.format(
                     "denominator %s row %d (channels %d..%d): relative magnitude |a(z_k)|/(1+sum|a_n|) = %.3e at bin k=%d"
                         + " of P=%d is below the threshold minDenominator=%.1e (a pole on or near the unit circle;"
@@ -316,37 +338,53 @@ public final class RtfLayer extends ConvolutionalLayer {
 
     // --------------------------------------------------------------------------------------- backward
 
+    /**
+     * Queues, per direction, the spectrum's backward and deferred reads of its gradients: added into the
+     * gradients of {@code ab} and {@code h_0} at once where a = θ, read into {@link #hostDa} under the
+     * constraint (for {@link #collectKernelBackward}).
+     */
     @Override
-    protected void kernelBackward(int length) {
+    protected void enqueueKernelBackward(int length) {
         double[] g = ab.grad();
-        double[] hg = h0.grad();
         for (int d = 0; d < dirs; d++) {
             be.rationalSpectrumBackward(shape, d == 0 ? dkf : dkb, length, specA[d], specB[d], gradA[d],
                 gradB[d], gradH0[d], work);
-            if (scalar == null) {
-                // a = θ: the denominators' gradient rows are one contiguous block of the (a; b) gradient
-                be.readAdd(gradA[d], 0, g, d * numA * order, numA * order);
-            } else {
-                // a = θ/Z, Z = ‖θ‖₁ + |s| + eps
-                be.read(gradA[d], 0, hostDa, 0, hostDa.length);
-                double[] th = ab.value();
-                for (int gi = 0; gi < numA; gi++) {
-                    int row = (d * numA + gi) * order;
-                    double s = scalar.value()[gi];
-                    double z = montelNorm(th, row, s);
-                    double dot = 0;
-                    for (int j = 0; j < order; j++) {
-                        dot += hostDa[gi * order + j] * th[row + j];
-                    }
-                    double c = dot / (z * z);
-                    for (int j = 0; j < order; j++) {
-                        g[row + j] += hostDa[gi * order + j] / z - c * Math.signum(th[row + j]);
-                    }
-                    scalar.grad()[gi] += -c * Math.signum(s);
+            // a = θ: the denominators' gradient rows are one contiguous block of the (a; b) gradient
+            gradReads[3 * d] = scalar == null ? be.readAddLater(gradA[d], 0, g, d * numA * order, numA * order)
+                : be.readLater(gradA[d], 0, hostDa, d * numA * order, numA * order);
+            gradReads[3 * d + 1] = be.readAddLater(gradB[d], 0, g, (dirs * numA + d * h) * order, h * order);
+            gradReads[3 * d + 2] = be.readAddLater(gradH0[d], 0, h0.grad(), d * h, h);
+        }
+    }
+
+    /** Awaits the gradients' reads; under the constraint, the chain rule of a = θ/Z into θ and the slack. */
+    @Override
+    protected void collectKernelBackward() {
+        for (int i = 0; i < gradReads.length; i++) {
+            gradReads[i].await();
+            gradReads[i] = null;
+        }
+        if (scalar == null) {
+            return;
+        }
+        // a = θ/Z, Z = ‖θ‖₁ + |s| + eps
+        double[] g = ab.grad();
+        double[] th = ab.value();
+        for (int d = 0; d < dirs; d++) {
+            for (int gi = 0; gi < numA; gi++) {
+                int row = (d * numA + gi) * order;
+                double s = scalar.value()[gi];
+                double z = montelNorm(th, row, s);
+                double dot = 0;
+                for (int j = 0; j < order; j++) {
+                    dot += hostDa[row + j] * th[row + j];
                 }
+                double c = dot / (z * z);
+                for (int j = 0; j < order; j++) {
+                    g[row + j] += hostDa[row + j] / z - c * Math.signum(th[row + j]);
+                }
+                scalar.grad()[gi] += -c * Math.signum(s);
             }
-            be.readAdd(gradB[d], 0, g, (dirs * numA + d * h) * order, h * order);
-            be.readAdd(gradH0[d], 0, hg, d * h, h);
         }
     }
 
@@ -373,7 +411,7 @@ public final class RtfLayer extends ConvolutionalLayer {
         // The recurrence is a float64 host computation whatever the layer's backend and precision: its
         // kernel lags come from the host routine, the JVM spectrum kernel in float64 on this thread.
         RationalLags.Result host = RationalLags.compute(shape, aEff, 0, ab.value(), numA * order, h0.value(), lags);
-        checkDenominators(0, host.magnitudes());
+        checkDenominators(0, host.magnitudes(), 0);
         double[] k = host.lags();
         double[] cRev = new double[h * order];
         double[] aRev = new double[h * order];

@@ -92,6 +92,32 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
 
     protected abstract void runCauchyBackward(ModalShape shape, B w, B v, B gradSpectrum, B gv, B gw, B gamma, B lag0Grad);
 
+    /**
+     * Starts the read checked by {@link #readLater} or {@link #readAddLater} ({@code add}): {@code src} is ours,
+     * the ranges are inside both, {@code length ≥ 1}.
+     */
+    protected abstract PendingRead startRead(B src, int srcOffset, double[] dst, int dstOffset, int length, boolean add);
+
+    @Override
+    public final PendingRead readLater(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length) {
+        return later(src, srcOffset, dst, dstOffset, length, false);
+    }
+
+    @Override
+    public final PendingRead readAddLater(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length) {
+        return later(src, srcOffset, dst, dstOffset, length, true);
+    }
+
+    private PendingRead later(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length, boolean add) {
+        B s = own(src, "src");
+        if (dst == null) {
+            throw new IllegalArgumentException("dst must not be null");
+        }
+        range("src", s.length(), srcOffset, length);
+        range("dst", dst.length, dstOffset, length);
+        return length == 0 ? PendingRead.DONE : startRead(s, srcOffset, dst, dstOffset, length, add);
+    }
+
     @Override
     public final void fftComplex(int n, int rows, DeviceBuffer data, boolean inverse) {
         positive("n", n);

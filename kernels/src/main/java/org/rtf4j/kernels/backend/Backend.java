@@ -25,6 +25,14 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * {@link IllegalArgumentException} otherwise. Output buffers must not alias inputs unless a method says
  * so. A backend is used by one thread at a time per call; concurrent calls are serialized.
  *
+ * <h2>Waiting</h2>
+ * A device backend queues kernels, writes, device copies and fills and returns without waiting for them;
+ * they run in the order they were made. The host blocks on the device ("host wait") only in a blocking
+ * {@code read}/{@code readAdd}, in {@link PendingRead#await()} of a read that is not yet complete, when
+ * the profile is read ({@link #profiler()}) and at {@link #close()}; the profiler counts these waits. A
+ * device error of a queued command surfaces at the next wait, as an {@link IllegalStateException} naming the
+ * operations involved. The JVM backend computes every call before it returns.
+ *
  * <h2>Accuracy</h2>
  * Each kernel method below states the error its tests hold it to, in one measure: for a result array y and
  * a float64 reference r, {@code err = max_i |y_i − r_i| / max(1, max_i |r_i|)}, the largest error relative
@@ -61,7 +69,8 @@ public interface Backend extends AutoCloseable {
 
     /**
      * The kernel-level profile: OpenCL event times on a device (always recorded), or wall-clock time per
-     * kernel call on the JVM (recorded while {@code JvmBackend.setProfiling} is on).
+     * kernel call on the JVM (recorded while {@code JvmBackend.setProfiling} is on). A device backend first
+     * waits for its queued commands (a counted host wait when any are pending), so the profile is complete.
      */
     org.rtf4j.kernels.profile.Profiler profiler();
 
@@ -130,14 +139,19 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Copies {@code length} values from a host array into {@code dst[dstOffset ..]}, rounding to its precision
-     * (to the nearest float for a float32 buffer, as a {@code (float)} cast; {@code ReadAddTest}).
+     * (to the nearest float for a float32 buffer, as a {@code (float)} cast; {@code ReadAddTest}). The host
+     * array may be changed as soon as this returns (a device backend has staged the values; it does not wait
+     * for the copy).
      */
     void write(DeviceBuffer dst, int dstOffset, double[] src, int srcOffset, int length);
 
-    /** Copies {@code length} values from a host array into {@code dst[dstOffset ..]}. */
+    /** Copies {@code length} values from a host array into {@code dst[dstOffset ..]}; as the float64 variant. */
     void write(DeviceBuffer dst, int dstOffset, float[] src, int srcOffset, int length);
 
-    /** Copies {@code length} values of {@code src[srcOffset ..]} into a host array. */
+    /**
+     * Copies {@code length} values of {@code src[srcOffset ..]} into a host array. On a device backend this
+     * blocks until the values are there, and so until every earlier call's work is complete.
+     */
     void read(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length);
 
     /**
@@ -166,6 +180,22 @@ public interface Backend extends AutoCloseable {
 
     /** Copies {@code length} values of {@code src[srcOffset ..]} into a host array (float64 buffers are rounded). */
     void read(DeviceBuffer src, int srcOffset, float[] dst, int dstOffset, int length);
+
+    /**
+     * Starts copying {@code length} values of {@code src[srcOffset ..]} into {@code dst[dstOffset ..]} without
+     * waiting for the device: the values are there once {@link PendingRead#await()} returned (see
+     * {@link PendingRead} for what may be done with {@code src} and {@code dst} meanwhile). A layer reads what
+     * it needs mid-call this way and awaits it after the call's final blocking {@code read}, which completes it,
+     * so the call blocks once. The JVM backend copies at once and returns {@link PendingRead#DONE}. Arguments
+     * are checked as {@code read}'s, here and now.
+     */
+    PendingRead readLater(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length);
+
+    /**
+     * As {@link #readLater}, but adds the values to {@code dst} as {@link #readAdd} does ({@code dst[dstOffset
+     * + i] += src[srcOffset + i]}, the same doubles); the JVM backend adds at once.
+     */
+    PendingRead readAddLater(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length);
 
     /** Sets every element of the buffer to zero. */
     void zero(DeviceBuffer buffer);

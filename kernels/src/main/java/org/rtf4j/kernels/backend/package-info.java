@@ -18,6 +18,11 @@
  * with one-line messages; {@link org.rtf4j.kernels.backend.MemoryCheck} refuses work that cannot fit before
  * anything is allocated ({@link org.rtf4j.kernels.backend.MemoryLimitException}).
  *
+ * <p><b>Waiting.</b> A device backend queues its work and blocks the host only in a blocking read (and the
+ * few other waits {@link org.rtf4j.kernels.backend.Backend} lists); what a layer needs mid-call it reads with
+ * {@link org.rtf4j.kernels.backend.Backend#readLater} and awaits ({@link org.rtf4j.kernels.backend.PendingRead})
+ * after the call's final read, so a layer call blocks once.
+ *
  * <p>Shapes of the composite kernels are in {@code org.rtf4j.kernels.spectral}; the implementations are
  * {@code org.rtf4j.kernels.jvm} and {@code org.rtf4j.kernels.opencl}; every layer above reaches the hardware
  * only through this package.

@@ -4,6 +4,7 @@ import org.rtf4j.kernels.backend.AbstractBackend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.MemoryCheck;
+import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FourStepPlan;
@@ -248,6 +249,17 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
                 dst[dstOffset + i] += f[srcOffset + i];
             }
         }
+    }
+
+    /** Copies (or adds) at once: the JVM backend's calls are synchronous. */
+    @Override
+    protected PendingRead startRead(JvmBuffer src, int srcOffset, double[] dst, int dstOffset, int length, boolean add) {
+        if (add) {
+            readAdd(src, srcOffset, dst, dstOffset, length);
+        } else {
+            read(src, srcOffset, dst, dstOffset, length);
+        }
+        return PendingRead.DONE;
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.rtf4j.kernels.opencl;
 
+import static org.jocl.CL.CL_COMPLETE;
+import static org.jocl.CL.CL_EVENT_COMMAND_EXECUTION_STATUS;
+import static org.jocl.CL.CL_FALSE;
 import static org.jocl.CL.CL_KERNEL_LOCAL_MEM_SIZE;
 import static org.jocl.CL.CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE;
 import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
@@ -15,7 +18,12 @@ import static org.jocl.CL.CL_TRUE;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -39,6 +47,7 @@ import org.jocl.cl_program;
 import org.jocl.cl_queue_properties;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
+import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.profile.Profiler;
@@ -47,6 +56,19 @@ import org.rtf4j.kernels.spectral.ModalShape;
 /**
  * The OpenCL runtime of one backend: context and in-order profiling queue, the program per precision,
  * kernel objects, events, buffers (allocation, accounting, transfers, scratch) and the launcher.
+ *
+ * <p><b>Queued, not waited.</b> Launches, host-to-device writes, device copies, fills and deferred reads
+ * are queued without waiting; the in-order queue runs them in order. A queued command stays in a pending
+ * list (event, kind, name, operation) until it is known complete, then its profiling times are recorded.
+ * The host blocks on the device (a <em>host wait</em>, counted in the profiler as a record of kind
+ * {@code WAIT} with the time blocked) only in a blocking {@link #read}, in {@link #waitAll} (an awaited
+ * deferred read that is not yet complete, the profile read by {@link OpenClBackend#profiler()},
+ * {@link #close()}, more than {@value #MAX_PENDING} commands pending), and in the error path. After a
+ * blocking read returned, every earlier command has completed (in-order queue), so the pending list is
+ * collected without a further wait. Writes and deferred reads go through direct host staging buffers
+ * (JOCL queues a non-blocking transfer only from direct memory), kept referenced by their pending command
+ * and reused once it completed. A device error of a queued command surfaces at the next wait as one line
+ * naming the failed commands (or, when none can be told, the operations queued since the last wait).
  *
  * <p><b>One lock.</b> Every entry point of {@link OpenClBackend} and {@link ClBuffer#close()} holds
  * {@link #lock}, so concurrent calls are serialised as the {@code Backend} contract promises: kernel
@@ -66,6 +88,15 @@ final class ClRuntime implements ClQueue {
     static final String SOURCE_PATH = "/org/rtf4j/kernels/opencl/rtf4j.cl";
     private static final String SOURCE = loadSource();
 
+    /** Commands pending beyond which the completed ones are collected, and all waited for if that is not enough. */
+    static final int MAX_PENDING = 4096;
+    /** Bytes of one host staging buffer at most, by default; longer transfers are queued in pieces. */
+    static final int STAGING_CHUNK = 1 << 26;
+    /** Bytes of staging buffers kept for reuse at most. */
+    private static final long STAGING_KEPT = 1L << 28;
+    /** Failed commands named one by one in an error message at most. */
+    private static final int NAMED_FAILURES = 6;
+
     /** The device, with its limits as the profile caps them: what every launch is planned for. */
     final DeviceInfo info;
     private final DeviceProfile profile;
@@ -81,13 +112,26 @@ final class ClRuntime implements ClQueue {
     private final Set<ClBuffer> buffers = new LinkedHashSet<>();
     private final Map<String, ClBuffer> scratch = new HashMap<>();
     private final Map<Precision, ClBuffer> dummies = new EnumMap<>(Precision.class);
-    private final List<cl_event> pending = new ArrayList<>();
-    private final List<String> pendingNames = new ArrayList<>();
-    private final List<String> pendingOps = new ArrayList<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final Map<Integer, ArrayDeque<ByteBuffer>> staging = new HashMap<>();
+    private long stagedBytes;
+    private int stagingChunk = STAGING_CHUNK;
     private String op = "";
     private int liveBuffers;
     private long liveBytes;
     private boolean closed;
+
+    /**
+     * A queued command not yet collected: its event, what it is ({@link ProfileRecord} kind and name, the
+     * operation it belongs to), the staging buffer of a write (reused once complete) or the deferred read it
+     * is a piece of.
+     */
+    private record Pending(cl_event event, String kind, String name, String op, long bytes, ByteBuffer stage,
+                           ClRead read) {
+        String label() {
+            return op.isEmpty() ? name : op + "/" + name;
+        }
+    }
 
     /** A local-memory argument of a launch, {@code bytes} per work-group. */
     record Local(long bytes) {
@@ -125,8 +169,8 @@ final class ClRuntime implements ClQueue {
     }
 
     /**
-     * Runs one backend operation under the lock: its launches are attributed to {@code id} in the
-     * profile and waited for at the end.
+     * Runs one backend operation under the lock: its launches are attributed to {@code id} in the profile
+     * and queued; the queue is flushed (submitted to the device, not waited for) at the end.
      */
     void within(KernelId id, Runnable body) {
         lock.lock();
@@ -135,8 +179,8 @@ final class ClRuntime implements ClQueue {
             op = id.kernelName();
             try {
                 body.run();
+                flush();
             } finally {
-                flushEvents();
                 op = "";
             }
         } finally {
@@ -166,6 +210,29 @@ final class ClRuntime implements ClQueue {
         if (p == Precision.F64 && !info.fp64()) {
             throw new IllegalArgumentException("device " + info.name() + " has no cl_khr_fp64: float64 is not available there");
         }
+    }
+
+    /** Sets the bytes of one staging piece (a multiple of 8, at most {@link #STAGING_CHUNK}; for the tests). */
+    void setStagingChunk(int bytes) {
+        if (bytes < 8 || bytes % 8 != 0 || bytes > STAGING_CHUNK) {
+            throw new IllegalArgumentException("staging chunk must be a multiple of 8 in [8, " + STAGING_CHUNK + "], got "
+                + bytes);
+        }
+        stagingChunk = bytes;
+    }
+
+    /** Commands queued and not yet collected (for the tests). */
+    int pendingCommands() {
+        return pending.size();
+    }
+
+    /** The context (for the tests, which create user events in it). */
+    cl_context context() {
+        return context;
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     int liveBuffers() {
@@ -282,34 +349,43 @@ final class ClRuntime implements ClQueue {
 
     // ---------------------------------------------------------------------------------- transfers
 
+    /** Queues a write of {@code length} values (rounded to d's precision) from a host array; no wait. */
     void write(ClBuffer d, int offset, double[] src, int srcOffset, int length) {
-        Pointer ptr;
-        if (d.precision == Precision.F64) {
-            ptr = Pointer.to(src).withByteOffset(8L * srcOffset);
-        } else {
-            float[] f = new float[length];
-            for (int i = 0; i < length; i++) {
-                f[i] = (float) src[srcOffset + i];
+        int chunk = stagingChunk / d.precision.bytes();
+        for (int done = 0; done < length; done += Math.min(chunk, length - done)) {
+            int n = Math.min(chunk, length - done);
+            ByteBuffer b = stage((long) n * d.precision.bytes());
+            if (d.precision == Precision.F64) {
+                b.asDoubleBuffer().put(src, srcOffset + done, n);
+            } else {
+                FloatBuffer f = b.asFloatBuffer();
+                for (int i = 0; i < n; i++) {
+                    f.put(i, (float) src[srcOffset + done + i]);
+                }
             }
-            ptr = Pointer.to(f);
+            copyIn(d, offset + done, n, b);
         }
-        copyIn(d, offset, length, ptr);
     }
 
+    /** Queues a write of {@code length} values from a host array; no wait. */
     void write(ClBuffer d, int offset, float[] src, int srcOffset, int length) {
-        Pointer ptr;
-        if (d.precision == Precision.F32) {
-            ptr = Pointer.to(src).withByteOffset(4L * srcOffset);
-        } else {
-            double[] f = new double[length];
-            for (int i = 0; i < length; i++) {
-                f[i] = src[srcOffset + i];
+        int chunk = stagingChunk / d.precision.bytes();
+        for (int done = 0; done < length; done += Math.min(chunk, length - done)) {
+            int n = Math.min(chunk, length - done);
+            ByteBuffer b = stage((long) n * d.precision.bytes());
+            if (d.precision == Precision.F32) {
+                b.asFloatBuffer().put(src, srcOffset + done, n);
+            } else {
+                DoubleBuffer f = b.asDoubleBuffer();
+                for (int i = 0; i < n; i++) {
+                    f.put(i, src[srcOffset + done + i]);
+                }
             }
-            ptr = Pointer.to(f);
+            copyIn(d, offset + done, n, b);
         }
-        copyIn(d, offset, length, ptr);
     }
 
+    /** A blocking read: the one kind of host wait of normal operation. */
     void read(ClBuffer s, int offset, double[] dst, int dstOffset, int length) {
         if (s.precision == Precision.F64) {
             copyOut(s, offset, length, Pointer.to(dst).withByteOffset(8L * dstOffset));
@@ -322,6 +398,7 @@ final class ClRuntime implements ClQueue {
         }
     }
 
+    /** A blocking read: the one kind of host wait of normal operation. */
     void read(ClBuffer s, int offset, float[] dst, int dstOffset, int length) {
         if (s.precision == Precision.F32) {
             copyOut(s, offset, length, Pointer.to(dst).withByteOffset(4L * dstOffset));
@@ -334,33 +411,62 @@ final class ClRuntime implements ClQueue {
         }
     }
 
-    private void copyIn(ClBuffer d, int offset, int length, Pointer ptr) {
-        flushEvents();
+    /**
+     * Queues a read of {@code length ≥ 1} values into staging buffers and returns its handle; the values
+     * reach {@code dst} (copied, or added when {@code add}) in {@link PendingRead#await()}. No wait.
+     */
+    PendingRead readLater(ClBuffer s, int offset, double[] dst, int dstOffset, int length, boolean add) {
+        int per = s.precision.bytes();
+        int chunk = stagingChunk / per;
+        ClRead r = new ClRead(s.precision, dst, dstOffset, length, add, (int) ((length + (long) chunk - 1) / chunk), chunk);
+        for (int k = 0; k < r.stages.length; k++) {
+            int n = (int) Math.min(chunk, length - (long) k * chunk);
+            long bytes = (long) n * per;
+            ByteBuffer b = stage(bytes);
+            cl_event ev = new cl_event();
+            try {
+                CL.clEnqueueReadBuffer(queue, s.mem, CL_FALSE, (offset + (long) k * chunk) * per, bytes, Pointer.to(b), 0,
+                    null, ev);
+            } catch (CLException e) {
+                throw translate(e, "reading " + bytes + " bytes");
+            }
+            r.stages[k] = b;
+            queued(ev, "COPY_TO_HOST", "readLater", bytes, null, r);
+        }
+        flush();
+        return r;
+    }
+
+    private void copyIn(ClBuffer d, int offset, int length, ByteBuffer b) {
         long bytes = (long) length * d.precision.bytes();
         cl_event ev = new cl_event();
         try {
-            CL.clEnqueueWriteBuffer(queue, d.mem, CL_TRUE, (long) offset * d.precision.bytes(), bytes, ptr, 0, null, ev);
+            CL.clEnqueueWriteBuffer(queue, d.mem, CL_FALSE, (long) offset * d.precision.bytes(), bytes, Pointer.to(b), 0,
+                null, ev);
         } catch (CLException e) {
+            unstage(b);
             throw translate(e, "writing " + bytes + " bytes");
         }
-        finish(ev, "COPY_TO_DEVICE", "write", bytes);
+        queued(ev, "COPY_TO_DEVICE", "write", bytes, b, null);
     }
 
     private void copyOut(ClBuffer s, int offset, int length, Pointer ptr) {
-        flushEvents();
         long bytes = (long) length * s.precision.bytes();
+        String what = "reading " + bytes + " bytes";
         cl_event ev = new cl_event();
+        long t0 = System.nanoTime();
         try {
             CL.clEnqueueReadBuffer(queue, s.mem, CL_TRUE, (long) offset * s.precision.bytes(), bytes, ptr, 0, null, ev);
         } catch (CLException e) {
-            throw translate(e, "reading " + bytes + " bytes");
+            throw failure(what, e);
         }
-        finish(ev, "COPY_TO_HOST", "read", bytes);
+        long t1 = System.nanoTime();
+        pending.add(new Pending(ev, "COPY_TO_HOST", "read", op, bytes, null, null));
+        recordWait("read", t0, t1, collectAll(what));
     }
 
-    /** Sets every element to zero. */
+    /** Queues setting every element to zero; no wait. */
     void zero(ClBuffer b) {
-        flushEvents();
         if (b.length == 0) {
             return;
         }
@@ -372,17 +478,130 @@ final class ClRuntime implements ClQueue {
         } catch (CLException e) {
             throw translate(e, "zeroing a buffer");
         }
-        finish(ev, "KERNEL", "fill", 0);
+        queued(ev, "KERNEL", "fill", 0, null, null);
     }
 
-    /** Copies the first {@code elements} of src into dst on the device. */
+    /** Queues copying the first {@code elements} of src into dst on the device; no wait. */
     @Override
     public void copy(ClBuffer src, ClBuffer dst, long elements) {
-        flushEvents();
         long bytes = elements * src.precision.bytes();
         cl_event ev = new cl_event();
-        CL.clEnqueueCopyBuffer(queue, src.mem, dst.mem, 0, 0, bytes, 0, null, ev);
-        finish(ev, "COPY_ON_DEVICE", "copy", bytes);
+        try {
+            CL.clEnqueueCopyBuffer(queue, src.mem, dst.mem, 0, 0, bytes, 0, null, ev);
+        } catch (CLException e) {
+            throw translate(e, "copying " + bytes + " bytes on the device");
+        }
+        queued(ev, "COPY_ON_DEVICE", "copy", bytes, null, null);
+    }
+
+    /** A direct, native-order staging buffer of at least {@code bytes} (≤ {@link #STAGING_CHUNK}), reused if one is kept. */
+    private ByteBuffer stage(long bytes) {
+        int capacity = Math.max(256, Integer.highestOneBit((int) bytes - 1) << 1);
+        ArrayDeque<ByteBuffer> kept = staging.get(capacity);
+        ByteBuffer b = kept == null ? null : kept.pollFirst();
+        if (b == null) {
+            return ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
+        }
+        stagedBytes -= capacity;
+        return b;
+    }
+
+    /** Keeps a staging buffer whose command completed for reuse, up to {@link #STAGING_KEPT} bytes in all. */
+    private void unstage(ByteBuffer b) {
+        if (closed || stagedBytes + b.capacity() > STAGING_KEPT) {
+            return;
+        }
+        staging.computeIfAbsent(b.capacity(), c -> new ArrayDeque<>()).addFirst(b);
+        stagedBytes += b.capacity();
+    }
+
+    /**
+     * A deferred read of {@link #readLater}: one or more staging pieces, each a pending command; complete
+     * when every piece was collected; delivered (copied or added into the host array, staging reused) once,
+     * in {@link #await()}. Its fields are guarded by the runtime's lock.
+     */
+    final class ClRead implements PendingRead {
+        final Precision precision;
+        final double[] dst;
+        final int dstOffset;
+        final int length;
+        final boolean add;
+        final int chunk;
+        final ByteBuffer[] stages;
+        int collected;
+        String failure;
+        boolean delivered;
+
+        ClRead(Precision precision, double[] dst, int dstOffset, int length, boolean add, int pieces, int chunk) {
+            this.precision = precision;
+            this.dst = dst;
+            this.dstOffset = dstOffset;
+            this.length = length;
+            this.add = add;
+            this.chunk = chunk;
+            this.stages = new ByteBuffer[pieces];
+        }
+
+        @Override
+        public void await() {
+            lock.lock();
+            try {
+                if (delivered) {
+                    return;
+                }
+                if (failure == null && collected < stages.length) {
+                    requireOpen();
+                    waitAll("readLater");
+                }
+                if (failure != null) {
+                    throw new IllegalStateException(failure);
+                }
+                deliver();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean complete() {
+            lock.lock();
+            try {
+                return delivered || failure != null || collected == stages.length;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void deliver() {
+            for (int k = 0; k < stages.length; k++) {
+                int n = (int) Math.min(chunk, length - (long) k * chunk);
+                int o = dstOffset + k * chunk;
+                if (precision == Precision.F64) {
+                    DoubleBuffer v = stages[k].asDoubleBuffer();
+                    if (add) {
+                        for (int i = 0; i < n; i++) {
+                            dst[o + i] += v.get(i);
+                        }
+                    } else {
+                        v.get(dst, o, n);
+                    }
+                } else {
+                    FloatBuffer v = stages[k].asFloatBuffer();
+                    if (add) {
+                        for (int i = 0; i < n; i++) {
+                            dst[o + i] += v.get(i);
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            dst[o + i] = v.get(i);
+                        }
+                    }
+                }
+                unstage(stages[k]);
+                stages[k] = null;
+            }
+            delivered = true;
+        }
     }
 
     // -------------------------------------------------------------------------- programs, launches
@@ -523,10 +742,7 @@ final class ClRuntime implements ClQueue {
         } catch (CLException e) {
             throw translate(e, "launching " + k.functionName());
         }
-        // the queue is in order: wait once per operation (flushEvents), not per launch
-        pending.add(ev);
-        pendingNames.add(k.functionName());
-        pendingOps.add(op);
+        queued(ev, "KERNEL", k.functionName(), 0, null, null);
     }
 
     private void check(ClKernel k, Precision p, ClKernel.Param param, Object a) {
@@ -561,53 +777,198 @@ final class ClRuntime implements ClQueue {
         return a == null ? "null" : "a " + a.getClass().getSimpleName() + " " + a;
     }
 
-    /** Waits for every pending launch and records its event times. */
-    void flushEvents() {
-        if (pending.isEmpty()) {
-            return;
-        }
-        try {
-            CL.clWaitForEvents(pending.size(), pending.toArray(new cl_event[0]));
-        } catch (CLException e) {
-            throw translate(e, "waiting for " + pendingNames);
-        }
-        String saved = op;
-        try {
-            for (int i = 0; i < pending.size(); i++) {
-                op = pendingOps.get(i);
-                finish(pending.get(i), "KERNEL", pendingNames.get(i), 0);
+    // ------------------------------------------------------------------------------ events, waits
+
+    /**
+     * Records a queued command as pending (package-private for the tests, which add a user event to see how
+     * a failed command surfaces). Past {@value #MAX_PENDING} pending commands the completed ones are
+     * collected, and if that is not enough all are waited for, so a long run without reads stays bounded.
+     */
+    void queued(cl_event ev, String kind, String name, long bytes, ByteBuffer stage, ClRead read) {
+        pending.add(new Pending(ev, kind, name, op, bytes, stage, read));
+        if (pending.size() > MAX_PENDING) {
+            while (!pending.isEmpty() && status(pending.peekFirst(), "collecting completed commands") == CL_COMPLETE) {
+                collect(pending.pollFirst());
             }
-        } finally {
-            op = saved;
-            pending.clear();
-            pendingNames.clear();
-            pendingOps.clear();
+            if (pending.size() > MAX_PENDING) {
+                waitAll("pending limit");
+            }
         }
     }
 
-    private void finish(cl_event ev, String kind, String name, long bytes) {
+    /** Submits the queued commands to the device without waiting for them. */
+    private void flush() {
+        if (!pending.isEmpty()) {
+            try {
+                CL.clFlush(queue);
+            } catch (CLException e) {
+                throw translate(e, "submitting queued commands");
+            }
+        }
+    }
+
+    /**
+     * Waits for every pending command (a host wait named {@code what}, when any is pending) and records their
+     * times. Throws, naming the failed commands, if any failed.
+     */
+    void waitAll(String what) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        String doing = "waiting for queued commands (" + what + ")";
+        cl_event[] events = new cl_event[pending.size()];
+        int i = 0;
+        for (Pending q : pending) {
+            events[i++] = q.event();
+        }
+        long t0 = System.nanoTime();
         try {
-            CL.clWaitForEvents(1, new cl_event[] {ev});
+            CL.clWaitForEvents(events.length, events);
+        } catch (CLException e) {
+            throw failure(doing, e);
+        }
+        long t1 = System.nanoTime();
+        recordWait(what, t0, t1, collectAll(doing));
+    }
+
+    /**
+     * Collects every pending command after a wait that completed them all (the in-order queue finished every
+     * command before the last one waited for); returns the latest end time, on the device clock.
+     */
+    private long collectAll(String what) {
+        long end = 0;
+        while (!pending.isEmpty()) {
+            Pending q = pending.peekFirst();
+            if (status(q, what) != CL_COMPLETE) {
+                // a driver that reports completion late: wait for the command (counted as any wait)
+                long t0 = System.nanoTime();
+                try {
+                    CL.clWaitForEvents(1, new cl_event[] {q.event()});
+                } catch (CLException e) {
+                    throw failure(what, e);
+                }
+                recordWait("status late", t0, System.nanoTime(), 0);
+            }
+            end = Math.max(end, collect(pending.pollFirst()));
+        }
+        return end;
+    }
+
+    /** The execution status of a pending command; throws the failure of the pending commands if it failed. */
+    private int status(Pending q, String what) {
+        int s = status(q.event());
+        if (s < 0) {
+            throw failure(what, null);
+        }
+        return s;
+    }
+
+    private static int status(cl_event ev) {
+        int[] v = new int[1];
+        try {
+            CL.clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS, Sizeof.cl_int, Pointer.to(v), null);
+        } catch (CLException e) {
+            return e.getStatus() < 0 ? e.getStatus() : -1;
+        }
+        return v[0];
+    }
+
+    /**
+     * Records the profiling times of a completed command, releases its event and frees what it held (a
+     * write's staging buffer; a piece of a deferred read counts as collected). Returns its end time.
+     */
+    private long collect(Pending q) {
+        try {
             long[] t = new long[4];
             int[] params = {CL_PROFILING_COMMAND_QUEUED, CL_PROFILING_COMMAND_SUBMIT, CL_PROFILING_COMMAND_START,
                 CL_PROFILING_COMMAND_END};
             long[] v = new long[1];
             for (int i = 0; i < 4; i++) {
-                CL.clGetEventProfilingInfo(ev, params[i], Sizeof.cl_ulong, Pointer.to(v), null);
+                CL.clGetEventProfilingInfo(q.event(), params[i], Sizeof.cl_ulong, Pointer.to(v), null);
                 t[i] = v[0];
             }
-            profiler.record(new ProfileRecord(kind, name, op, t[0], t[1], t[2], t[3], bytes));
+            profiler.record(new ProfileRecord(q.kind(), q.name(), q.op(), t[0], t[1], t[2], t[3], q.bytes()));
+            return t[3];
         } catch (CLException e) {
-            throw translate(e, "waiting for " + name);
+            throw translate(e, "reading the profile of " + q.label());
         } finally {
-            CL.clReleaseEvent(ev);
+            CL.clReleaseEvent(q.event());
+            if (q.stage() != null) {
+                unstage(q.stage());
+            }
+            if (q.read() != null) {
+                q.read().collected++;
+            }
         }
+    }
+
+    /**
+     * Records a host wait: blocked from host time t0 to t1, placed to end at {@code deviceEnd} (the end of the
+     * last command waited for, on the device clock, as the commands' records) or at t1 when unknown.
+     */
+    private void recordWait(String name, long t0, long t1, long deviceEnd) {
+        long end = deviceEnd > 0 ? deviceEnd : t1;
+        long start = end - (t1 - t0);
+        profiler.record(new ProfileRecord(ProfileRecord.WAIT, name, op, start, start, start, end, 0));
+    }
+
+    /**
+     * The error of a wait: names the failed pending commands with their status (or, when no command reports
+     * a failure, the operations queued since the last wait), then finishes the queue so no staging memory is
+     * still in use, fails the pending deferred reads with the same message and drops every pending command.
+     * One line; device out-of-memory is worded as {@link #translate} words it.
+     */
+    private IllegalStateException failure(String what, CLException cause) {
+        List<String> failed = new ArrayList<>();
+        Set<String> ops = new LinkedHashSet<>();
+        String status = null;
+        for (Pending q : pending) {
+            ops.add(q.op().isEmpty() ? q.name() : q.op());
+            int s = status(q.event());
+            if (s < 0) {
+                String code = CL.stringFor_errorCode(s);
+                status = status == null ? code : status;
+                if (failed.size() < NAMED_FAILURES) {
+                    failed.add(q.label() + " " + code);
+                } else if (failed.size() == NAMED_FAILURES) {
+                    failed.add("…");
+                }
+            }
+        }
+        String m = cause != null ? cause.getMessage() : status;
+        String message = (outOfMemory(m) || outOfMemory(status) ? "device out of memory on " : "OpenCL error on ")
+            + info.name() + " " + what + ": " + m
+            + (!failed.isEmpty() ? "; failed: " + String.join(", ", failed)
+                : ops.isEmpty() ? "" : "; queued since the last wait: " + String.join(", ", ops));
+        long t0 = System.nanoTime();
+        try {
+            CL.clFinish(queue);
+        } catch (CLException ignored) {
+            // the queue is broken: the message above is the error
+        }
+        recordWait("error", t0, System.nanoTime(), 0);
+        for (Pending q : pending) {
+            if (q.read() != null) {
+                if (status(q.event()) == CL_COMPLETE) {
+                    q.read().collected++;
+                } else {
+                    q.read().failure = message;
+                }
+            }
+            CL.clReleaseEvent(q.event());
+        }
+        pending.clear();
+        return new IllegalStateException(message, cause);
+    }
+
+    private static boolean outOfMemory(String m) {
+        return m != null && (m.contains("CL_MEM_OBJECT_ALLOCATION_FAILURE") || m.contains("CL_OUT_OF_RESOURCES")
+            || m.contains("CL_OUT_OF_HOST_MEMORY") || m.contains("CL_INVALID_BUFFER_SIZE"));
     }
 
     IllegalStateException translate(CLException e, String what) {
         String m = e.getMessage();
-        if (m != null && (m.contains("CL_MEM_OBJECT_ALLOCATION_FAILURE") || m.contains("CL_OUT_OF_RESOURCES")
-            || m.contains("CL_OUT_OF_HOST_MEMORY") || m.contains("CL_INVALID_BUFFER_SIZE"))) {
+        if (outOfMemory(m)) {
             return new IllegalStateException("device out of memory on " + info.name() + " " + what + ": " + m, e);
         }
         return new IllegalStateException("OpenCL error on " + info.name() + " " + what + ": " + m, e);
@@ -616,7 +977,7 @@ final class ClRuntime implements ClQueue {
     // -------------------------------------------------------------------------------------- close
 
     /**
-     * Waits for pending work, reports the caller buffers still open (one warning: count, bytes, and the
+     * Waits for pending work (a counted host wait when any is pending), reports the caller buffers still open (one warning: count, bytes, and the
      * size and origin of the first {@value #LISTED}), frees every buffer, kernel, program, the queue and
      * the context. Idempotent. Handles of freed buffers stay safe to close.
      */
@@ -628,9 +989,11 @@ final class ClRuntime implements ClQueue {
             }
             closed = true;
             try {
-                flushEvents();
+                waitAll("close");
             } finally {
                 report();
+                staging.clear();
+                stagedBytes = 0;
                 for (ClBuffer b : buffers) {
                     free(b);
                 }

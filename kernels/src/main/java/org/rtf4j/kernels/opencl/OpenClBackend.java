@@ -4,6 +4,7 @@ import org.rtf4j.kernels.backend.AbstractBackend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.MemoryCheck;
+import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.profile.Profiler;
@@ -16,6 +17,13 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * {@code rtf4j.cl}, built once per precision (float64 only on devices with {@code cl_khr_fp64}).
  * Intermediates stay in device buffers; only what the caller writes and reads crosses the bus, and the
  * {@link Profiler} counts those bytes. Every command is profiled with OpenCL events.
+ *
+ * <p><b>Waits.</b> Kernels, writes, device copies and fills are queued and return at once; the host blocks
+ * on the device only in a blocking {@code read}/{@code readAdd}, in {@code PendingRead.await()} of a
+ * deferred read ({@link #readLater}) not yet complete, in {@link #profiler()} while commands are pending
+ * and in {@link #close()}. Each such host wait is a {@code WAIT} record of the profiler
+ * ({@link Profiler#hostWaits()}). Host arrays given to {@code write} may be reused as soon as it returns
+ * (the values are staged). A device error of a queued command surfaces at the next wait.
  *
  * <p><b>FFT lengths.</b> Powers of two run in local memory, every other length Bluestein
  * ({@link #fftAlgorithm}), about three power-of-two transforms and the chirp products. A power-of-two
@@ -116,10 +124,21 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
         return rt.info;
     }
 
-    /** The kernel-level profile. */
+    /**
+     * The kernel-level profile, complete: first waits for the commands still pending (a host wait, counted,
+     * when any are), so their times are in it. After {@link #close()} (which waited) it is returned as is.
+     */
     @Override
     public Profiler profiler() {
-        return rt.profiler;
+        rt.lock.lock();
+        try {
+            if (!rt.isClosed()) {
+                rt.waitAll("profiler");
+            }
+            return rt.profiler;
+        } finally {
+            rt.lock.unlock();
+        }
     }
 
     /** {@link #powerOfTwoFftLength}: its real transform runs a radix-2 complex one of n/2, never Bluestein. */
@@ -273,6 +292,17 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
             if (s != null) {
                 rt.read(s, srcOffset, dst, dstOffset, length);
             }
+        } finally {
+            rt.lock.unlock();
+        }
+    }
+
+    /** Queues the read under the lock, the buffer checked once more; {@link ClRuntime#readLater}. */
+    @Override
+    protected PendingRead startRead(ClBuffer src, int srcOffset, double[] dst, int dstOffset, int length, boolean add) {
+        rt.lock.lock();
+        try {
+            return rt.readLater(rt.own(src, "src"), srcOffset, dst, dstOffset, length, add);
         } finally {
             rt.lock.unlock();
         }

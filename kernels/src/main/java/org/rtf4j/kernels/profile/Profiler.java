@@ -12,6 +12,12 @@ import java.util.Map;
  * the JVM): per-name aggregates (count, total time) always, bytes copied each way always, and the full
  * event list when tracing is on (for a Chrome trace-event JSON that Perfetto opens). Aggregates are
  * O(kernels), so long runs do not grow memory.
+ *
+ * <p><b>Host waits</b> (records of kind {@link ProfileRecord#WAIT}: the host blocked on the device, e.g. a
+ * blocking read) are counted apart from the commands: {@link #hostWaits()} and {@link #waitSummary()}, a
+ * section of their own in {@link #table()}, and a track of their own in the trace. They are neither kernel
+ * launches nor device time, so {@link #summary()} (whose total is device time) leaves them out. Only a device
+ * backend records them; the JVM backend's calls are synchronous and never wait on a device.
  */
 public final class Profiler {
     /** Aggregate of one kernel (or copy or build) name. */
@@ -22,14 +28,26 @@ public final class Profiler {
     }
 
     private final Map<String, long[]> totals = new LinkedHashMap<>();
+    private final Map<String, long[]> waits = new LinkedHashMap<>();
     private final Map<String, String> kinds = new LinkedHashMap<>();
     private final List<ProfileRecord> trace = new ArrayList<>();
     private boolean tracing;
     private long bytesToDevice;
     private long bytesToHost;
     private long launches;
+    private long hostWaits;
 
     public synchronized void record(ProfileRecord r) {
+        if (tracing) {
+            trace.add(r);
+        }
+        if (r.kind().equals(ProfileRecord.WAIT)) {
+            long[] w = waits.computeIfAbsent(r.name(), k -> new long[2]);
+            w[0]++;
+            w[1] += Math.max(0, r.durationNanos());
+            hostWaits++;
+            return;
+        }
         String key = r.kind() + ":" + r.name();
         long[] t = totals.computeIfAbsent(key, k -> new long[2]);
         t[0]++;
@@ -42,9 +60,6 @@ public final class Profiler {
         } else if (r.kind().equals("KERNEL")) {
             launches++;
         }
-        if (tracing) {
-            trace.add(r);
-        }
     }
 
     /** Keeps every event from now on (for {@link #writeChromeTrace}); off by default. */
@@ -55,11 +70,13 @@ public final class Profiler {
     /** Forgets everything recorded. */
     public synchronized void reset() {
         totals.clear();
+        waits.clear();
         kinds.clear();
         trace.clear();
         bytesToDevice = 0;
         bytesToHost = 0;
         launches = 0;
+        hostWaits = 0;
     }
 
     /** Bytes copied host → device since the last reset. */
@@ -77,7 +94,25 @@ public final class Profiler {
         return launches;
     }
 
-    /** Aggregates, largest total first. */
+    /**
+     * Times the host blocked on the device since the last reset (records of kind {@link ProfileRecord#WAIT}:
+     * blocking reads, waits for pending commands); 0 on the JVM backend.
+     */
+    public synchronized long hostWaits() {
+        return hostWaits;
+    }
+
+    /** Host waits per name (kind {@link ProfileRecord#WAIT}, total = time blocked), largest total first. */
+    public synchronized List<Entry> waitSummary() {
+        List<Entry> out = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : waits.entrySet()) {
+            out.add(new Entry(ProfileRecord.WAIT, e.getKey(), e.getValue()[0], e.getValue()[1]));
+        }
+        out.sort((a, b) -> Long.compare(b.totalNanos(), a.totalNanos()));
+        return out;
+    }
+
+    /** Aggregates of the commands (host waits excluded, see {@link #waitSummary()}), largest total first. */
     public synchronized List<Entry> summary() {
         List<Entry> out = new ArrayList<>();
         for (Map.Entry<String, long[]> e : totals.entrySet()) {
@@ -93,7 +128,10 @@ public final class Profiler {
         return new ArrayList<>(trace);
     }
 
-    /** A table: kind, name, count, total ms, mean µs, share of all device time. */
+    /**
+     * A table: kind, name, count, total ms, mean µs, share of all command time; then the host waits (time
+     * blocked, no share: it overlaps the commands), and a line of totals.
+     */
     public synchronized String table() {
         List<Entry> s = summary();
         long all = 0;
@@ -106,13 +144,19 @@ public final class Profiler {
             b.append(String.format("%-15s %-28s %8d %11.3f %10.2f %6.1f%%%n", e.kind(), e.name(), e.count(),
                 e.totalNanos() / 1e6, e.meanMicros(), all == 0 ? 0 : 100.0 * e.totalNanos() / all));
         }
-        b.append(String.format("bytes host->device %d, device->host %d, launches %d%n", bytesToDevice, bytesToHost, launches));
+        for (Entry e : waitSummary()) {
+            b.append(String.format("%-15s %-28s %8d %11.3f %10.2f %7s%n", e.kind(), e.name(), e.count(),
+                e.totalNanos() / 1e6, e.meanMicros(), "host"));
+        }
+        b.append(String.format("bytes host->device %d, device->host %d, launches %d, host waits %d%n", bytesToDevice,
+            bytesToHost, launches, hostWaits));
         return b.toString();
     }
 
     /**
-     * Writes the recorded events as Chrome trace-event JSON ("X" events, microseconds) to {@code w}; the
-     * caller owns the file (the command line writes it under its output policy).
+     * Writes the recorded events as Chrome trace-event JSON ("X" events, microseconds) to {@code w}, one
+     * track each for kernels (and builds), copies and host waits; the caller owns the file (the command line
+     * writes it under its output policy).
      */
     public synchronized void writeChromeTrace(Writer w, String process) throws IOException {
         long t0 = Long.MAX_VALUE;
@@ -124,11 +168,16 @@ public final class Profiler {
         for (ProfileRecord r : trace) {
             w.write(String.format(java.util.Locale.ROOT, ",%n{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f,"
                     + "\"args\":{\"op\":\"%s\",\"bytes\":%d,\"queued_to_start_us\":%.3f}}",
-                escape(r.name()), r.kind(), r.kind().startsWith("COPY") ? 2 : 1, (r.start() - t0) / 1e3,
+                escape(r.name()), r.kind(), track(r.kind()), (r.start() - t0) / 1e3,
                 r.durationNanos() / 1e3, escape(r.op()), r.bytes(), (r.start() - r.queued()) / 1e3));
         }
         w.write("\n]}\n");
         w.flush();
+    }
+
+    /** The trace's thread id of a kind: 1 kernels and builds, 2 copies, 3 host waits. */
+    private static int track(String kind) {
+        return kind.equals(ProfileRecord.WAIT) ? 3 : kind.startsWith("COPY") ? 2 : 1;
     }
 
     private static String escape(String s) {
