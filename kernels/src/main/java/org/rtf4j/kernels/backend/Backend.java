@@ -108,9 +108,9 @@ public interface Backend extends AutoCloseable {
     /**
      * How this backend runs a complex transform of length {@code n >= 1}; which lengths are fast differs
      * per backend. The JVM runs every 7-smooth n (2^a·3^b·5^c·7^d) by Stockham and only the other lengths
-     * by Bluestein; OpenCL runs powers of two by radix-2 Stockham and every other length by Bluestein
-     * (about three power-of-two transforms of length ≥ 2n − 1 plus the chirp products). A real transform
-     * of even length n runs a complex one of n/2, of odd n one of n. The convolution's length is each
+     * by Bluestein; OpenCL runs powers of two in local memory (one launch, or a four-step transform of two)
+     * and every other length by Bluestein (two power-of-two transforms of length ≥ 2n − 1 plus the chirp
+     * products). A real transform of even length n runs a complex one of n/2, of odd n one of n. The convolution's length is each
      * backend's own ({@link #convolutionFftLength}), chosen so that it never takes Bluestein there.
      */
     ComplexFftPlan.Algorithm fftAlgorithm(int n);

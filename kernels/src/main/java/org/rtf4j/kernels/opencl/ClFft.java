@@ -13,7 +13,7 @@ import org.rtf4j.kernels.fft.RealFftPlan;
  *
  * <p><b>Powers of two</b> run {@code fftLocal}: whole transforms in local memory, n complex per
  * transform (bit-reversed load, radix-4 decimation in time in place), several transforms per work-group.
- * With C the largest power of two whose transform fits the {@linkplain #localLimit() local limit}
+ * With C the largest power of two whose transform fits the {@linkplain #localLimit local limit}
  * (n·2·bytes ≤ limit; float32 under 48 KiB: 4096, float64: 2048) a length n runs
  * <ul>
  *   <li>n ≤ C: one launch;</li>
@@ -76,14 +76,18 @@ final class ClFft {
         this.localLimit = bytes;
     }
 
-    /** The local memory (bytes) a work-group may use: the limit set, at most the device's. */
-    long localLimit() {
-        return Math.min(localLimit, rt.info().localMemBytes());
+    /**
+     * The local memory (bytes) a work-group of precision p may use: the limit set, at most the device's
+     * local memory less what the {@code fftLocal} kernel declares itself (CL_KERNEL_LOCAL_MEM_SIZE).
+     */
+    long localLimit(Precision p) {
+        long own = rt.limits(p, ClKernel.FFT_LOCAL).staticLocalBytes();
+        return Math.min(localLimit, Math.max(0, rt.info().localMemBytes() - own));
     }
 
     /** Largest power-of-two length whose transform fits the local limit once; 0 when not even length 2 does. */
     int capacity(Precision p) {
-        long c = localLimit() / (2L * p.bytes());
+        long c = localLimit(p) / (2L * p.bytes());
         return c < 2 ? 0 : (int) Long.highestOneBit(Math.min(c, 1L << 30));
     }
 

@@ -26,11 +26,11 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * (the values are staged). A device error of a queued command surfaces at the next wait.
  *
  * <p><b>FFT lengths.</b> Powers of two run in local memory, every other length Bluestein
- * ({@link #fftAlgorithm}), about three power-of-two transforms and the chirp products. A power-of-two
+ * ({@link #fftAlgorithm}): two power-of-two transforms and the chirp products. A power-of-two
  * transform of n takes one launch when its n complex fit the local memory ({@link #setLocalFftLimit}), two
  * (four-step) up to the square of that length, log2(n) global passes beyond: with 48 KiB of local memory one
  * launch up to n = 4096 (float32) or 2048 (float64), two up to 2^24 or 2^22; an in-place {@code fftComplex}
- * adds one device copy on the two-launch path. The convolution therefore runs at the smallest power of two
+ * adds one device copy on the two-launch path (and on the global passes when log2 n is odd). The convolution therefore runs at the smallest power of two
  * n ≥ 2ℓ ({@link #convolutionFftLength}, which layers build their {@code ConvShape} with), never Bluestein;
  * the JVM's 7-smooth lengths (2000 for ℓ = 1000) would be Bluestein here. The rational spectrum of RTF
  * transforms at its kernel length P = L + (L mod 2), fixed by the layer's definition, so a P that is not a
@@ -162,7 +162,7 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
     }
 
     /**
-     * {@code STOCKHAM_POW2} for powers of two (the device's power-of-two path: local-memory radix-2, four-step
+     * {@code STOCKHAM_POW2} for powers of two (the device's power-of-two path: local-memory radix-4/radix-2, four-step
      * or global Stockham passes by length), {@code BLUESTEIN} for every other length.
      */
     @Override

@@ -7,6 +7,7 @@ import static org.jocl.CL.CL_DEVICE_LOCAL_MEM_TYPE;
 import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
 import static org.jocl.CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
+import static org.jocl.CL.CL_DEVICE_MAX_WORK_ITEM_DIMENSIONS;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_ITEM_SIZES;
 import static org.jocl.CL.CL_DEVICE_NAME;
 import static org.jocl.CL.CL_DEVICE_SINGLE_FP_CONFIG;
@@ -179,8 +180,8 @@ public final class OpenClDevices {
 
     /** The device's launch limits, from its info queries. */
     private static DeviceLimits limits(cl_device_id d) {
-        long[] items = new long[3];
-        CL.clGetDeviceInfo(d, CL_DEVICE_MAX_WORK_ITEM_SIZES, 3L * Sizeof.size_t, Pointer.to(items), null);
+        long[] items = new long[(int) Math.min(64, Math.max(1, intInfo(d, CL_DEVICE_MAX_WORK_ITEM_DIMENSIONS)))];
+        CL.clGetDeviceInfo(d, CL_DEVICE_MAX_WORK_ITEM_SIZES, (long) items.length * Sizeof.size_t, Pointer.to(items), null);
         return new DeviceLimits(sizeInfo(d, CL_DEVICE_MAX_WORK_GROUP_SIZE), items[0], longInfo(d, CL_DEVICE_LOCAL_MEM_SIZE),
             intInfo(d, CL_DEVICE_LOCAL_MEM_TYPE) == CL_LOCAL, longInfo(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
             string(d, CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64"), longInfo(d, CL_DEVICE_SINGLE_FP_CONFIG));

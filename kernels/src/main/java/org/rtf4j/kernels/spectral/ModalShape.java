@@ -10,8 +10,8 @@ public record ModalShape(int channels, int modes, int length) {
 
     /**
      * Lags per block of the Vandermonde kernels, the same on every backend: {@code z^l} is re-anchored
-     * at the first lag of each block (on the JVM in float64; on OpenCL in {@code wide}, float64 on devices
-     * with {@code cl_khr_fp64}) and advanced by one complex multiplication per lag inside it, so the work
+     * at the first lag of each block (on the JVM in float64; on OpenCL in the kernel's precision, with the
+     * products l·log z split exactly by {@code fma} and the phase reduced modulo 2π) and advanced by one complex multiplication per lag inside it, so the work
      * of the transcendentals is 1/{@value} per term and the float32 error of the powers does not grow
      * with L. The OpenCL forward computes one block per work item ({@code VBLOCK} in {@code rtf4j.cl},
      * passed at build time from here). 64 was measured faster than 32 on both backends (S4D kernel and

@@ -160,7 +160,6 @@ __kernel void fftRadix2Pass(__global const real2* x, __global real2* y, __global
                             const int n, const int p, const int sign, const real s) {
     int i = get_global_id(0);
     int row = get_global_id(1);
-    if (i >= (n >> 1)) return;
     int hn = n >> 1;
     if (i >= hn) return;
     int k = i & (p - 1);
@@ -423,8 +422,13 @@ __kernel void minMagnitude(__global const real2* specA, __global const real* a, 
     int g = get_global_id(0);
     if (g >= numA) return;
     real norm = 1;
-    for (int j = 0; j < order; j++) norm += fabs(a[(size_t) g * order + j]);
-    int bad = notFinite(norm);
+    int bad = 0;
+    for (int j = 0; j < order; j++) {
+        real aj = a[(size_t) g * order + j];
+        bad |= notFinite(aj);
+        norm += fabs(aj);
+    }
+    bad |= notFinite(norm);
     real best = 0;
     int arg = 0;
     for (int k = 0; k < bins && !bad; k++) {

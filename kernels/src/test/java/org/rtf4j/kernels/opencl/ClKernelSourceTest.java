@@ -113,4 +113,48 @@ class ClKernelSourceTest {
             new ClKernel.Param("n", ClKernel.Kind.INT), new ClKernel.Param("s", ClKernel.Kind.REAL),
             new ClKernel.Param("buf", ClKernel.Kind.LOCAL)), k.get("k"));
     }
+
+    /**
+     * The float32 program as the compiler sees it without {@code -DUSE_DOUBLE}: the source with comments
+     * removed and every {@code #ifdef USE_DOUBLE} branch dropped (its {@code #else} branch kept).
+     */
+    static String float32Program(String src) {
+        String noComments = src.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\\n]*", "");
+        StringBuilder out = new StringBuilder();
+        java.util.Deque<Boolean> keep = new java.util.ArrayDeque<>();
+        for (String line : noComments.split("\\n")) {
+            String t = line.trim();
+            if (t.startsWith("#if")) {
+                keep.push(!t.equals("#ifdef USE_DOUBLE"));
+                continue;
+            }
+            if (t.startsWith("#else")) {
+                keep.push(!keep.pop());
+                continue;
+            }
+            if (t.startsWith("#endif")) {
+                keep.pop();
+                continue;
+            }
+            if (!keep.contains(false)) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** The float32 program computes in float32 only: no double type, double constant or fp64 extension. */
+    @Test
+    void theFloat32ProgramNamesNoDouble() throws IOException {
+        String f32 = float32Program(source());
+        assertTrue(f32.contains("typedef float real;"), "the float32 branch was not found");
+        for (String banned : new String[] {"\\bdouble\\d*\\b", "\\bM_PI\\b", "cl_khr_fp64", "\\bas_double\\b", "\\bas_ulong\\b"}) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(banned).matcher(f32);
+            assertTrue(!m.find(), "the float32 program contains '" + banned + "' at: "
+                + (m.hitEnd() ? "" : f32.substring(Math.max(0, m.start() - 60), Math.min(f32.length(), m.end() + 20))));
+        }
+        String sample = "typedef float real;\n#ifdef USE_DOUBLE\ndouble x;\n#else\nfloat x;\n#endif\n// double y\nreal z;\n";
+        assertEquals("typedef float real;\nfloat x;\n\nreal z;\n", float32Program(sample));
+        assertTrue(float32Program("real x;\ndouble bad;\n").contains("double"));
+    }
 }

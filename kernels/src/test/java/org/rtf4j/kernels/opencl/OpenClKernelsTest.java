@@ -28,22 +28,18 @@ import org.rtf4j.kernels.testing.OpenClTesting;
  * without it the float64 cases are skipped, visibly), plus the golden FFT files on the device. Each test
  * asserts that its work ran on the device. float32 budgets: {@link Check#values}/{@link Check#gradients}
  * of the longest FFT, ×√ℓ for convolution outputs (as the JVM tests); for the modal kernels the sum of the
- * two backends' budgets ({@link Check#F32_VANDERMONDE}, {@link Check#F32_CAUCHY}).
- * {@link OpenClKernelsWithoutFp64Test} runs the same twins as on a device without fp64.
+ * two backends' budgets ({@link Check#F32_VANDERMONDE}, {@link Check#F32_CAUCHY}). The build runs these
+ * twins again under every emulated device profile ({@code OpenClTesting.profile()}), among them one
+ * without fp64.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenClKernelsTest {
     OpenClBackend cl;
     JvmBackend jvm;
 
-    /** The device under test. */
-    OpenClBackend open() {
-        return OpenClTesting.backend();
-    }
-
     @BeforeAll
     void up() {
-        cl = open();
+        cl = OpenClTesting.backend();
         jvm = JvmBackend.withThreads(2);
     }
 
