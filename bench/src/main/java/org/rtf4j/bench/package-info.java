@@ -3,7 +3,9 @@
  * {@link org.rtf4j.bench.FftBench} (one complex float transform, ours against JTransforms 3.1),
  * {@link org.rtf4j.bench.BatchedRealFftBench} (the convolution's batched real transforms),
  * {@link org.rtf4j.bench.LayerBench} (forward, forward + backward, kernel + gradient of RTF, S4D and S4 on
- * either backend) and {@link org.rtf4j.bench.RecurrentBench} (one recurrent step).
+ * either backend), {@link org.rtf4j.bench.RecurrentBench} (one recurrent step) and
+ * {@link org.rtf4j.bench.TrainStepBench} (one training update of the sMNIST and IMDB models on generated
+ * inputs; its {@code main} prints the update's per-op profile).
  *
  * <p><b>Conventions.</b> State is per trial; each benchmark validates its output once per trial, outside the
  * measured region, against direct sums or JTransforms, and fails on a mismatch. FFT benchmarks time forward

@@ -11,6 +11,7 @@ import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.jvm.JvmExecutor;
 import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.kernels.profile.Profiler;
+import org.rtf4j.train.nn.HostProfile;
 import picocli.CommandLine.Option;
 
 /** The explicit backend choice shared by every command that runs layers; never a silent fallback. */
@@ -35,8 +36,8 @@ final class BackendOptions {
     String clOptions = "";
 
     @Option(names = "--profile", arity = "0..1", fallbackValue = "",
-        description = "Print the per-kernel profile (OpenCL event times, or JVM kernel calls timed by the wall clock); "
-            + "with a FILE also write a Chrome trace (Perfetto).")
+        description = "Print the per-kernel profile (OpenCL event times, or JVM kernel calls timed by the wall clock; "
+            + "train adds its host ops as HOST rows); with a FILE also write a Chrome trace (Perfetto).")
     String profile;
 
     /** True when the chosen backend keeps its buffers on the JVM heap (the JVM backend). */
@@ -142,6 +143,11 @@ final class BackendOptions {
         }
     }
 
+    /** True with {@code --profile} (with or without a trace file). */
+    boolean profiling() {
+        return profile != null;
+    }
+
     /** After the work: prints the profile and writes the trace when asked. */
     void report(Backend be, PrintWriter out) {
         if (profile == null) {
@@ -150,6 +156,11 @@ final class BackendOptions {
         Profiler prof = be.profiler();
         out.println((be.timesDeviceEvents() ? "device profile (" + be.deviceDescription() + ")"
             : "kernel profile (" + be.deviceDescription() + ", wall clock per kernel call)") + ":");
+        if (prof.summary().stream().anyMatch(e -> e.kind().equals(HostProfile.KIND))) {
+            out.println("HOST rows: the model's and the training step's host ops, wall clock, summed over blocks"
+                + (be.timesDeviceEvents() ? " (shares mix host wall time with device time)"
+                : "; with the kernels they partition the run, so a share is a share of it"));
+        }
         out.print(prof.table());
         if (!profile.isEmpty()) {
             writeTrace(prof, Path.of(profile), "rtf4j " + be.name());

@@ -186,6 +186,8 @@ final class TrainCommand implements Callable<Integer> {
         try (BackendOptions.Compute compute = backendOptions.open();
              Trainer trainer = trainer(config, data, compute, dir, new Curve(out, bar, config))) {
             trainer.logEvery(logEvery);
+            // --profile: the model's and the step's host ops beside the backend's kernels, in one table
+            trainer.profileHostOps(backendOptions.profiling());
             if (trainer.step() >= steps) {
                 out.println("run " + dir + " is complete (step " + trainer.step() + "); use --fresh to train again");
             }

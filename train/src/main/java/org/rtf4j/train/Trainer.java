@@ -15,6 +15,7 @@ import org.rtf4j.train.data.Dataset;
 import org.rtf4j.train.data.Example;
 import org.rtf4j.train.data.Split;
 import org.rtf4j.train.data.TaskSpec;
+import org.rtf4j.train.nn.HostProfile;
 import org.rtf4j.train.nn.Loss;
 import org.rtf4j.train.nn.SequenceModel;
 import org.rtf4j.train.optim.AdamW;
@@ -52,6 +53,7 @@ public final class Trainer implements AutoCloseable {
     private final CosineSchedule schedule;
     private final Path runDir;
     private final Listener listener;
+    private final Backend backend;
     private long step;
     private double secondsBefore;
     private long logEvery = 1;
@@ -71,6 +73,7 @@ public final class Trainer implements AutoCloseable {
     public Trainer(TrainConfig config, Dataset data, Backend backend, JvmExecutor host, Path runDir, Listener listener) {
         this.config = config;
         this.data = data;
+        this.backend = backend;
         this.runDir = runDir;
         this.listener = listener == null ? new Listener() { } : listener;
         if (!config.task().equals(data.spec().name())) {
@@ -139,6 +142,36 @@ public final class Trainer implements AutoCloseable {
 
     public SequenceModel model() {
         return model;
+    }
+
+    /**
+     * Times the host ops of the model and of the training step (loss, clipping, AdamW, …) into the backend's
+     * profiler from now on, as records of kind {@value HostProfile#KIND} beside the backend's kernels (see
+     * {@link HostProfile}); {@code false} stops. Off by default, and then free. The command line switches it on
+     * with {@code train --profile}, together with the backend's kernel timing.
+     */
+    public Trainer profileHostOps(boolean on) {
+        if (on) {
+            model.hostProfile().attach(backend.profiler(), !backend.timesDeviceEvents());
+        } else {
+            model.hostProfile().detach();
+        }
+        return this;
+    }
+
+    /**
+     * One update on the run's next training batch, exactly as {@link #run} makes it (batch, forward, loss,
+     * backward, finiteness checks, clipping, AdamW), but without evaluation, metrics, checkpoints or listener
+     * calls; advances {@link #step()} and returns the update's training loss. Beyond {@code config.steps()} the
+     * schedule's factor is 0: the parameters stop moving, the update's arithmetic stays the same. This is the entry point of {@code bench/TrainStepBench}, which times
+     * updates one at a time.
+     *
+     * @throws TrainingDivergedException as {@link #run}
+     */
+    public double update() {
+        StepResult r = trainStep();
+        step++;
+        return r.loss;
     }
 
     /** Updates done so far. */
@@ -223,7 +256,10 @@ public final class Trainer implements AutoCloseable {
     }
 
     private StepResult trainStep() {
+        HostProfile prof = model.hostProfile();
+        long t = prof.start();
         model.zeroGrad();
+        prof.stop(HostProfile.ZERO_GRAD, t);
         double loss = 0;
         long correct = 0;
         long count = 0;
@@ -231,7 +267,9 @@ public final class Trainer implements AutoCloseable {
         int accum = config.accumulate();
         for (int micro = 0; micro < accum; micro++) {
             long first = (step * accum + micro) * config.batchSize();
+            t = prof.start();
             Batch batch = Batch.of(data.spec(), trainingExamples(first, config.batchSize()));
+            prof.stop(HostProfile.BATCH, t);
             double[] out;
             try {
                 out = model.forward(batch, true, dropoutSeed(step, micro));
@@ -240,6 +278,7 @@ public final class Trainer implements AutoCloseable {
                 // overflow): stop, naming the step; bad input (IllegalArgumentException) is a bug and passes
                 throw new TrainingDivergedException(step, null, e.getMessage(), e);
             }
+            t = prof.start();
             Loss l = Loss.of(data.spec(), out, batch);
             if (!Double.isFinite(l.loss())) {
                 throw new TrainingDivergedException(step, null, "loss = " + l.loss());
@@ -248,6 +287,7 @@ public final class Trainer implements AutoCloseable {
             for (int i = 0; i < g.length; i++) {
                 g[i] /= accum;
             }
+            prof.stop(HostProfile.LOSS, t);
             try {
                 model.backward(g);
             } catch (NumericalFailureException e) {
@@ -259,15 +299,23 @@ public final class Trainer implements AutoCloseable {
             ss += l.sumSquares();
         }
         Map<String, Parameter> params = model.parameters();
+        t = prof.start();
         Gradients.requireFinite(step, params);
+        prof.stop(HostProfile.FINITE_CHECKS, t);
+        t = prof.start();
         double norm = Gradients.clip(params, config.clip());
+        prof.stop(HostProfile.CLIP, t);
         if (config.explode() > 0 && norm > config.explode()) {
             throw new TrainingDivergedException(step, largestGradient(params), "gradient norm " + norm + " > explode limit "
                 + config.explode());
         }
         double factor = schedule.factor(step);
+        t = prof.start();
         opt.step(factor);
+        prof.stop(HostProfile.ADAMW, t);
+        t = prof.start();
         Gradients.requireFiniteValues(step, params);
+        prof.stop(HostProfile.FINITE_CHECKS, t);
         boolean regression = data.spec().target() == org.rtf4j.train.data.TaskSpec.Target.REGRESSION;
         return new StepResult(loss, regression || count == 0 ? Double.NaN : (double) correct / count,
             regression ? Math.sqrt(ss / count) : Double.NaN, factor * config.lr(), norm);

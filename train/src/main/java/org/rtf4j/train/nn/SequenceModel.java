@@ -40,6 +40,8 @@ public final class SequenceModel implements AutoCloseable {
     private final Linear decoder;
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, double[]> buffers = new LinkedHashMap<>();
+    private final HostProfile hostProfile = new HostProfile();
+    private final String finalNormName;
     private Batch batch;
     private int outLength;
 
@@ -74,6 +76,7 @@ public final class SequenceModel implements AutoCloseable {
                 LayerSpec spec = layerSpec(config, task, i, seed);
                 SequenceLayer ssm = SequenceLayers.create(spec, backend);
                 Block block = new Block(name, config, ssm, rng, host);
+                block.hostProfile(hostProfile);
                 blocks.add(block);
                 put(block.ownParameters(), "");
                 buffers.putAll(block.buffers());
@@ -85,6 +88,7 @@ public final class SequenceModel implements AutoCloseable {
         }
         finalNorm = !config.prenorm() || config.norm() == ModelConfig.Norm.NONE ? null
             : config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm("norm", h, host) : new BatchNorm("norm", h, host);
+        finalNormName = finalNorm instanceof BatchNorm ? "batchnorm" : "layernorm";
         if (finalNorm != null) {
             put(finalNorm.parameters(), "");
             buffers.putAll(finalNorm.buffers());
@@ -202,6 +206,14 @@ public final class SequenceModel implements AutoCloseable {
         return config;
     }
 
+    /**
+     * The timer of this model's host ops (off until {@link HostProfile#attach attached}); the trainer times its
+     * own ops (loss, clipping, AdamW, …) through it too.
+     */
+    public HostProfile hostProfile() {
+        return hostProfile;
+    }
+
     public TaskSpec task() {
         return task;
     }
@@ -236,17 +248,29 @@ public final class SequenceModel implements AutoCloseable {
         int n = batch.size();
         int len = batch.length();
         int[] lengths = batch.full() ? null : batch.lengths();
+        HostProfile prof = hostProfile;
+        long t = prof.start();
         double[] x = embedding != null ? embedding.forward(batch.tokens(), n, len)
             : encoder.forward(batch.features(), n, len);
+        prof.stop("encoder.forward", t);
         for (int i = 0; i < blocks.size(); i++) {
             x = blocks.get(i).forward(x, n, len, lengths, training, seed * 0x9E3779B97F4A7C15L + i);
         }
+        t = prof.start();
         if (finalNorm != null) {
             x = finalNorm.forward(x, n, len, lengths, training);
+            prof.stop(finalNormName + ".forward", t);
+            t = prof.start();
         }
-        x = config.pooling().forward(x, n, config.channels(), len, lengths);
+        if (config.pooling() != Pooling.NONE) {
+            x = config.pooling().forward(x, n, config.channels(), len, lengths);
+            prof.stop("pooling.forward", t);
+            t = prof.start();
+        }
         outLength = config.pooling() == Pooling.NONE ? len : 1;
-        return decoder.forward(x, n, outLength);
+        double[] y = decoder.forward(x, n, outLength);
+        prof.stop("decoder.forward", t);
+        return y;
     }
 
     /** Back-propagates ∂loss/∂outputs; accumulates every parameter gradient. */
@@ -257,22 +281,35 @@ public final class SequenceModel implements AutoCloseable {
         int n = batch.size();
         int len = batch.length();
         int[] lengths = batch.full() ? null : batch.lengths();
+        HostProfile prof = hostProfile;
+        long t = prof.start();
         double[] g = decoder.backward(dOut);
-        g = config.pooling().backward(g, n, config.channels(), len, lengths);
+        prof.stop("decoder.backward", t);
+        t = prof.start();
+        if (config.pooling() != Pooling.NONE) {
+            g = config.pooling().backward(g, n, config.channels(), len, lengths);
+            prof.stop("pooling.backward", t);
+            t = prof.start();
+        }
         if (config.pooling() == Pooling.NONE && lengths != null) {
             g = Masks.zeroPadding(g.clone(), n, config.channels(), len, lengths);
+            prof.stop("mask.backward", t);
+            t = prof.start();
         }
         if (finalNorm != null) {
             g = finalNorm.backward(g);
+            prof.stop(finalNormName + ".backward", t);
         }
         for (int i = blocks.size() - 1; i >= 0; i--) {
             g = blocks.get(i).backward(g);
         }
+        t = prof.start();
         if (embedding != null) {
             embedding.backward(g);
         } else {
             encoder.backward(g);
         }
+        prof.stop("encoder.backward", t);
     }
 
     /** Number of trainable values. */

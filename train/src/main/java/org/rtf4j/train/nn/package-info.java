@@ -16,5 +16,9 @@
  * <p><b>Threads.</b> Host ops split their work into independent index ranges, each writing its own
  * outputs, so results do not depend on scheduling. A model is used by one thread at a time; it owns its
  * layers (created through {@code org.rtf4j.models}) and closes them, while the backend stays the caller's.
+ *
+ * <p><b>Profile.</b> {@link org.rtf4j.train.nn.HostProfile} times the host ops (per op kind, summed over
+ * blocks) into the backend's kernel-level profile, beside the SSM layers' kernels; off by default, and then
+ * without a clock read.
  */
 package org.rtf4j.train.nn;
