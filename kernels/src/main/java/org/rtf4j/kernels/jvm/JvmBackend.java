@@ -6,6 +6,7 @@ import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FourStepPlan;
 import org.rtf4j.kernels.profile.ProfileRecord;
@@ -37,6 +38,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private final JvmKernelsF32 kernelsF32;
     private final JvmModalKernelsF64 modalF64;
     private final JvmModalKernelsF32 modalF32;
+    private final JvmGemmF64 gemmF64;
+    private final JvmGemmF32 gemmF32;
     private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
     private final Profiler profiler = new Profiler();
     private volatile boolean profiling;
@@ -64,6 +67,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
         this.kernelsF32 = new JvmKernelsF32(executor, scratch);
         this.modalF64 = new JvmModalKernelsF64(executor, scratch);
         this.modalF32 = new JvmModalKernelsF32(executor, scratch);
+        this.gemmF64 = new JvmGemmF64(executor);
+        this.gemmF32 = new JvmGemmF32(executor);
         if (log) {
             LOG.log(System.Logger.Level.INFO, "backend jvm: " + deviceDescription());
         }
@@ -496,8 +501,19 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     }
 
     @Override
+    protected void runGemm(GemmShape shape, JvmBuffer a, JvmBuffer b, JvmBuffer c) {
+        long t0 = tic();
+        if (c.precision() == Precision.F64) {
+            gemmF64.gemm(shape, a.f64(), b.f64(), c.f64());
+        } else {
+            gemmF32.gemm(shape, a.f32(), b.f32(), c.f32());
+        }
+        toc(KernelId.GEMM, t0);
+    }
+
+    @Override
     public long liveBytes() {
-        return live.get() + scratch.bytes();
+        return live.get() + scratch.bytes() + gemmF64.scratchBytes() + gemmF32.scratchBytes();
     }
 
     /**

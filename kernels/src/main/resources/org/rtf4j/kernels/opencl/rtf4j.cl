@@ -717,3 +717,63 @@ __kernel void cauchyBackwardModes(__global const real2* w, __global const real2*
         lag0Grad[h] = x0 / (real) len;
     }
 }
+
+// ---------------------------------------------------------------------------------------------- GEMM
+
+// Batched C_o = alpha * op(A_b) op(B_b) + beta * C_o (row-major; element (r, q) of a stored matrix X is
+// x[xOff + b * strideX + r * ldx + q]; A stored m x k, or k x m when transA; B k x n, or n x k when transB).
+// reduce = 0: output o is batch o; reduce = 1: one output summing every batch. Each work-item computes one
+// element of C as one running sum over the batches and p in order (the JVM kernel's order), then
+// alpha * s + beta * c (c not read when beta == 0). Work-group ts x ts (dimension 0: columns j, dimension 1:
+// rows i), dimension 2: the output o; global = (ceil(n / ts) ts, ceil(m / ts) ts, outputs). Each step stages
+// a ts x ts tile of op(A) and of op(B) in local memory (ts * (ts + 1) reals each, the padding against bank
+// conflicts), read from global memory along its stored rows so that neighbouring work-items read neighbouring
+// addresses whichever operand is transposed; work-items outside C load zeros and store nothing.
+__kernel void gemm(__global const real* a, __global const real* b, __global real* c, const int transA,
+                   const int transB, const int m, const int n, const int k, const int batch, const int lda,
+                   const int ldb, const int ldc, const int aOff, const int bOff, const int cOff, const int strideA,
+                   const int strideB, const int strideC, const int reduce, const real alpha, const real beta,
+                   const int ts, __local real* as, __local real* bs) {
+    int tx = get_local_id(0);
+    int ty = get_local_id(1);
+    int i0 = get_group_id(1) * ts;
+    int j0 = get_group_id(0) * ts;
+    int i = i0 + ty;
+    int j = j0 + tx;
+    int o = get_global_id(2);
+    int lds = ts + 1;
+    int b0 = reduce ? 0 : o;
+    int b1 = reduce ? batch : o + 1;
+    real s = 0;
+    for (int bb = b0; bb < b1; bb++) {
+        int aBase = aOff + bb * strideA;
+        int bBase = bOff + bb * strideB;
+        for (int p0 = 0; p0 < k; p0 += ts) {
+            // as[il * lds + pl] = op(A)[i0 + il][p0 + pl]; bs[pl * lds + jl] = op(B)[p0 + pl][j0 + jl]
+            if (transA) {
+                int p = p0 + ty, ii = i0 + tx;
+                as[tx * lds + ty] = (p < k && ii < m) ? a[aBase + p * lda + ii] : (real) 0;
+            } else {
+                int p = p0 + tx;
+                as[ty * lds + tx] = (p < k && i < m) ? a[aBase + i * lda + p] : (real) 0;
+            }
+            if (transB) {
+                int p = p0 + tx, jj = j0 + ty;
+                bs[tx * lds + ty] = (p < k && jj < n) ? b[bBase + jj * ldb + p] : (real) 0;
+            } else {
+                int p = p0 + ty;
+                bs[ty * lds + tx] = (p < k && j < n) ? b[bBase + p * ldb + j] : (real) 0;
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+            int kt = min(ts, k - p0);
+            for (int t = 0; t < kt; t++) {
+                s = s + as[ty * lds + t] * bs[t * lds + tx];
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+    }
+    if (i < m && j < n) {
+        int at = cOff + o * strideC + i * ldc + j;
+        c[at] = beta == 0 ? alpha * s : alpha * s + beta * c[at];
+    }
+}
