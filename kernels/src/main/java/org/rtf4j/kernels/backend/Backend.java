@@ -369,8 +369,9 @@ public interface Backend extends AutoCloseable {
      *
      * <p><b>Accuracy.</b> The JVM backend computes exactly that sum in the buffer's precision, whatever the
      * thread count: bit-identical to a plain loop over (b, p) in that precision ({@code GemmTest}); float32
-     * is within k·batch·ε of float64 relative to Σ|a|·|b|. OpenCL's is within 1e-12 (float64) and 1e-5
-     * (float32) of the JVM's, relative to the largest |C| ({@code OpenClGemmTest}).
+     * is within (k·batch + 2)·ε of float64, per element relative to |α|·Σ|a|·|b| + |β|·|c|. OpenCL's elements
+     * are within twice that (ε of the precision) of the JVM's ({@code OpenClGemmTest}); a device may fuse
+     * the multiply-adds.
      */
     void gemm(GemmShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c);
 
