@@ -27,14 +27,16 @@ class BenchmarksSmokeIT {
             "-Djmh.ignoreLock=true", "-jar", jar.toString(),
             "-f", "1", "-wi", "1", "-i", "1", "-w", "100ms", "-r", "100ms", "-rf", "json", "-rff", out.toString(),
             "-p", "n=1024", "-p", "rows=64", "-p", "batch=1", "-p", "channels=4", "-p", "length=128", "-p", "state=8",
-            "FftBench|BatchedRealFftBench|LayerBench|RecurrentBench"));
+            "-p", "model=imdb", "-p", "threads=1",
+            "FftBench|BatchedRealFftBench|LayerBench|RecurrentBench|GemmBench"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "benchmarks did not finish");
         assertEquals(0, p.exitValue(), log);
         String json = Files.readString(out);
         for (String b : new String[] {"FftBench.forwardInverse", "BatchedRealFftBench.forwardInverse", "LayerBench.forward",
-            "LayerBench.forwardBackward", "LayerBench.kernelAndGradient", "RecurrentBench.step"}) {
+            "LayerBench.forwardBackward", "LayerBench.kernelAndGradient", "RecurrentBench.step", "GemmBench.kernel",
+            "GemmBench.today"}) {
             assertTrue(json.contains(b), b + " missing from the results:\n" + log);
         }
         assertTrue(!log.contains("<failure>") && !log.contains("ERROR"), log);

@@ -12,13 +12,18 @@ import org.rtf4j.kernels.dense.GemmShape;
  * the one C the batches are summed into); the units are spread over the executor's workers. A unit keeps
  * its running sums in {@value #MB} packed rows ({@code acc[r][0 .. nc)}) and, per batch and per slice of at
  * most {@value #KC} contracted indices, packs the slice of op(B) it needs into {@code panel[p][0 .. nc)}
- * (the copy also undoes a transposed B). The inner loop then runs over j for four rows of C and four
+ * (the copy also undoes a transposed B). The inner loop then runs over j for four rows of C and two
  * contracted indices at once:
  * <pre>
- *   c0[j] = c0[j] + a00·x0[j] + a01·x1[j] + a02·x2[j] + a03·x3[j]     (and rows c1, c2, c3)
+ *   c0[j] = c0[j] + a00·x0[j] + a01·x1[j]     (and rows c1, c2, c3)
  * </pre>
  * every array indexed by j from 0, the one loop shape C2 turns into vector loads, multiplies and adds
- * (README, Conventions); the A values are scalars read in place. Per unit the panel is reused by all its
+ * (README, Conventions); the A values are scalars read in place. The body is kept this small on purpose:
+ * C2 unrolls, and so vectorises, only loops of few nodes ({@code LoopUnrollLimit}) and, for a body of this
+ * size, only with a constant trip count: full panels loop to the constant {@value #NC}. Four rows by four
+ * indices, or a variable bound, measured 2.5 to 3 times slower, unvectorised. A C narrower than a panel
+ * and taller than wide is computed transposed (Cᵀ = op(B)ᵀ·op(A)ᵀ, stored back transposed), so that its
+ * panels are full; the sums are the same. Per unit the panel is reused by all its
  * rows and the packed rows stay in the first-level cache.
  *
  * <h2>Determinism</h2>
@@ -68,26 +73,70 @@ final class JvmGemmF64 {
     /** C = α·op(A)·op(B) + β·C over the shape's batches (arguments checked by the backend). */
     synchronized void gemm(GemmShape shape, double[] a, double[] b, double[] c) {
         Task t = task;
-        t.s = shape;
-        t.a = a;
-        t.b = b;
+        // a narrow C (n < NC) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ when that is wider: full-width panels
+        boolean swap = shape.n() < NC && shape.m() > shape.n();
+        t.swapped = swap;
+        t.m = swap ? shape.n() : shape.m();
+        t.n = swap ? shape.m() : shape.n();
+        t.k = shape.k();
+        t.batch = shape.batch();
+        t.reduce = shape.reducesBatches();
+        t.outputs = shape.outputs();
+        t.a = swap ? b : a;
+        t.transA = swap ? !shape.transB() : shape.transA();
+        t.lda = swap ? shape.ldb() : shape.lda();
+        t.aOff = swap ? shape.bOffset() : shape.aOffset();
+        t.strideA = swap ? shape.strideB() : shape.strideA();
+        t.b = swap ? a : b;
+        t.transB = swap ? !shape.transA() : shape.transB();
+        t.ldb = swap ? shape.lda() : shape.ldb();
+        t.bOff = swap ? shape.aOffset() : shape.bOffset();
+        t.strideB = swap ? shape.strideA() : shape.strideB();
         t.c = c;
-        t.rowBlocks = (shape.m() + MB - 1) / MB;
-        t.colPanels = (shape.n() + NC - 1) / NC;
+        t.ldc = shape.ldc();
+        t.cOff = shape.cOffset();
+        t.strideC = shape.strideC();
+        t.alpha = (double) shape.alpha();
+        t.beta = (double) shape.beta();
+        t.rowBlocks = (t.m + MB - 1) / MB;
+        t.colPanels = (t.n + NC - 1) / NC;
         t.call(executor);
     }
 
+    /**
+     * The product as computed: op(A) m×k times op(B) k×n into an m×n block of C, which is stored transposed
+     * when {@code swapped} (then A, B, m and n here are the shape's B, A, n and m).
+     */
     private final class Task extends KernelTask {
-        GemmShape s;
+        boolean swapped;
+        int m;
+        int n;
+        int k;
+        int batch;
+        boolean reduce;
+        int outputs;
         double[] a;
+        boolean transA;
+        int lda;
+        int aOff;
+        int strideA;
         double[] b;
+        boolean transB;
+        int ldb;
+        int bOff;
+        int strideB;
         double[] c;
+        int ldc;
+        int cOff;
+        int strideC;
+        double alpha;
+        double beta;
         int rowBlocks;
         int colPanels;
 
         @Override
         int rowCount(int phase) {
-            return s.outputs() * rowBlocks * colPanels;
+            return outputs * rowBlocks * colPanels;
         }
 
         @Override
@@ -104,13 +153,12 @@ final class JvmGemmF64 {
                 int cp = u % colPanels;
                 int i0 = rb * MB;
                 int j0 = cp * NC;
-                unit(wk, o, i0, Math.min(s.m(), i0 + MB), j0, Math.min(s.n(), j0 + NC));
+                unit(wk, o, i0, Math.min(m, i0 + MB), j0, Math.min(n, j0 + NC));
             }
         }
 
         @Override
         void clear() {
-            s = null;
             a = null;
             b = null;
             c = null;
@@ -118,7 +166,6 @@ final class JvmGemmF64 {
 
         /** Rows [i0, i1) × columns [j0, j1) of output o. */
         private void unit(Work wk, int o, int i0, int i1, int j0, int j1) {
-            GemmShape sh = s;
             int rows = i1 - i0;
             int nc = j1 - j0;
             double[][] acc = wk.acc;
@@ -126,13 +173,11 @@ final class JvmGemmF64 {
             for (int r = 0; r < rows; r++) {
                 Arrays.fill(acc[r], 0, nc, 0.0);
             }
-            boolean reduce = sh.reducesBatches();
             int b0 = reduce ? 0 : o;
-            int b1 = reduce ? sh.batch() : o + 1;
-            int k = sh.k();
+            int b1 = reduce ? batch : o + 1;
             for (int bb = b0; bb < b1; bb++) {
-                int aBase = sh.aOffset() + bb * sh.strideA();
-                int bBase = sh.bOffset() + bb * sh.strideB();
+                int aBase = aOff + bb * strideA;
+                int bBase = bOff + bb * strideB;
                 for (int p0 = 0; p0 < k; p0 += KC) {
                     int kc = Math.min(KC, k - p0);
                     pack(panel, bBase, p0, kc, j0, nc);
@@ -145,19 +190,20 @@ final class JvmGemmF64 {
                     }
                 }
             }
-            double alpha = (double) sh.alpha();
-            double beta = (double) sh.beta();
             double[] cc = c;
+            int cBase = cOff + o * strideC;
+            int rowStep = swapped ? 1 : ldc;
+            int colStep = swapped ? ldc : 1;
             for (int r = 0; r < rows; r++) {
                 double[] ar = acc[r];
-                int cRow = sh.cOffset() + o * sh.strideC() + (i0 + r) * sh.ldc() + j0;
+                int at = cBase + (i0 + r) * rowStep + j0 * colStep;
                 if (beta == 0.0) {
                     for (int j = 0; j < nc; j++) {
-                        cc[cRow + j] = alpha * ar[j];
+                        cc[at + j * colStep] = alpha * ar[j];
                     }
                 } else {
                     for (int j = 0; j < nc; j++) {
-                        cc[cRow + j] = alpha * ar[j] + beta * cc[cRow + j];
+                        cc[at + j * colStep] = alpha * ar[j] + beta * cc[at + j * colStep];
                     }
                 }
             }
@@ -166,16 +212,19 @@ final class JvmGemmF64 {
         /** panel[p][j] = op(B)[p0 + p][j0 + j] for p &lt; kc, j &lt; nc. */
         private void pack(double[][] panel, int bBase, int p0, int kc, int j0, int nc) {
             double[] bb = b;
-            int ldb = s.ldb();
-            if (!s.transB()) {
+            if (!transB) {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(bb, bBase + (p0 + p) * ldb + j0, panel[p], 0, nc);
                 }
             } else {
-                for (int j = 0; j < nc; j++) {
-                    int src = bBase + (j0 + j) * ldb + p0;
-                    for (int p = 0; p < kc; p++) {
-                        panel[p][j] = bb[src + p];
+                // row by row of the panel: a strided gather over nc rows of B, whose cache lines serve the next
+                // contracted indices too
+                int l = ldb;
+                for (int p = 0; p < kc; p++) {
+                    double[] row = panel[p];
+                    int src = bBase + j0 * l + p0 + p;
+                    for (int j = 0; j < nc; j++) {
+                        row[j] = bb[src + j * l];
                     }
                 }
             }
@@ -183,47 +232,51 @@ final class JvmGemmF64 {
 
         /** op(A)[i][p] of the batch at aBase. */
         private double aAt(int aBase, int i, int p) {
-            return s.transA() ? a[aBase + p * s.lda() + i] : a[aBase + i * s.lda() + p];
+            return transA ? a[aBase + p * lda + i] : a[aBase + i * lda + p];
         }
 
-        /** Packed rows r .. r+3 (rows i .. i+3 of C) += op(A)[i.., p0 ..p0+kc) · panel. */
+        /**
+         * Packed rows r .. r+3 (rows i .. i+3 of C) += op(A)[i.., p0 .. p0+kc) · panel, two contracted indices
+         * per pass over j. The loops over a full panel run to the constant {@link #NC}: C2 unrolls, and so
+         * vectorises, a loop of this body only when its trip count is a constant (a variable bound measured
+         * about 3 times slower, unvectorised); a last, narrower panel takes the same loop to nc.
+         */
         private void rows4(double[][] acc, int r, double[][] panel, int aBase, int i, int p0, int kc, int nc) {
             double[] c0 = acc[r];
             double[] c1 = acc[r + 1];
             double[] c2 = acc[r + 2];
             double[] c3 = acc[r + 3];
             int p = 0;
-            for (; p + 4 <= kc; p += 4) {
+            for (; p + 2 <= kc; p += 2) {
                 double[] x0 = panel[p];
                 double[] x1 = panel[p + 1];
-                double[] x2 = panel[p + 2];
-                double[] x3 = panel[p + 3];
                 int q = p0 + p;
                 double a00 = aAt(aBase, i, q);
                 double a01 = aAt(aBase, i, q + 1);
-                double a02 = aAt(aBase, i, q + 2);
-                double a03 = aAt(aBase, i, q + 3);
                 double a10 = aAt(aBase, i + 1, q);
                 double a11 = aAt(aBase, i + 1, q + 1);
-                double a12 = aAt(aBase, i + 1, q + 2);
-                double a13 = aAt(aBase, i + 1, q + 3);
                 double a20 = aAt(aBase, i + 2, q);
                 double a21 = aAt(aBase, i + 2, q + 1);
-                double a22 = aAt(aBase, i + 2, q + 2);
-                double a23 = aAt(aBase, i + 2, q + 3);
                 double a30 = aAt(aBase, i + 3, q);
                 double a31 = aAt(aBase, i + 3, q + 1);
-                double a32 = aAt(aBase, i + 3, q + 2);
-                double a33 = aAt(aBase, i + 3, q + 3);
-                for (int j = 0; j < nc; j++) {
-                    double y0 = x0[j];
-                    double y1 = x1[j];
-                    double y2 = x2[j];
-                    double y3 = x3[j];
-                    c0[j] = c0[j] + a00 * y0 + a01 * y1 + a02 * y2 + a03 * y3;
-                    c1[j] = c1[j] + a10 * y0 + a11 * y1 + a12 * y2 + a13 * y3;
-                    c2[j] = c2[j] + a20 * y0 + a21 * y1 + a22 * y2 + a23 * y3;
-                    c3[j] = c3[j] + a30 * y0 + a31 * y1 + a32 * y2 + a33 * y3;
+                if (nc == NC) {
+                    for (int j = 0; j < NC; j++) {
+                        double y0 = x0[j];
+                        double y1 = x1[j];
+                        c0[j] = c0[j] + a00 * y0 + a01 * y1;
+                        c1[j] = c1[j] + a10 * y0 + a11 * y1;
+                        c2[j] = c2[j] + a20 * y0 + a21 * y1;
+                        c3[j] = c3[j] + a30 * y0 + a31 * y1;
+                    }
+                } else {
+                    for (int j = 0; j < nc; j++) {
+                        double y0 = x0[j];
+                        double y1 = x1[j];
+                        c0[j] = c0[j] + a00 * y0 + a01 * y1;
+                        c1[j] = c1[j] + a10 * y0 + a11 * y1;
+                        c2[j] = c2[j] + a20 * y0 + a21 * y1;
+                        c3[j] = c3[j] + a30 * y0 + a31 * y1;
+                    }
                 }
             }
             for (; p < kc; p++) {
@@ -256,8 +309,14 @@ final class JvmGemmF64 {
                 double a01 = aAt(aBase, i, q + 1);
                 double a02 = aAt(aBase, i, q + 2);
                 double a03 = aAt(aBase, i, q + 3);
-                for (int j = 0; j < nc; j++) {
-                    c0[j] = c0[j] + a00 * x0[j] + a01 * x1[j] + a02 * x2[j] + a03 * x3[j];
+                if (nc == NC) {
+                    for (int j = 0; j < NC; j++) {
+                        c0[j] = c0[j] + a00 * x0[j] + a01 * x1[j] + a02 * x2[j] + a03 * x3[j];
+                    }
+                } else {
+                    for (int j = 0; j < nc; j++) {
+                        c0[j] = c0[j] + a00 * x0[j] + a01 * x1[j] + a02 * x2[j] + a03 * x3[j];
+                    }
                 }
             }
             for (; p < kc; p++) {
