@@ -67,8 +67,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
         this.kernelsF32 = new JvmKernelsF32(executor, scratch);
         this.modalF64 = new JvmModalKernelsF64(executor, scratch);
         this.modalF32 = new JvmModalKernelsF32(executor, scratch);
-        this.gemmF64 = new JvmGemmF64(executor);
-        this.gemmF32 = new JvmGemmF32(executor);
+        this.gemmF64 = new JvmGemmF64(executor.threads());
+        this.gemmF32 = new JvmGemmF32(executor.threads());
         if (log) {
             LOG.log(System.Logger.Level.INFO, "backend jvm: " + deviceDescription());
         }
@@ -504,9 +504,9 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     protected void runGemm(GemmShape shape, JvmBuffer a, JvmBuffer b, JvmBuffer c) {
         long t0 = tic();
         if (c.precision() == Precision.F64) {
-            gemmF64.gemm(shape, a.f64(), b.f64(), c.f64());
+            gemmF64.gemm(executor, shape, a.f64(), b.f64(), c.f64());
         } else {
-            gemmF32.gemm(shape, a.f32(), b.f32(), c.f32());
+            gemmF32.gemm(executor, shape, a.f32(), b.f32(), c.f32());
         }
         toc(KernelId.GEMM, t0);
     }

@@ -44,13 +44,15 @@ final class JvmGemmF64 {
     /** Contracted indices per packed panel. */
     static final int KC = 256;
 
-    private final JvmExecutor executor;
     private final Work[] work;
     private final Task task = new Task();
 
-    JvmGemmF64(JvmExecutor executor) {
-        this.executor = executor;
-        this.work = new Work[executor.threads()];
+    /**
+     * A kernel for executors of {@code workers} threads. It keeps no reference to an executor (so that
+     * {@link HostGemm} can cache it weakly per executor).
+     */
+    JvmGemmF64(int workers) {
+        this.work = new Work[workers];
     }
 
     /** One worker's panel and packed rows. */
@@ -70,8 +72,11 @@ final class JvmGemmF64 {
         return n;
     }
 
-    /** C = α·op(A)·op(B) + β·C over the shape's batches (arguments checked by the backend). */
-    synchronized void gemm(GemmShape shape, double[] a, double[] b, double[] c) {
+    /**
+     * C = α·op(A)·op(B) + β·C over the shape's batches (arguments checked by the caller), on {@code executor},
+     * which has at most the workers this kernel was made for.
+     */
+    synchronized void gemm(JvmExecutor executor, GemmShape shape, double[] a, double[] b, double[] c) {
         Task t = task;
         // a narrow C (n < NC) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ when that is wider: full-width panels
         boolean swap = shape.n() < NC && shape.m() > shape.n();
