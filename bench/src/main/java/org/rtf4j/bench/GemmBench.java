@@ -35,7 +35,8 @@ import org.rtf4j.kernels.jvm.JvmExecutor;
  * backend's {@code gemm} (float32 and float64, 1 and 2 threads); {@link #today} times the float64 host path
  * {@code Linear} used before it ({@link HostGemmToday}: transposes and 4×4 dot-product tiles) on the same
  * shapes. Mode throughput: the score is calls per second, and the secondary result {@code gflop} is
- * GFLOP/s (JMH reports the counter per second).
+ * GFLOP/s (JMH reports the counter per second). Each trial first checks 97 elements of one product against
+ * direct float64 sums (outside the measured region).
  *
  * <p><b>This CPU's peak</b> (the 2-core AMD EPYC VM, family 25 (Zen 4), 2596 MHz as {@code /proc/cpuinfo}
  * reports; {@code lscpu} shows no clock here): AVX2 with two 256-bit FMA units per core is 16 float64 and
@@ -49,7 +50,7 @@ import org.rtf4j.kernels.jvm.JvmExecutor;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(3)
 public class GemmBench {
 
     /** The three products of a linear layer H → 2H at a model's (B, ℓ). */
@@ -122,6 +123,12 @@ public class GemmBench {
             a = filled(be, p, shape.aLength(), 1);
             b = filled(be, p, shape.bLength(), 2);
             c = be.allocate(p, Math.toIntExact(shape.cLength()));
+            be.gemm(shape, a, b, c);
+            double[] got = new double[c.length()];
+            be.read(c, 0, got, 0, got.length);
+            be.zero(c);
+            validate("kernel " + model + " " + product + " " + p, shape, read(be, a), read(be, b),
+                new double[got.length], got, p == Precision.F32 ? 1e-5 : 1e-12);
         }
 
         @TearDown(Level.Trial)
@@ -163,11 +170,68 @@ public class GemmBench {
             x = random(positions * layer.in, 2);
             y = random(positions * layer.out, 3);
             dw = new double[layer.out * layer.in];
+            double[] xIn = x.clone();
+            double[] yIn = y.clone();
+            GemmShape shape = layer.shape(product);
+            switch (product) {
+                case "forward" -> {
+                    HostGemmToday.forward(host, w, x, y, layer.batch, layer.in, layer.out, layer.length);
+                    validate("today forward", shape, w, xIn, yIn, y, 1e-12);
+                }
+                case "weightGradient" -> {
+                    HostGemmToday.weightGradient(host, y, x, dw, layer.batch, layer.in, layer.out, layer.length);
+                    validate("today weightGradient", shape, yIn, xIn, new double[dw.length], dw, 1e-12);
+                }
+                default -> {
+                    HostGemmToday.inputGradient(host, w, y, x, layer.batch, layer.in, layer.out, layer.length);
+                    validate("today inputGradient", shape, w, yIn, xIn, x, 1e-12);
+                }
+            }
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
             host.close();
+        }
+    }
+
+    static double[] read(JvmBackend be, DeviceBuffer d) {
+        double[] v = new double[d.length()];
+        be.read(d, 0, v, 0, v.length);
+        return v;
+    }
+
+    /**
+     * Checks 97 elements of C spread over every output against direct float64 sums: each within
+     * {@code tol}·Σ|α·a·b| + |β·c| of the sum (the float32 error grows with the k·batch terms summed).
+     */
+    static void validate(String what, GemmShape s, double[] a, double[] b, double[] before, double[] after, double tol) {
+        SplittableRandom r = new SplittableRandom(9);
+        for (int e = 0; e < 97; e++) {
+            int o = r.nextInt(s.outputs());
+            int i = r.nextInt(s.m());
+            int j = r.nextInt(s.n());
+            int b0 = s.reducesBatches() ? 0 : o;
+            int b1 = s.reducesBatches() ? s.batch() : o + 1;
+            double sum = 0;
+            double mag = 0;
+            for (int bb = b0; bb < b1; bb++) {
+                int ab = s.aOffset() + bb * s.strideA();
+                int bbase = s.bOffset() + bb * s.strideB();
+                for (int p = 0; p < s.k(); p++) {
+                    double x = s.transA() ? a[ab + p * s.lda() + i] : a[ab + i * s.lda() + p];
+                    double y = s.transB() ? b[bbase + j * s.ldb() + p] : b[bbase + p * s.ldb() + j];
+                    sum += x * y;
+                    mag += Math.abs(x * y);
+                }
+            }
+            int at = s.cOffset() + o * s.strideC() + i * s.ldc() + j;
+            double ref = s.alpha() * sum + s.beta() * before[at];
+            double bound = tol * (Math.abs(s.alpha()) * mag + Math.abs(s.beta() * before[at])) + 1e-300;
+            if (!(Math.abs(after[at] - ref) <= bound)) {
+                throw new IllegalStateException(what + ": C[" + at + "] = " + after[at] + ", direct sum " + ref + ", bound "
+                    + bound);
+            }
         }
     }
 

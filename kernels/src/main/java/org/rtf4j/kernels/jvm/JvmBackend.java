@@ -26,7 +26,8 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * 1e-13; float32 FFTs, convolutions and rational spectra within 2e-6·log2 n (values) and 2e-5·log2 n
  * (gradients); float32 Vandermonde ≤ 5e-6 at any L (float64 anchors every
  * {@link org.rtf4j.kernels.spectral.ModalShape#VANDERMONDE_BLOCK} lags); float32 Cauchy ≤ 1e-3, set by
- * the conditioning of its nodes. OpenCL's accuracy per device kind is stated in {@code OpenClBackend}.
+ * the conditioning of its nodes; GEMM ({@code JvmGemmF64}) bit-identical to a plain loop in the buffer's
+ * precision on any thread count. OpenCL's accuracy per device kind is stated in {@code OpenClBackend}.
  */
 public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
