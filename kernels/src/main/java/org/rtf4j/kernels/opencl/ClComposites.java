@@ -130,20 +130,26 @@ final class ClComposites {
         return ts;
     }
 
+    /** Elements of C per work-item along each axis of a {@code gemm} launch (GEMM_R in rtf4j.cl). */
+    static final int GEMM_R = 4;
+
     /**
-     * {@code gemm}: one launch of ts × ts work-groups ({@link #gemmTile}) over (columns, rows, outputs),
-     * two tiles of ts·(ts + 1) reals in local memory.
+     * {@code gemm}: one launch of ts × ts work-groups ({@link #gemmTile}), each computing a block of
+     * {@value #GEMM_R}·ts × {@value #GEMM_R}·ts elements of C ({@value #GEMM_R} × {@value #GEMM_R} per work-item),
+     * over (columns, rows, outputs); local memory: two tiles of {@value #GEMM_R}·ts × (ts + 1) and
+     * ts × ({@value #GEMM_R}·ts + 1) reals.
      */
     void gemm(GemmShape s, ClBuffer ba, ClBuffer bb, ClBuffer bc) {
         Precision p = bc.precision;
         int ts = gemmTile(p);
-        long tileBytes = (long) ts * (ts + 1) * p.bytes();
+        long tile = (long) GEMM_R * ts;
+        long aBytes = tile * (ts + 1) * p.bytes();
+        long bBytes = ts * (tile + 1) * p.bytes();
         rt.launch(ClKernel.GEMM, p,
-            new long[] {LaunchPlanner.roundUp(s.n(), ts), LaunchPlanner.roundUp(s.m(), ts), s.outputs()},
+            new long[] {(s.n() + tile - 1) / tile * ts, (s.m() + tile - 1) / tile * ts, s.outputs()},
             new long[] {ts, ts, 1}, ba, bb, bc, s.transA() ? 1 : 0, s.transB() ? 1 : 0, s.m(), s.n(), s.k(), s.batch(),
             s.lda(), s.ldb(), s.ldc(), s.aOffset(), s.bOffset(), s.cOffset(), s.strideA(), s.strideB(), s.strideC(),
-            s.reducesBatches() ? 1 : 0, s.alpha(), s.beta(), ts, new ClRuntime.Local(tileBytes),
-            new ClRuntime.Local(tileBytes));
+            s.reducesBatches() ? 1 : 0, s.alpha(), s.beta(), ts, new ClRuntime.Local(aBytes), new ClRuntime.Local(bBytes));
     }
 
     void cauchy(ModalShape shape, ClBuffer bw, ClBuffer bv, ClBuffer d, ClBuffer out) {
