@@ -28,14 +28,16 @@ class BenchmarksSmokeIT {
             "-Djmh.ignoreLock=true", "-jar", jar.toString(),
             "-f", "1", "-wi", "1", "-i", "1", "-w", "100ms", "-r", "100ms", "-rf", "json", "-rff", out.toString(),
             "-p", "n=1024", "-p", "rows=64", "-p", "batch=1", "-p", "channels=4", "-p", "length=128", "-p", "state=8",
-            "-p", "precision=F32", "FftBench|BatchedRealFftBench|LayerBench|RecurrentBench|TrainStepBench"));
+            "-p", "precision=F32", "-p", "model=imdb", "-p", "threads=1",
+            "FftBench|BatchedRealFftBench|LayerBench|RecurrentBench|TrainStepBench|GemmBench"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "benchmarks did not finish");
         assertEquals(0, p.exitValue(), log);
         String json = Files.readString(out);
         for (String b : new String[] {"FftBench.forwardInverse", "BatchedRealFftBench.forwardInverse", "LayerBench.forward",
-            "LayerBench.forwardBackward", "LayerBench.kernelAndGradient", "RecurrentBench.step", "TrainStepBench.update"}) {
+            "LayerBench.forwardBackward", "LayerBench.kernelAndGradient", "RecurrentBench.step", "TrainStepBench.update",
+            "GemmBench.kernel", "GemmBench.today"}) {
             assertTrue(json.contains(b), b + " missing from the results:\n" + log);
         }
         assertTrue(!log.contains("<failure>") && !log.contains("ERROR"), log);

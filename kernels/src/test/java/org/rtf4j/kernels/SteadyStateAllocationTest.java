@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
@@ -236,6 +237,22 @@ class SteadyStateAllocationTest {
         calls.put(KernelId.VANDERMONDE_BACKWARD, () -> be.vandermondeBackward(ms, logZ, mgk, sums, weighted, lag0Grad));
         calls.put(KernelId.CAUCHY, () -> be.cauchy(ms, w, v, lag0, kHat));
         calls.put(KernelId.CAUCHY_BACKWARD, () -> be.cauchyBackward(ms, w, v, gSpec, gv, gw, gamma, lag0Grad));
+        // a linear layer H → 2H over (B, H, L): forward, weight gradient (batches summed), input gradient
+        int in = z.channels();
+        int out = 2 * in;
+        int ell = z.length();
+        GemmShape fwd = GemmShape.of(false, false, out, ell, in).batched(z.batch(), 0, in * ell, out * ell);
+        GemmShape wgrad = GemmShape.of(false, true, out, in, ell).batched(z.batch(), out * ell, in * ell, 0).scaled(1, 1);
+        GemmShape xgrad = GemmShape.of(true, false, in, ell, out).batched(z.batch(), 0, out * ell, in * ell);
+        DeviceBuffer lw = put(be, p, r, out * in, 1);
+        DeviceBuffer lx = put(be, p, r, z.batch() * in * ell, 1);
+        DeviceBuffer ly = be.allocate(p, z.batch() * out * ell);
+        DeviceBuffer lgw = be.allocate(p, out * in);
+        calls.put(KernelId.GEMM, () -> {
+            be.gemm(fwd, lw, lx, ly);
+            be.gemm(wgrad, ly, lx, lgw);
+            be.gemm(xgrad, lw, ly, lx);
+        });
         return calls;
     }
 

@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
+import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -91,6 +92,8 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
     protected abstract void runCauchy(ModalShape shape, B w, B v, B lag0, B kHat);
 
     protected abstract void runCauchyBackward(ModalShape shape, B w, B v, B gradSpectrum, B gv, B gw, B gamma, B lag0Grad);
+
+    protected abstract void runGemm(GemmShape shape, B a, B b, B c);
 
     /**
      * Starts the read checked by {@link #readLater} or {@link #readAddLater} ({@code add}): {@code src} is ours,
@@ -235,6 +238,19 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
             need(gradSpectrum, "gradSpectrum", shape.spectrumLength(), p), need(gv, "gv", 4L * shape.modalLength(), p),
             need(gw, "gw", shape.modalLength(), p), need(gamma, "gamma", shape.channels(), p),
             need(lag0Grad, "lag0Grad", shape.channels(), p));
+    }
+
+    @Override
+    public final void gemm(GemmShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c) {
+        if (shape == null) {
+            throw new IllegalArgumentException("shape must not be null");
+        }
+        Precision p = precisionOf(c, "c");
+        if (c == a || c == b) {
+            throw new IllegalArgumentException("c must be a buffer other than " + (c == a ? "a" : "b")
+                + " (the product does not work in place)");
+        }
+        runGemm(shape, need(a, "a", shape.aLength(), p), need(b, "b", shape.bLength(), p), need(c, "c", shape.cLength(), p));
     }
 
     private Precision precisionOf(DeviceBuffer b, String name) {

@@ -1,6 +1,7 @@
 package org.rtf4j.kernels.backend;
 
 import java.util.Set;
+import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
@@ -358,6 +359,21 @@ public interface Backend extends AutoCloseable {
      */
     void cauchyBackward(ModalShape shape, DeviceBuffer w, DeviceBuffer v, DeviceBuffer gradSpectrum,
                         DeviceBuffer gv, DeviceBuffer gw, DeviceBuffer gamma, DeviceBuffer lag0Grad);
+
+    /**
+     * {@link KernelId#GEMM}: the batched matrix product {@code C_b = α·op(A_b)·op(B_b) + β·C_b} described by
+     * {@code shape} (row-major, leading dimensions, offsets, batch strides; with {@code strideC = 0} the
+     * batches' products are summed into one C). Each element is one running sum over the batches and the
+     * contracted index in order, then α·s + β·c; with β = 0 the old C is not read. {@code c} must be neither
+     * {@code a} nor {@code b}; {@code a} and {@code b} may be one buffer.
+     *
+     * <p><b>Accuracy.</b> The JVM backend computes exactly that sum in the buffer's precision, whatever the
+     * thread count: bit-identical to a plain loop over (b, p) in that precision ({@code GemmTest}); float32
+     * is within (k·batch + 2)·ε of float64, per element relative to |α|·Σ|a|·|b| + |β|·|c|. OpenCL's elements
+     * are within twice that (ε of the precision) of the JVM's ({@code OpenClGemmTest}); a device may fuse
+     * the multiply-adds.
+     */
+    void gemm(GemmShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c);
 
     /** Releases the backend's resources (threads, scratch, device context). */
     @Override

@@ -27,7 +27,9 @@ public enum KernelId {
     /** S4 generating function: Cauchy sums at z_k = 2(1−ω_k)/(1+ω_k), rank-1 Woodbury, Nyquist limit. */
     CAUCHY("cauchy"),
     /** Transposed Cauchy sums of the S4 backward. */
-    CAUCHY_BACKWARD("cauchyBackward");
+    CAUCHY_BACKWARD("cauchyBackward"),
+    /** Batched general matrix product C = α·op(A)·op(B) + β·C, op = identity or transpose (channel mixing). */
+    GEMM("gemm");
 
     private final String kernelName;
 

@@ -6,6 +6,7 @@ import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FourStepPlan;
 import org.rtf4j.kernels.profile.ProfileRecord;
@@ -25,7 +26,8 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * 1e-13; float32 FFTs, convolutions and rational spectra within 2e-6·log2 n (values) and 2e-5·log2 n
  * (gradients); float32 Vandermonde ≤ 5e-6 at any L (float64 anchors every
  * {@link org.rtf4j.kernels.spectral.ModalShape#VANDERMONDE_BLOCK} lags); float32 Cauchy ≤ 1e-3, set by
- * the conditioning of its nodes. OpenCL's accuracy per device kind is stated in {@code OpenClBackend}.
+ * the conditioning of its nodes; GEMM ({@code JvmGemmF64}) bit-identical to a plain loop in the buffer's
+ * precision on any thread count. OpenCL's accuracy per device kind is stated in {@code OpenClBackend}.
  */
 public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
@@ -37,6 +39,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private final JvmKernelsF32 kernelsF32;
     private final JvmModalKernelsF64 modalF64;
     private final JvmModalKernelsF32 modalF32;
+    private final JvmGemmF64 gemmF64;
+    private final JvmGemmF32 gemmF32;
     private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
     private final Profiler profiler = new Profiler();
     private volatile boolean profiling;
@@ -64,6 +68,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
         this.kernelsF32 = new JvmKernelsF32(executor, scratch);
         this.modalF64 = new JvmModalKernelsF64(executor, scratch);
         this.modalF32 = new JvmModalKernelsF32(executor, scratch);
+        this.gemmF64 = new JvmGemmF64(executor.threads());
+        this.gemmF32 = new JvmGemmF32(executor.threads());
         if (log) {
             LOG.log(System.Logger.Level.INFO, "backend jvm: " + deviceDescription());
         }
@@ -496,8 +502,19 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     }
 
     @Override
+    protected void runGemm(GemmShape shape, JvmBuffer a, JvmBuffer b, JvmBuffer c) {
+        long t0 = tic();
+        if (c.precision() == Precision.F64) {
+            gemmF64.gemm(executor, shape, a.f64(), b.f64(), c.f64());
+        } else {
+            gemmF32.gemm(executor, shape, a.f32(), b.f32(), c.f32());
+        }
+        toc(KernelId.GEMM, t0);
+    }
+
+    @Override
     public long liveBytes() {
-        return live.get() + scratch.bytes();
+        return live.get() + scratch.bytes() + gemmF64.scratchBytes() + gemmF32.scratchBytes();
     }
 
     /**

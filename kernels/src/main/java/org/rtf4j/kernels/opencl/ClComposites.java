@@ -1,6 +1,7 @@
 package org.rtf4j.kernels.opencl;
 
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -109,6 +110,46 @@ final class ClComposites {
         rt.launch(ClKernel.VANDERMONDE_BACKWARD, p, new long[] {shape.modes(), shape.channels()}, null, z, g, s0, s1,
             shape.modes(), shape.length());
         rt.launch(ClKernel.TAKE_LAG0, p, new long[] {shape.channels()}, null, g, d, shape.length(), shape.channels());
+    }
+
+    /** The largest tile edge of {@link #gemm}: work-groups of at most 16 × 16. */
+    static final int GEMM_MAX_TILE = 16;
+
+    /**
+     * The tile edge ts of a {@code gemm} launch: the largest power of two ≤ {@value #GEMM_MAX_TILE} whose
+     * ts × ts work-group fits the device's and the kernel's cap ({@link LaunchPlanner#groupCap}) and the
+     * device's dimension-0 extent; 1 at worst.
+     */
+    int gemmTile(Precision p) {
+        long cap = Math.min(LaunchPlanner.groupCap(rt.info().limits(), rt.limits(p, ClKernel.GEMM)),
+            rt.info().limits().maxWorkItemSizeX());
+        int ts = GEMM_MAX_TILE;
+        while (ts > 1 && (long) ts * ts > cap) {
+            ts /= 2;
+        }
+        return ts;
+    }
+
+    /** Elements of C per work-item along each axis of a {@code gemm} launch (GEMM_R in rtf4j.cl). */
+    static final int GEMM_R = 4;
+
+    /**
+     * {@code gemm}: one launch of ts × ts work-groups ({@link #gemmTile}), each computing a block of
+     * {@value #GEMM_R}·ts × {@value #GEMM_R}·ts elements of C ({@value #GEMM_R} × {@value #GEMM_R} per work-item),
+     * over (columns, rows, outputs); local memory: two tiles of {@value #GEMM_R}·ts × (ts + 1) and
+     * ts × ({@value #GEMM_R}·ts + 1) reals.
+     */
+    void gemm(GemmShape s, ClBuffer ba, ClBuffer bb, ClBuffer bc) {
+        Precision p = bc.precision;
+        int ts = gemmTile(p);
+        long tile = (long) GEMM_R * ts;
+        long aBytes = tile * (ts + 1) * p.bytes();
+        long bBytes = ts * (tile + 1) * p.bytes();
+        rt.launch(ClKernel.GEMM, p,
+            new long[] {(s.n() + tile - 1) / tile * ts, (s.m() + tile - 1) / tile * ts, s.outputs()},
+            new long[] {ts, ts, 1}, ba, bb, bc, s.transA() ? 1 : 0, s.transB() ? 1 : 0, s.m(), s.n(), s.k(), s.batch(),
+            s.lda(), s.ldb(), s.ldc(), s.aOffset(), s.bOffset(), s.cOffset(), s.strideA(), s.strideB(), s.strideC(),
+            s.reducesBatches() ? 1 : 0, s.alpha(), s.beta(), ts, new ClRuntime.Local(aBytes), new ClRuntime.Local(bBytes));
     }
 
     void cauchy(ModalShape shape, ClBuffer bw, ClBuffer bv, ClBuffer d, ClBuffer out) {

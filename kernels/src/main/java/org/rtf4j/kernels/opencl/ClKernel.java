@@ -57,7 +57,12 @@ enum ClKernel {
     CAUCHY_BACKWARD_NODES("cauchyBackwardNodes", buffer("w"), buffer("v"), buffer("gspec"), buffer("gr"), integer("modes"),
         integer("len"), integer("hh")),
     CAUCHY_BACKWARD_MODES("cauchyBackwardModes", buffer("w"), buffer("v"), buffer("gr"), buffer("gspec"), buffer("gv"),
-        buffer("gw"), buffer("gamma"), buffer("lag0Grad"), integer("modes"), integer("len"), integer("hh"));
+        buffer("gw"), buffer("gamma"), buffer("lag0Grad"), integer("modes"), integer("len"), integer("hh")),
+    // dense
+    GEMM("gemm", buffer("a"), buffer("b"), buffer("c"), integer("transA"), integer("transB"), integer("m"), integer("n"),
+        integer("k"), integer("batch"), integer("lda"), integer("ldb"), integer("ldc"), integer("aOff"), integer("bOff"),
+        integer("cOff"), integer("strideA"), integer("strideB"), integer("strideC"), integer("reduce"), real("alpha"),
+        real("beta"), integer("ts"), local("as"), local("bs"));
 
     /** What a kernel parameter is, and what the launcher accepts for it. */
     enum Kind {

@@ -6,6 +6,7 @@ import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -402,6 +403,11 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
     @Override
     protected void runCauchy(ModalShape shape, ClBuffer w, ClBuffer v, ClBuffer lag0, ClBuffer kHat) {
         rt.within(KernelId.CAUCHY, () -> composites.cauchy(shape, w, v, lag0, kHat));
+    }
+
+    @Override
+    protected void runGemm(GemmShape shape, ClBuffer a, ClBuffer b, ClBuffer c) {
+        rt.within(KernelId.GEMM, () -> composites.gemm(shape, a, b, c));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -86,6 +87,50 @@ class DevicePlansTest {
                     check(gpu, rec, what);
                     assertTrue(rec.launches.size() + rec.copies <= 3, what + ": " + rec.launches.size() + " launches + "
                         + rec.copies + " copies");
+                }
+            }
+        }
+    }
+
+    /**
+     * The channel mixing of the sMNIST (B=32, ℓ=784) and IMDB (B=16, ℓ=1024) models, H=64, a linear layer H → 2H
+     * (GLU) and 2H → H: its forward, weight gradient (batches summed) and input gradient, as {@code gemm} launches.
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void gemmAtTheModelShapesFitsTheDevice(GpuTable gpu) {
+        PlanRecorder rec = new PlanRecorder(gpu);
+        ClComposites cs = new ClComposites(rec, new ClFft(rec));
+        int[][] models = {{32, 784}, {16, 1024}};
+        int h = 64;
+        for (Precision p : Precision.values()) {
+            if (p == Precision.F64 && !gpu.limits().fp64()) {
+                continue;
+            }
+            for (int[] bl : models) {
+                int batch = bl[0];
+                int ell = bl[1];
+                for (int[] io : new int[][] {{h, 2 * h}, {2 * h, h}}) {
+                    int in = io[0];
+                    int out = io[1];
+                    rec.clear();
+                    GemmShape fwd = GemmShape.of(false, false, out, ell, in).batched(batch, 0, in * ell, out * ell);
+                    GemmShape gw = GemmShape.of(false, true, out, in, ell).batched(batch, out * ell, in * ell, 0).scaled(1, 1);
+                    GemmShape gx = GemmShape.of(true, false, in, ell, out).batched(batch, 0, out * ell, in * ell);
+                    ClBuffer w = rec.caller(p, (long) out * in);
+                    ClBuffer x = rec.caller(p, (long) batch * in * ell);
+                    ClBuffer y = rec.caller(p, (long) batch * out * ell);
+                    cs.gemm(fwd, w, x, y);
+                    cs.gemm(gw, y, x, rec.caller(p, (long) out * in));
+                    cs.gemm(gx, w, y, x);
+                    String what = p + " B=" + batch + " ℓ=" + ell + " " + in + "→" + out;
+                    check(gpu, rec, what);
+                    assertEquals(3, rec.launches.size(), what);
+                    for (PlanRecorder.Launch l : rec.launches) {
+                        long group = l.plan().local()[0] * l.plan().local()[1];
+                        assertTrue(group >= Math.min(64, LaunchPlanner.groupCap(gpu.limits(), gpu.kernel())),
+                            what + ": a work-group of only " + group);
+                    }
                 }
             }
         }

@@ -15,6 +15,7 @@ import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -150,6 +151,11 @@ class KernelSetsTest {
             be.vandermondeBackward(ms, z, k, s0, s1, g0);
             be.cauchy(ms, z, v, null, kh);
             be.cauchyBackward(ms, z, v, kh, gv, gw, gam, g0);
+        }
+        GemmShape gs = GemmShape.of(true, false, 3, 5, 4);
+        try (DeviceBuffer ga = Host.put(be, p, OpenClKernelsTest.random(r, 12)); DeviceBuffer gb = Host.put(be, p, OpenClKernelsTest.random(r, 20));
+             DeviceBuffer gc = be.allocate(p, 15)) {
+            be.gemm(gs, ga, gb, gc);
         }
     }
 }

@@ -2,13 +2,16 @@ package org.rtf4j.train.nn;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.jvm.HostGemm;
 import org.rtf4j.kernels.jvm.JvmExecutor;
 import org.rtf4j.layer.Parameter;
 
 /**
  * Channel mixing applied at every position: {@code y[b,o,t] = Σ_i W[o,i]·x[b,i,t] + bias[o]} on (B, C, ℓ)
  * signals, time contiguous. Initialised as PyTorch's {@code nn.Linear}: U(−1/√in, 1/√in) for both. The
- * loops over the batch and the weight rows run on the given host executor.
+ * three products (forward, weight gradient, input gradient) run as the JVM GEMM kernel ({@link HostGemm})
+ * on the given host executor, whose results do not depend on its thread count; the bias loops run there too.
  */
 public final class Linear {
     private final int in;
@@ -66,10 +69,10 @@ public final class Linear {
                 int yo = (b * out + o) * length;
                 java.util.Arrays.fill(y, yo, yo + length, bv[o]);
             }
-            double[] xt = new double[in * length];
-            Gemm.transpose(x, b * in * length, in, length, xt, 0);
-            Gemm.accumulateABt(0, out, length, in, w, 0, xt, 0, y, b * out * length, length);
         });
+        // y_b = W·x_b + y_b (the bias): one sum over i per element, then the bias added
+        HostGemm.gemm(host, GemmShape.of(false, false, out, length, in).batched(batch, 0, in * length, out * length)
+            .scaled(1.0, 1.0), w, x, y);
         return y;
     }
 
@@ -80,13 +83,12 @@ public final class Linear {
         double[] gw = weight.grad();
         double[] gb = bias.grad();
         double[] xs = x;
-        // weight rows are split in blocks of 8 over the tasks and summed over the batch in order: deterministic
+        // bias: output rows in blocks of 8 over the tasks, summed over the batch in order (deterministic)
         int blocks = (out + 7) / 8;
         Parallel.forEach(host, blocks, blk -> {
             int r0 = blk * 8;
             int r1 = Math.min(out, r0 + 8);
             for (int b = 0; b < batch; b++) {
-                Gemm.accumulateABt(r0, r1, in, length, dy, b * out * length, xs, b * in * length, gw, 0, in);
                 for (int o = r0; o < r1; o++) {
                     int yo = (b * out + o) * length;
                     double sb = 0;
@@ -97,15 +99,13 @@ public final class Linear {
                 }
             }
         });
+        // gW += Σ_b dy_b·x_bᵀ: per element one sum over (b, t) in order, then added to the gradient so far
+        HostGemm.gemm(host, GemmShape.of(false, true, out, in, length).batched(batch, out * length, in * length, 0)
+            .scaled(1.0, 1.0), dy, xs, gw);
+        // dx_b = Wᵀ·dy_b
         double[] dx = new double[batch * in * length];
-        // dx[i, t] = Σ_o Wᵀ[i, o]·dyᵀ[t, o]
-        double[] wt = new double[in * out];
-        Gemm.transpose(w, 0, out, in, wt, 0);
-        Parallel.forEach(host, batch, b -> {
-            double[] dyt = new double[out * length];
-            Gemm.transpose(dy, b * out * length, out, length, dyt, 0);
-            Gemm.accumulateABt(0, in, length, out, wt, 0, dyt, 0, dx, b * in * length, length);
-        });
+        HostGemm.gemm(host, GemmShape.of(true, false, in, length, out).batched(batch, 0, out * length, in * length), w,
+            dy, dx);
         return dx;
     }
 }

@@ -1,15 +1,60 @@
-package org.rtf4j.train.nn;
+package org.rtf4j.bench;
+
+import org.rtf4j.kernels.jvm.JvmExecutor;
 
 /**
- * The dense products of channel mixing: every product is written as rows against rows contracted over a
- * contiguous axis ({@link #accumulateABt}, 4×4 register tiles), with {@link #transpose} to bring the
- * contracted axis to the inside. Results do not depend on the thread count.
+ * The float64 host GEMM that {@code train}'s {@code Linear} ran before the GEMM kernel (issue 15): a frozen
+ * copy of {@code train/.../nn/Gemm.java} (4×4 register tiles over dot products along a contiguous axis,
+ * with transposes) at commit f7bc3d2, and the loops {@code Linear} wrapped around it, bias omitted. Kept
+ * here unchanged so that {@link GemmBench} can time today's path next to the kernel even after
+ * {@code Linear} moves to the kernel.
  */
-final class Gemm {
-    private Gemm() {
+final class HostGemmToday {
+    private HostGemmToday() {
     }
 
-    /** {@code dst[dOff + c*rows + r] = src[sOff + r*cols + c]}: a rows×cols block transposed. */
+    /** Linear.forward: y_b = W·x_b per batch (each task transposes its x_b first). */
+    static void forward(JvmExecutor host, double[] w, double[] x, double[] y, int batch, int in, int out, int length) {
+        host.parallelFor(batch, (worker, from, to) -> {
+            for (int b = from; b < to; b++) {
+                java.util.Arrays.fill(y, b * out * length, (b + 1) * out * length, 0.0);
+                double[] xt = new double[in * length];
+                transpose(x, b * in * length, in, length, xt, 0);
+                accumulateABt(0, out, length, in, w, 0, xt, 0, y, b * out * length, length);
+            }
+        });
+    }
+
+    /** Linear.backward's weight gradient: gW += Σ_b dy_b·x_bᵀ, weight rows in blocks of 8 over the tasks. */
+    static void weightGradient(JvmExecutor host, double[] dy, double[] x, double[] gw, int batch, int in, int out,
+                               int length) {
+        int blocks = (out + 7) / 8;
+        host.parallelFor(blocks, (worker, from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                int r0 = blk * 8;
+                int r1 = Math.min(out, r0 + 8);
+                for (int b = 0; b < batch; b++) {
+                    accumulateABt(r0, r1, in, length, dy, b * out * length, x, b * in * length, gw, 0, in);
+                }
+            }
+        });
+    }
+
+    /** Linear.backward's input gradient: dx_b = Wᵀ·dy_b (Wᵀ once, each task transposes its dy_b). */
+    static void inputGradient(JvmExecutor host, double[] w, double[] dy, double[] dx, int batch, int in, int out,
+                              int length) {
+        double[] wt = new double[in * out];
+        transpose(w, 0, out, in, wt, 0);
+        host.parallelFor(batch, (worker, from, to) -> {
+            for (int b = from; b < to; b++) {
+                java.util.Arrays.fill(dx, b * in * length, (b + 1) * in * length, 0.0);
+                double[] dyt = new double[out * length];
+                transpose(dy, b * out * length, out, length, dyt, 0);
+                accumulateABt(0, in, length, out, wt, 0, dyt, 0, dx, b * in * length, length);
+            }
+        });
+    }
+
     static void transpose(double[] src, int sOff, int rows, int cols, double[] dst, int dOff) {
         for (int r0 = 0; r0 < rows; r0 += 32) {
             int r1 = Math.min(rows, r0 + 32);
@@ -24,10 +69,6 @@ final class Gemm {
         }
     }
 
-    /**
-     * {@code C[cOff + r*ldc + k] += Σ_t A[aOff + r*n + t]·B[bOff + k*n + t]} for r in [r0, r1), k < kk: rows
-     * of A against rows of B, contracted over their contiguous axis, in 4×4 register tiles.
-     */
     static void accumulateABt(int r0, int r1, int kk, int n, double[] a, int aOff, double[] b, int bOff, double[] c,
                               int cOff, int ldc) {
         int r = r0;
