@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.ActivationShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -253,6 +254,16 @@ class SteadyStateAllocationTest {
             be.gemm(wgrad, ly, lx, lgw);
             be.gemm(xgrad, lw, ly, lx);
         });
+        // the block's activations on (B, 2H, L): GELU and its backward, GLU to (B, H, L) and its backward
+        ActivationShape act = new ActivationShape(z.batch(), 2 * z.channels(), ell);
+        DeviceBuffer ax = put(be, p, r, act.count(), 3);
+        DeviceBuffer ay = be.allocate(p, act.count());
+        DeviceBuffer ag = put(be, p, r, act.gluOutputCount(), 1);
+        DeviceBuffer ad = be.allocate(p, act.count());
+        calls.put(KernelId.GELU, () -> be.gelu(act, ax, ay));
+        calls.put(KernelId.GELU_BACKWARD, () -> be.geluBackward(act, ax, ay, ad));
+        calls.put(KernelId.GLU, () -> be.glu(act, ax, ay));
+        calls.put(KernelId.GLU_BACKWARD, () -> be.gluBackward(act, ax, ag, ad));
         return calls;
     }
 

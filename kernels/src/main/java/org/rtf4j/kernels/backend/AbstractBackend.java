@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
+import org.rtf4j.kernels.dense.ActivationShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
@@ -94,6 +95,14 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
     protected abstract void runCauchyBackward(ModalShape shape, B w, B v, B gradSpectrum, B gv, B gw, B gamma, B lag0Grad);
 
     protected abstract void runGemm(GemmShape shape, B a, B b, B c);
+
+    protected abstract void runGelu(ActivationShape shape, B x, B y);
+
+    protected abstract void runGeluBackward(ActivationShape shape, B x, B dy, B dx);
+
+    protected abstract void runGlu(ActivationShape shape, B x, B y);
+
+    protected abstract void runGluBackward(ActivationShape shape, B x, B dy, B dx);
 
     /**
      * Starts the read checked by {@link #readLater} or {@link #readAddLater} ({@code add}): {@code src} is ours,
@@ -251,6 +260,52 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
                 + " (the product does not work in place)");
         }
         runGemm(shape, need(a, "a", shape.aLength(), p), need(b, "b", shape.bLength(), p), need(c, "c", shape.cLength(), p));
+    }
+
+    @Override
+    public final void gelu(ActivationShape shape, DeviceBuffer x, DeviceBuffer y) {
+        notNull(shape);
+        Precision p = precisionOf(x, "x");
+        int n = shape.count();
+        runGelu(shape, need(x, "x", n, p), need(y, "y", n, p));
+    }
+
+    @Override
+    public final void geluBackward(ActivationShape shape, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx) {
+        notNull(shape);
+        Precision p = precisionOf(x, "x");
+        int n = shape.count();
+        runGeluBackward(shape, need(x, "x", n, p), need(dy, "dy", n, p), need(dx, "dx", n, p));
+    }
+
+    @Override
+    public final void glu(ActivationShape shape, DeviceBuffer x, DeviceBuffer y) {
+        notNull(shape);
+        shape.requireEvenChannels();
+        Precision p = precisionOf(x, "x");
+        if (y == x) {
+            throw new IllegalArgumentException("y must be a buffer other than x (GLU does not work in place)");
+        }
+        runGlu(shape, need(x, "x", shape.count(), p), need(y, "y", shape.gluOutputCount(), p));
+    }
+
+    @Override
+    public final void gluBackward(ActivationShape shape, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx) {
+        notNull(shape);
+        shape.requireEvenChannels();
+        Precision p = precisionOf(x, "x");
+        if (dx == x || dx == dy) {
+            throw new IllegalArgumentException("dx must be a buffer other than " + (dx == x ? "x" : "dy")
+                + " (the GLU backward does not work in place)");
+        }
+        runGluBackward(shape, need(x, "x", shape.count(), p), need(dy, "dy", shape.gluOutputCount(), p),
+            need(dx, "dx", shape.count(), p));
+    }
+
+    private static void notNull(Object shape) {
+        if (shape == null) {
+            throw new IllegalArgumentException("shape must not be null");
+        }
     }
 
     private Precision precisionOf(DeviceBuffer b, String name) {

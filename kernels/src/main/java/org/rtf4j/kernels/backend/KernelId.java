@@ -29,7 +29,15 @@ public enum KernelId {
     /** Transposed Cauchy sums of the S4 backward. */
     CAUCHY_BACKWARD("cauchyBackward"),
     /** Batched general matrix product C = α·op(A)·op(B) + β·C, op = identity or transpose (channel mixing). */
-    GEMM("gemm");
+    GEMM("gemm"),
+    /** GELU, tanh form, elementwise: y = x·σ(2u) = 0.5·x·(1 + tanh u), u = √(2/π)·(x + 0.044715·x³). */
+    GELU("gelu"),
+    /** Gradient of GELU: dx = dy·gelu'(x), elementwise. */
+    GELU_BACKWARD("geluBackward"),
+    /** GLU over the channel axis: (B, 2H, ℓ) → (B, H, ℓ), y = a·σ(g) with a the first H channels. */
+    GLU("glu"),
+    /** Gradient of GLU with respect to its input (both halves). */
+    GLU_BACKWARD("gluBackward");
 
     private final String kernelName;
 

@@ -2,7 +2,8 @@
  * Shapes of the dense kernels: {@link org.rtf4j.kernels.dense.GemmShape}, the batched general matrix
  * product {@code C = α·op(A)·op(B) + β·C} over row-major matrices with leading dimensions, offsets and
  * batch strides, of which the channel mixing of a model (a linear layer over B·ℓ positions, its weight
- * gradient and its input gradient) is three instances.
+ * gradient and its input gradient) is three instances; and {@link org.rtf4j.kernels.dense.ActivationShape},
+ * the (batch, channels, length) signals of the elementwise activations (GELU, GLU over the channel axis).
  *
  * <p>Like the spectral shapes, a shape is an immutable record validated at construction that gives the
  * buffer lengths its kernel needs; it holds no data and belongs to no backend.

@@ -6,6 +6,7 @@ import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.ActivationShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FourStepPlan;
@@ -27,7 +28,9 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * (gradients); float32 Vandermonde ≤ 5e-6 at any L (float64 anchors every
  * {@link org.rtf4j.kernels.spectral.ModalShape#VANDERMONDE_BLOCK} lags); float32 Cauchy ≤ 1e-3, set by
  * the conditioning of its nodes; GEMM ({@code JvmGemmF64}) bit-identical to a plain loop in the buffer's
- * precision on any thread count. OpenCL's accuracy per device kind is stated in {@code OpenClBackend}.
+ * precision on any thread count; GLU bit-identical to the host model's float64 formulas, GELU within
+ * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}). OpenCL's accuracy per device kind is
+ * stated in {@code OpenClBackend}.
  */
 public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
@@ -41,6 +44,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     private final JvmModalKernelsF32 modalF32;
     private final JvmGemmF64 gemmF64;
     private final JvmGemmF32 gemmF32;
+    private final JvmActivationsF64 activationsF64 = new JvmActivationsF64();
+    private final JvmActivationsF32 activationsF32 = new JvmActivationsF32();
     private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
     private final Profiler profiler = new Profiler();
     private volatile boolean profiling;
@@ -510,6 +515,50 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
             gemmF32.gemm(executor, shape, a.f32(), b.f32(), c.f32());
         }
         toc(KernelId.GEMM, t0);
+    }
+
+    @Override
+    protected void runGelu(ActivationShape shape, JvmBuffer x, JvmBuffer y) {
+        long t0 = tic();
+        if (x.precision() == Precision.F64) {
+            activationsF64.gelu(executor, shape, x.f64(), y.f64());
+        } else {
+            activationsF32.gelu(executor, shape, x.f32(), y.f32());
+        }
+        toc(KernelId.GELU, t0);
+    }
+
+    @Override
+    protected void runGeluBackward(ActivationShape shape, JvmBuffer x, JvmBuffer dy, JvmBuffer dx) {
+        long t0 = tic();
+        if (x.precision() == Precision.F64) {
+            activationsF64.geluBackward(executor, shape, x.f64(), dy.f64(), dx.f64());
+        } else {
+            activationsF32.geluBackward(executor, shape, x.f32(), dy.f32(), dx.f32());
+        }
+        toc(KernelId.GELU_BACKWARD, t0);
+    }
+
+    @Override
+    protected void runGlu(ActivationShape shape, JvmBuffer x, JvmBuffer y) {
+        long t0 = tic();
+        if (x.precision() == Precision.F64) {
+            activationsF64.glu(executor, shape, x.f64(), y.f64());
+        } else {
+            activationsF32.glu(executor, shape, x.f32(), y.f32());
+        }
+        toc(KernelId.GLU, t0);
+    }
+
+    @Override
+    protected void runGluBackward(ActivationShape shape, JvmBuffer x, JvmBuffer dy, JvmBuffer dx) {
+        long t0 = tic();
+        if (x.precision() == Precision.F64) {
+            activationsF64.gluBackward(executor, shape, x.f64(), dy.f64(), dx.f64());
+        } else {
+            activationsF32.gluBackward(executor, shape, x.f32(), dy.f32(), dx.f32());
+        }
+        toc(KernelId.GLU_BACKWARD, t0);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.rtf4j.kernels.opencl;
 
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.ActivationShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
@@ -150,6 +151,28 @@ final class ClComposites {
             new long[] {ts, ts, 1}, ba, bb, bc, s.transA() ? 1 : 0, s.transB() ? 1 : 0, s.m(), s.n(), s.k(), s.batch(),
             s.lda(), s.ldb(), s.ldc(), s.aOffset(), s.bOffset(), s.cOffset(), s.strideA(), s.strideB(), s.strideC(),
             s.reducesBatches() ? 1 : 0, s.alpha(), s.beta(), ts, new ClRuntime.Local(aBytes), new ClRuntime.Local(bBytes));
+    }
+
+    /** {@code gelu}: one launch over the elements. */
+    void gelu(ActivationShape s, ClBuffer x, ClBuffer y) {
+        rt.launch(ClKernel.GELU, x.precision, new long[] {s.count()}, null, x, y, s.count());
+    }
+
+    /** {@code geluBackward}: one launch over the elements. */
+    void geluBackward(ActivationShape s, ClBuffer x, ClBuffer dy, ClBuffer dx) {
+        rt.launch(ClKernel.GELU_BACKWARD, x.precision, new long[] {s.count()}, null, x, dy, dx, s.count());
+    }
+
+    /** {@code glu}: one launch over (ℓ, B·C/2). */
+    void glu(ActivationShape s, ClBuffer x, ClBuffer y) {
+        rt.launch(ClKernel.GLU, x.precision, new long[] {s.length(), (long) s.batch() * s.half()}, null, x, y, s.length(),
+            s.half());
+    }
+
+    /** {@code gluBackward}: one launch over (ℓ, B·C/2). */
+    void gluBackward(ActivationShape s, ClBuffer x, ClBuffer dy, ClBuffer dx) {
+        rt.launch(ClKernel.GLU_BACKWARD, x.precision, new long[] {s.length(), (long) s.batch() * s.half()}, null, x, dy, dx,
+            s.length(), s.half());
     }
 
     void cauchy(ModalShape shape, ClBuffer bw, ClBuffer bv, ClBuffer d, ClBuffer out) {

@@ -62,7 +62,12 @@ enum ClKernel {
     GEMM("gemm", buffer("a"), buffer("b"), buffer("c"), integer("transA"), integer("transB"), integer("m"), integer("n"),
         integer("k"), integer("batch"), integer("lda"), integer("ldb"), integer("ldc"), integer("aOff"), integer("bOff"),
         integer("cOff"), integer("strideA"), integer("strideB"), integer("strideC"), integer("reduce"), real("alpha"),
-        real("beta"), integer("ts"), local("as"), local("bs"));
+        real("beta"), integer("ts"), local("as"), local("bs")),
+    // activations
+    GELU("gelu", buffer("x"), buffer("y"), integer("count")),
+    GELU_BACKWARD("geluBackward", buffer("x"), buffer("dy"), buffer("dx"), integer("count")),
+    GLU("glu", buffer("x"), buffer("y"), integer("length"), integer("hc")),
+    GLU_BACKWARD("gluBackward", buffer("x"), buffer("dy"), buffer("dx"), integer("length"), integer("hc"));
 
     /** What a kernel parameter is, and what the launcher accepts for it. */
     enum Kind {

@@ -808,3 +808,68 @@ __kernel void gemm(__global const real* a, __global const real* b, __global real
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------- activations
+
+// GELU, tanh form, with one exp (the JVM kernel's formulas): u = c (x + 0.044715 x^3), c = sqrt(2 / pi),
+// w = exp(-2 |u|) (never overflows), r = 1 / (1 + w), s = sigma(2u) = (1 + tanh u) / 2 = r (u >= 0) or w r
+// (u < 0), s (1 - s) = w r^2 either way (no cancellation); gelu(x) = x s, gelu'(x) = s + 2 x (w r^2) c
+// (1 + 3 0.044715 x^2).
+#define GELU_C ((real) 0.7978845608028654)
+#define GELU_A ((real) 0.044715)
+
+// sigma(v) as the JVM computes it: e = exp(-|v|), 1 / (1 + e) for v >= 0, e / (1 + e) otherwise (no overflow).
+inline real sigmoidOf(real v) {
+    real e = exp(-fabs(v));
+    return v >= 0 ? (real) 1 / ((real) 1 + e) : e / ((real) 1 + e);
+}
+
+// y[i] = gelu(x[i]), i < count; y may be x. Global (count).
+__kernel void gelu(__global const real* x, __global real* y, const int count) {
+    int i = get_global_id(0);
+    if (i >= count) return;
+    real v = x[i];
+    real u = GELU_C * (v + GELU_A * v * v * v);
+    real w = exp((real) -2 * fabs(u));
+    real r = (real) 1 / ((real) 1 + w);
+    y[i] = v * (u >= 0 ? r : w * r);
+}
+
+// dx[i] = dy[i] gelu'(x[i]), i < count; any of the buffers may be the same. Global (count).
+__kernel void geluBackward(__global const real* x, __global const real* dy, __global real* dx, const int count) {
+    int i = get_global_id(0);
+    if (i >= count) return;
+    real v = x[i];
+    real u = GELU_C * (v + GELU_A * v * v * v);
+    real w = exp((real) -2 * fabs(u));
+    real r = (real) 1 / ((real) 1 + w);
+    real s = u >= 0 ? r : w * r;
+    real d = s + (real) 2 * v * (w * r * r) * GELU_C * ((real) 1 + (real) 3 * GELU_A * v * v);
+    dx[i] = dy[i] * d;
+}
+
+// GLU over the channel axis: x (B, 2 hc, length) to y (B, hc, length), y[r, t] = a sigma(g) with row
+// r = b hc + h, a = x[b, h, t], g = x[b, h + hc, t]. y is not x. Global (length, B hc).
+__kernel void glu(__global const real* x, __global real* y, const int length, const int hc) {
+    int t = get_global_id(0);
+    int r = get_global_id(1);
+    if (t >= length) return;
+    size_t ia = ((size_t) r + (size_t) (r / hc) * hc) * length + t;
+    size_t ig = ia + (size_t) hc * length;
+    y[(size_t) r * length + t] = x[ia] * sigmoidOf(x[ig]);
+}
+
+// GLU backward: dx_a = dy sigma(g), dx_g = dy a sigma(g) (1 - sigma(g)) at the positions of glu; dx is neither
+// x nor dy. Global (length, B hc).
+__kernel void gluBackward(__global const real* x, __global const real* dy, __global real* dx, const int length,
+                          const int hc) {
+    int t = get_global_id(0);
+    int r = get_global_id(1);
+    if (t >= length) return;
+    size_t ia = ((size_t) r + (size_t) (r / hc) * hc) * length + t;
+    size_t ig = ia + (size_t) hc * length;
+    real s = sigmoidOf(x[ig]);
+    real g = dy[(size_t) r * length + t];
+    dx[ia] = g * s;
+    dx[ig] = g * x[ia] * s * ((real) 1 - s);
+}

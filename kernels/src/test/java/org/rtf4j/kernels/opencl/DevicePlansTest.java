@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.ActivationShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
@@ -132,6 +133,45 @@ class DevicePlansTest {
                             what + ": a work-group of only " + group);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * The activations of the sMNIST (B=32, ℓ=784) and IMDB (B=16, ℓ=1024) models, H=64: GELU and its backward
+     * on (B, H, ℓ), GLU from (B, 2H, ℓ) and its backward, as planned launches over their extents.
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void activationsAtTheModelShapesFitTheDevice(GpuTable gpu) {
+        PlanRecorder rec = new PlanRecorder(gpu);
+        ClComposites cs = new ClComposites(rec, new ClFft(rec));
+        int[][] models = {{32, 784}, {16, 1024}};
+        int h = 64;
+        for (Precision p : Precision.values()) {
+            if (p == Precision.F64 && !gpu.limits().fp64()) {
+                continue;
+            }
+            for (int[] bl : models) {
+                int batch = bl[0];
+                int ell = bl[1];
+                rec.clear();
+                ActivationShape gelu = new ActivationShape(batch, h, ell);
+                ActivationShape glu = new ActivationShape(batch, 2 * h, ell);
+                ClBuffer x = rec.caller(p, gelu.count());
+                ClBuffer dy = rec.caller(p, gelu.count());
+                ClBuffer dx = rec.caller(p, gelu.count());
+                cs.gelu(gelu, x, dx);
+                cs.geluBackward(gelu, x, dy, dx);
+                ClBuffer x2 = rec.caller(p, glu.count());
+                ClBuffer dx2 = rec.caller(p, glu.count());
+                cs.glu(glu, x2, dy);
+                cs.gluBackward(glu, x2, dy, dx2);
+                String what = p + " B=" + batch + " ℓ=" + ell + " activations";
+                check(gpu, rec, what);
+                assertEquals(4, rec.launches.size(), what);
+                assertEquals(java.util.List.of(ClKernel.GELU, ClKernel.GELU_BACKWARD, ClKernel.GLU, ClKernel.GLU_BACKWARD),
+                    rec.launches.stream().map(PlanRecorder.Launch::kernel).toList(), what);
             }
         }
     }

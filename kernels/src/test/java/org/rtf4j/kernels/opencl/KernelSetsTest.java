@@ -15,6 +15,7 @@ import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.ActivationShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.profile.ProfileRecord;
@@ -156,6 +157,14 @@ class KernelSetsTest {
         try (DeviceBuffer ga = Host.put(be, p, OpenClKernelsTest.random(r, 12)); DeviceBuffer gb = Host.put(be, p, OpenClKernelsTest.random(r, 20));
              DeviceBuffer gc = be.allocate(p, 15)) {
             be.gemm(gs, ga, gb, gc);
+        }
+        ActivationShape as = new ActivationShape(2, 4, 3);
+        try (DeviceBuffer ax = Host.put(be, p, OpenClKernelsTest.random(r, 24)); DeviceBuffer ay = be.allocate(p, 24);
+             DeviceBuffer ag = Host.put(be, p, OpenClKernelsTest.random(r, 12)); DeviceBuffer ad = be.allocate(p, 24)) {
+            be.gelu(as, ax, ay);
+            be.geluBackward(as, ax, ay, ad);
+            be.glu(as, ax, ay);
+            be.gluBackward(as, ax, ag, ad);
         }
     }
 }

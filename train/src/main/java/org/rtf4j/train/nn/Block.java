@@ -36,10 +36,10 @@ final class Block implements AutoCloseable {
         this.norm = config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm(name + ".norm", h, host)
             : config.norm() == ModelConfig.Norm.BATCH ? new BatchNorm(name + ".norm", h, host) : null;
         this.ssm = ssm;
-        this.gelu = config.activation() == ModelConfig.Activation.GELU ? new Gelu() : null;
+        this.gelu = config.activation() == ModelConfig.Activation.GELU ? new Gelu(host) : null;
         this.dropout = new Dropout(config.dropout(), false);
         this.out = config.glu() ? new Linear(name + ".output_linear", h, 2 * h, rng, host) : null;
-        this.glu = config.glu() ? new Glu() : null;
+        this.glu = config.glu() ? new Glu(host) : null;
         this.residualDropout = new Dropout(config.residualDropout(), true);
         this.normName = norm instanceof BatchNorm ? "batchnorm" : "layernorm";
     }

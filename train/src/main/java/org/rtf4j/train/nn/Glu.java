@@ -1,11 +1,25 @@
 package org.rtf4j.train.nn;
 
-/** GLU over the channel axis: (B, 2H, ℓ) → (B, H, ℓ), {@code y = a·σ(g)} with a the first H channels. */
+import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.jvm.HostActivations;
+import org.rtf4j.kernels.jvm.JvmExecutor;
+
+/**
+ * GLU over the channel axis: (B, 2H, ℓ) → (B, H, ℓ), {@code y = a·σ(g)} with a the first H channels. Forward
+ * and backward run as the JVM backend's GLU kernels ({@link HostActivations}) on the given host executor,
+ * bit for bit the float64 formulas {@code σ(v) = 1/(1 + exp(−v))} (v ≥ 0), {@code exp(v)/(1 + exp(v))}
+ * (v &lt; 0), {@code dx_a = dy·σ(g)}, {@code dx_g = dy·a·σ(g)·(1 − σ(g))}, on any thread count.
+ */
 public final class Glu {
+    private final JvmExecutor host;
     private double[] x;
     private int batch;
     private int half;
     private int length;
+
+    public Glu(JvmExecutor host) {
+        this.host = Parallel.require(host, "glu");
+    }
 
     public double[] forward(double[] x, int batch, int channels, int length) {
         if (channels % 2 != 0) {
@@ -17,15 +31,8 @@ public final class Glu {
         this.half = channels / 2;
         this.length = length;
         double[] y = new double[batch * half * length];
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < half; h++) {
-                int ia = (b * 2 * half + h) * length;
-                int ig = ia + half * length;
-                int iy = (b * half + h) * length;
-                for (int t = 0; t < length; t++) {
-                    y[iy + t] = x[ia + t] * sigmoid(x[ig + t]);
-                }
-            }
+        if (y.length > 0) {
+            HostActivations.glu(host, new ActivationShape(batch, channels, length), x, y);
         }
         return y;
     }
@@ -33,22 +40,9 @@ public final class Glu {
     public double[] backward(double[] dy) {
         Shapes.check("dy", dy, batch, half, length);
         double[] dx = new double[x.length];
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < half; h++) {
-                int ia = (b * 2 * half + h) * length;
-                int ig = ia + half * length;
-                int iy = (b * half + h) * length;
-                for (int t = 0; t < length; t++) {
-                    double s = sigmoid(x[ig + t]);
-                    dx[ia + t] = dy[iy + t] * s;
-                    dx[ig + t] = dy[iy + t] * x[ia + t] * s * (1.0 - s);
-                }
-            }
+        if (dy.length > 0) {
+            HostActivations.gluBackward(host, new ActivationShape(batch, 2 * half, length), x, dy, dx);
         }
         return dx;
-    }
-
-    static double sigmoid(double v) {
-        return v >= 0 ? 1.0 / (1.0 + Math.exp(-v)) : Math.exp(v) / (1.0 + Math.exp(v));
     }
 }
