@@ -148,7 +148,9 @@ public final class Trainer implements AutoCloseable {
      * Times the host ops of the model and of the training step (loss, clipping, AdamW, …) into the backend's
      * profiler from now on, as records of kind {@value HostProfile#KIND} beside the backend's kernels (see
      * {@link HostProfile}); {@code false} stops. Off by default, and then free. The command line switches it on
-     * with {@code train --profile}, together with the backend's kernel timing.
+     * with {@code train --profile}, together with the backend's kernel timing. On the JVM backend switch its
+     * kernel timing on too ({@code JvmBackend.setProfiling(true)}): the SSM layers' host remainder is their
+     * wall time less the kernel time recorded, so without kernel records it includes the kernels.
      */
     public Trainer profileHostOps(boolean on) {
         if (on) {

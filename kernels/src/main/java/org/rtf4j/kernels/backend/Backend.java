@@ -395,7 +395,7 @@ public interface Backend extends AutoCloseable {
      * {@link KernelId#GELU_BACKWARD}: {@code dx[i] = dy[i]·gelu'(x[i])} for the {@link ActivationShape#count()}
      * elements, with {@code gelu'(x) = s + 2x·s·(1−s)·√(2/π)·(1 + 3·0.044715·x²)}, {@code s = σ(2u)}
      * ({@code = ½(1 + tanh u) + ½x(1 − tanh²u)·u'(x)}), {@code s·(1 − s)} computed as {@code w/(1 + w)²}
-     * (no cancellation); large |x| give exactly 1 or 0. Any of the buffers may be the same.
+     * (no cancellation); large |x| give exactly 1 or 0 (NaN once x² overflows, as in the textbook form). Any of the buffers may be the same.
      *
      * <p><b>Accuracy.</b> Against the textbook derivative with {@code Math.tanh} in float64, per element,
      * relative to {@code |dy|·m(x)}, {@code m(x) = 1 + |x|·(1 + 3·0.044715·x²)} (the size of the derivative's

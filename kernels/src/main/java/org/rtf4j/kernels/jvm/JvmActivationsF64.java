@@ -16,7 +16,9 @@ import org.rtf4j.kernels.dense.ActivationShape;
  *   gelu(x)  = x·s
  *   gelu'(x) = s + 2x·(w·r²)·√(2/π)·(1 + 3·0.044715·x²)      (½(1 − tanh²u) = 2s(1 − s))
  * </pre>
- * For large |x|, w underflows to 0 and the results are exactly x or −0 and 1 or 0; a NaN in x gives NaN.
+ * For large |x|, w underflows to 0 and the results are exactly x or −0 and (until x² overflows, past
+ * |x| ≈ 1e154 in float64, 1e19 in float32, where the derivative is NaN as in the textbook form) 1 or 0; a NaN
+ * in x gives NaN.
  * GLU's σ is the host model's: {@code 1/(1 + e)} for v ≥ 0, {@code e/(1 + e)} otherwise, {@code e = exp(−|v|)},
  * bit for bit the same as computing exp(−v) or exp(v) on the two branches.
  *

@@ -119,16 +119,24 @@ final class ClComposites {
     /**
      * The tile edge ts of a {@code gemm} launch: the largest power of two ≤ {@value #GEMM_MAX_TILE} whose
      * ts × ts work-group fits the device's and the kernel's cap ({@link LaunchPlanner#groupCap}) and the
-     * device's dimension-0 extent; 1 at worst.
+     * device's dimension-0 extent, and whose two local tiles ({@link #gemmLocalBytes}) fit the local memory
+     * the kernel leaves free; 1 at worst.
      */
     int gemmTile(Precision p) {
-        long cap = Math.min(LaunchPlanner.groupCap(rt.info().limits(), rt.limits(p, ClKernel.GEMM)),
-            rt.info().limits().maxWorkItemSizeX());
+        LaunchPlanner.KernelLimits k = rt.limits(p, ClKernel.GEMM);
+        long cap = Math.min(LaunchPlanner.groupCap(rt.info().limits(), k), rt.info().limits().maxWorkItemSizeX());
+        long local = rt.info().localMemBytes() - k.staticLocalBytes();
         int ts = GEMM_MAX_TILE;
-        while (ts > 1 && (long) ts * ts > cap) {
+        while (ts > 1 && ((long) ts * ts > cap || gemmLocalBytes(p, ts) > local)) {
             ts /= 2;
         }
         return ts;
+    }
+
+    /** Local memory of a {@code gemm} launch with tile edge ts: its two tiles, in bytes. */
+    static long gemmLocalBytes(Precision p, int ts) {
+        long tile = (long) GEMM_R * ts;
+        return (tile * (ts + 1) + ts * (tile + 1)) * p.bytes();
     }
 
     /** Elements of C per work-item along each axis of a {@code gemm} launch (GEMM_R in rtf4j.cl). */
