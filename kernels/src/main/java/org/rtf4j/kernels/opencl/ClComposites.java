@@ -8,7 +8,7 @@ import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
 
 /**
- * The composite {@code KernelId}s as sequences of {@code rtf4j.cl} kernels and {@link ClFft} transforms,
+ * The composite {@code KernelId}s as sequences of OpenCL kernels and {@link ClFft} transforms,
  * with intermediates in the runtime's scratch buffers. Arguments arrive checked ({@code AbstractBackend});
  * each method runs inside one {@link ClRuntime#within} operation of {@link OpenClBackend}.
  */
@@ -139,7 +139,7 @@ final class ClComposites {
         return (tile * (ts + 1) + ts * (tile + 1)) * p.bytes();
     }
 
-    /** Elements of C per work-item along each axis of a {@code gemm} launch (GEMM_R in rtf4j.cl). */
+    /** Elements of C per work-item along each axis of a {@code gemm} launch (GEMM_R in dense.cl). */
     static final int GEMM_R = 4;
 
     /**

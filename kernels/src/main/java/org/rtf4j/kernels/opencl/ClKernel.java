@@ -3,7 +3,7 @@ package org.rtf4j.kernels.opencl;
 import java.util.List;
 
 /**
- * Every {@code __kernel} function of {@code rtf4j.cl}, with its parameters in order: the name the
+ * Every {@code __kernel} function of the OpenCL program ({@link ClSource}), with its parameters in order: the name the
  * source gives each and its kind. {@link ClRuntime#launch} checks a launch's arguments against these
  * kinds, and {@code ClKernelSourceTest} checks the constants against the source's signatures (same
  * kernels, same parameter names and kinds), so a kernel added, removed or changed on one side only
@@ -97,7 +97,7 @@ enum ClKernel {
         this.params = List.of(params);
     }
 
-    /** The {@code __kernel} function's name in {@code rtf4j.cl}. */
+    /** The {@code __kernel} function's name in the OpenCL program. */
     String functionName() {
         return functionName;
     }

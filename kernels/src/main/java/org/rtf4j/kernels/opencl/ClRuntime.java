@@ -16,8 +16,6 @@ import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
 import static org.jocl.CL.CL_QUEUE_PROPERTIES;
 import static org.jocl.CL.CL_TRUE;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -85,8 +83,6 @@ final class ClRuntime implements ClQueue {
     private static final StackWalker WALKER = StackWalker.getInstance();
     /** Most open buffers listed one by one in the report of {@link #close()}. */
     private static final int LISTED = 8;
-    static final String SOURCE_PATH = "/org/rtf4j/kernels/opencl/rtf4j.cl";
-    private static final String SOURCE = loadSource();
 
     /** Commands pending beyond which the completed ones are collected, and all waited for if that is not enough. */
     static final int MAX_PENDING = 4096;
@@ -606,17 +602,6 @@ final class ClRuntime implements ClQueue {
 
     // -------------------------------------------------------------------------- programs, launches
 
-    private static String loadSource() {
-        try (InputStream in = ClRuntime.class.getResourceAsStream(SOURCE_PATH)) {
-            if (in == null) {
-                throw new IllegalStateException("kernel source " + SOURCE_PATH.substring(1) + " is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the kernel source: " + e, e);
-        }
-    }
-
     /** The program for precision p, built on first use. Throws with the build log on failure. */
     private cl_program program(Precision p) {
         cl_program prog = programs.get(p);
@@ -626,7 +611,7 @@ final class ClRuntime implements ClQueue {
         requirePrecision(p);
         String opts = (p == Precision.F64 ? "-DUSE_DOUBLE " : "") + "-DVBLOCK=" + ModalShape.VANDERMONDE_BLOCK + " " + buildOptions;
         long t0 = System.nanoTime();
-        prog = CL.clCreateProgramWithSource(context, 1, new String[] {SOURCE}, null, null);
+        prog = CL.clCreateProgramWithSource(context, 1, new String[] {ClSource.text()}, null, null);
         try {
             CL.clBuildProgram(prog, 1, new cl_device_id[] {device}, opts, null, null);
         } catch (CLException e) {
@@ -636,7 +621,7 @@ final class ClRuntime implements ClQueue {
                 + opts.trim() + "':\n" + log, e);
         }
         long t1 = System.nanoTime();
-        profiler.record(new ProfileRecord("BUILD", "rtf4j.cl " + p, op, t0, t0, t0, t1, 0));
+        profiler.record(new ProfileRecord("BUILD", "program " + p, op, t0, t0, t0, t1, 0));
         programs.put(p, prog);
         return prog;
     }

@@ -16,7 +16,8 @@ import org.rtf4j.kernels.spectral.RationalShape;
 
 /**
  * The OpenCL backend (JOCL): every {@link KernelId} as a sequence of OpenCL C kernels from
- * {@code rtf4j.cl}, built once per precision (float64 only on devices with {@code cl_khr_fp64}).
+ * the program of {@code ClSource} (one OpenCL C file per job: common, FFT, convolution,
+ * rational spectrum, modal kernels, dense layers), built once per precision (float64 only on devices with {@code cl_khr_fp64}).
  * Intermediates stay in device buffers; only what the caller writes and reads crosses the bus, and the
  * {@link Profiler} counts those bytes. Every command is profiled with OpenCL events.
  *

@@ -7,11 +7,11 @@
  *       {@code AbstractBackend}), transfer ranges, and one {@code ClRuntime.within} operation per
  *       {@code KernelId};</li>
  *   <li>{@code ClRuntime}: context, in-order profiling queue, the program per precision (built from
- *       {@code rtf4j.cl} with {@code -DUSE_DOUBLE} for float64, {@code -DVBLOCK}), kernel objects,
+ *       the {@code ClSource} files with {@code -DUSE_DOUBLE} for float64, {@code -DVBLOCK}), kernel objects,
  *       events (commands are queued, not waited for; a blocking read is the host wait of normal operation,
  *       counted in the profiler), buffers and their accounting, transfers through host staging buffers,
  *       deferred reads, scratch, and the launcher;</li>
- *   <li>{@code ClKernel}: every {@code __kernel} of {@code rtf4j.cl} with its parameters' names and kinds;
+ *   <li>{@code ClKernel}: every {@code __kernel} of the program with its parameters' names and kinds;
  *       the launcher checks each launch's arguments against them, a test checks them against the source;</li>
  *   <li>{@code ClBuffer}: a device buffer (a caller's, or the backend's own scratch and tables);</li>
  *   <li>{@code ClFft}: device FFTs (powers of two in local memory, in one launch or the two passes of a

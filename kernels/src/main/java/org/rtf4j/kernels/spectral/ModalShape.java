@@ -13,7 +13,7 @@ public record ModalShape(int channels, int modes, int length) {
      * at the first lag of each block (on the JVM in float64; on OpenCL in the kernel's precision, with the
      * products l·log z split exactly by {@code fma} and the phase reduced modulo 2π) and advanced by one complex multiplication per lag inside it, so the work
      * of the transcendentals is 1/{@value} per term and the float32 error of the powers does not grow
-     * with L. The OpenCL forward computes one block per work item ({@code VBLOCK} in {@code rtf4j.cl},
+     * with L. The OpenCL forward computes one block per work item ({@code VBLOCK} in {@code modal.cl},
      * passed at build time from here). 64 was measured faster than 32 on both backends (S4D kernel and
      * gradient at H = 128, N = 1024, L = 2048: about 25% on PoCL, a few percent on the JVM).
      */

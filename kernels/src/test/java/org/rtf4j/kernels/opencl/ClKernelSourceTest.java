@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ClKernel} against {@code rtf4j.cl} (the resource the backend builds): the same kernels, and each
+ * {@link ClKernel} against the program source {@link ClSource#text()} (what the backend builds): the same kernels, and each
  * with the same parameters in the same order, names and kinds. No device needed.
  */
 class ClKernelSourceTest {
@@ -34,7 +31,7 @@ class ClKernelSourceTest {
                 params.add(param(m.group(1), raw.trim().replaceAll("\\s+", " ")));
             }
             if (out.put(m.group(1), params) != null) {
-                fail("kernel " + m.group(1) + " is defined twice in rtf4j.cl");
+                fail("kernel " + m.group(1) + " is defined twice in the OpenCL source");
             }
         }
         return out;
@@ -66,15 +63,12 @@ class ClKernelSourceTest {
         return new ClKernel.Param(name, kind);
     }
 
-    static String source() throws IOException {
-        try (InputStream in = ClKernelSourceTest.class.getResourceAsStream(ClRuntime.SOURCE_PATH)) {
-            assertTrue(in != null, ClRuntime.SOURCE_PATH + " is not on the class path");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    static String source() {
+        return ClSource.text();
     }
 
     @Test
-    void everyKernelOfTheSourceIsAConstantAndEveryConstantAKernel() throws IOException {
+    void everyKernelOfTheSourceIsAConstantAndEveryConstantAKernel() {
         Map<String, List<ClKernel.Param>> source = kernels(source());
         assertTrue(source.size() > 20, "parsed only " + source.keySet());
         TreeSet<String> onlySource = new TreeSet<>(source.keySet());
@@ -85,18 +79,18 @@ class ClKernelSourceTest {
                 onlyEnum.add(k.functionName());
             }
         }
-        assertTrue(onlySource.isEmpty() && onlyEnum.isEmpty(), "kernels in rtf4j.cl without a ClKernel constant: " + onlySource
-            + "; ClKernel constants without a kernel in rtf4j.cl: " + onlyEnum);
+        assertTrue(onlySource.isEmpty() && onlyEnum.isEmpty(), "kernels in the OpenCL source without a ClKernel constant: " + onlySource
+            + "; ClKernel constants without a kernel in the OpenCL source: " + onlyEnum);
     }
 
     @Test
-    void everyConstantDeclaresItsKernelsParameters() throws IOException {
+    void everyConstantDeclaresItsKernelsParameters() {
         Map<String, List<ClKernel.Param>> source = kernels(source());
         List<String> wrong = new ArrayList<>();
         for (ClKernel k : ClKernel.values()) {
             List<ClKernel.Param> declared = source.get(k.functionName());
             if (declared != null && !declared.equals(k.params())) {
-                wrong.add(k + ": rtf4j.cl has " + declared + ", the constant " + k.params());
+                wrong.add(k + ": the OpenCL source has " + declared + ", the constant " + k.params());
             }
         }
         assertTrue(wrong.isEmpty(), String.join("\n", wrong));
@@ -145,7 +139,7 @@ class ClKernelSourceTest {
 
     /** The float32 program computes in float32 only: no double type, double constant or fp64 extension. */
     @Test
-    void theFloat32ProgramNamesNoDouble() throws IOException {
+    void theFloat32ProgramNamesNoDouble() {
         String f32 = float32Program(source());
         assertTrue(f32.contains("typedef float real;"), "the float32 branch was not found");
         for (String banned : new String[] {"\\bdouble\\d*\\b", "\\bM_PI\\b", "cl_khr_fp64", "\\bas_double\\b", "\\bas_ulong\\b"}) {

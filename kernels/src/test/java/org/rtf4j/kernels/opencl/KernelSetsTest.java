@@ -102,7 +102,7 @@ class KernelSetsTest {
             }
             assertEquals(jvm.kernels(), ranOnJvm, "kernels timed on the JVM");
             assertEquals(cl.kernels(), ranOnDevice, "kernels that launched device work");
-            assertEquals(EnumSet.allOf(ClKernel.class), launched, "rtf4j.cl kernels launched by some KernelId");
+            assertEquals(EnumSet.allOf(ClKernel.class), launched, "OpenCL kernels launched by some KernelId");
         }
     }
 
