@@ -3,15 +3,10 @@ package org.rtf4j.kernels.opencl;
 import static org.jocl.CL.CL_COMPLETE;
 import static org.jocl.CL.CL_EVENT_COMMAND_EXECUTION_STATUS;
 import static org.jocl.CL.CL_FALSE;
-import static org.jocl.CL.CL_KERNEL_LOCAL_MEM_SIZE;
-import static org.jocl.CL.CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE;
-import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
-import static org.jocl.CL.CL_MEM_READ_WRITE;
 import static org.jocl.CL.CL_PROFILING_COMMAND_END;
 import static org.jocl.CL.CL_PROFILING_COMMAND_QUEUED;
 import static org.jocl.CL.CL_PROFILING_COMMAND_START;
 import static org.jocl.CL.CL_PROFILING_COMMAND_SUBMIT;
-import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
 import static org.jocl.CL.CL_QUEUE_PROPERTIES;
 import static org.jocl.CL.CL_TRUE;
@@ -20,10 +15,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,7 +34,6 @@ import org.jocl.cl_device_id;
 import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
-import org.jocl.cl_program;
 import org.jocl.cl_queue_properties;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
@@ -49,11 +41,12 @@ import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.profile.Profiler;
-import org.rtf4j.kernels.spectral.ModalShape;
 
 /**
- * The OpenCL runtime of one backend: context and in-order profiling queue, the program per precision,
- * kernel objects, events, buffers (allocation, accounting, transfers, scratch) and the launcher.
+ * The OpenCL runtime of one backend: context and in-order profiling queue, and every command on it: the
+ * checked launcher, transfers, device copies and fills, events, host waits and the errors they surface.
+ * Its two resources have their own classes: {@link ClPrograms} (the program per precision, kernel objects
+ * and their limits) and {@link ClMemory} (buffers, their accounting, scratch, the report at close).
  *
  * <p><b>Queued, not waited.</b> Launches, host-to-device writes, device copies, fills and deferred reads
  * are queued without waiting; the in-order queue runs them in order. A queued command stays in a pending
@@ -73,16 +66,12 @@ import org.rtf4j.kernels.spectral.ModalShape;
  * objects carry their arguments between {@code clSetKernelArg} and the enqueue, and the pending events,
  * scratch buffers and counters are shared. Methods below that touch that state expect the lock held.
  *
- * <p><b>Buffers.</b> Every buffer not yet freed is in one set; caller buffers are counted in
- * {@link #liveBuffers()}, scratch and tables are not, and all are in {@link #liveBytes()}. {@link #close()}
- * reports the caller buffers still open (count, bytes, and each one's size and origin) in one log line
- * and frees them with everything else.
+ * <p><b>Closing</b> waits for pending work, then {@link ClMemory#freeAll()} reports the caller buffers still
+ * open (count, bytes, and each one's size and origin) in one log line and frees every buffer, and the
+ * programs, queue and context are released.
  */
 final class ClRuntime implements ClQueue {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
-    private static final StackWalker WALKER = StackWalker.getInstance();
-    /** Most open buffers listed one by one in the report of {@link #close()}. */
-    private static final int LISTED = 8;
 
     /** Commands pending beyond which the completed ones are collected, and all waited for if that is not enough. */
     static final int MAX_PENDING = 4096;
@@ -95,26 +84,19 @@ final class ClRuntime implements ClQueue {
 
     /** The device, with its limits as the profile caps them: what every launch is planned for. */
     final DeviceInfo info;
-    private final DeviceProfile profile;
     final Profiler profiler = new Profiler();
     final ReentrantLock lock = new ReentrantLock();
     private final cl_device_id device;
     private final cl_context context;
     private final cl_command_queue queue;
     private final String buildOptions;
-    private final Map<Precision, cl_program> programs = new EnumMap<>(Precision.class);
-    private final Map<Precision, Map<ClKernel, cl_kernel>> kernels = new EnumMap<>(Precision.class);
-    private final Map<Precision, Map<ClKernel, LaunchPlanner.KernelLimits>> kernelLimits = new EnumMap<>(Precision.class);
-    private final Set<ClBuffer> buffers = new LinkedHashSet<>();
-    private final Map<String, ClBuffer> scratch = new HashMap<>();
-    private final Map<Precision, ClBuffer> dummies = new EnumMap<>(Precision.class);
+    private final ClPrograms programs;
+    private final ClMemory memory;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Map<Integer, ArrayDeque<ByteBuffer>> staging = new HashMap<>();
     private long stagedBytes;
     private int stagingChunk = STAGING_CHUNK;
     private String op = "";
-    private int liveBuffers;
-    private long liveBytes;
     private boolean closed;
 
     /**
@@ -135,7 +117,6 @@ final class ClRuntime implements ClQueue {
 
     ClRuntime(OpenClDevices.Found found, DeviceProfile profile, String buildOptions) {
         this.info = found.info().withLimits(profile.apply(found.info().limits()));
-        this.profile = profile;
         this.device = found.device();
         this.buildOptions = (profile.buildOptions() + " " + (buildOptions == null ? "" : buildOptions)).trim();
         CL.setExceptionsEnabled(true);
@@ -145,6 +126,9 @@ final class ClRuntime implements ClQueue {
         cl_queue_properties qp = new cl_queue_properties();
         qp.addProperty(CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE);
         this.queue = CL.clCreateCommandQueueWithProperties(context, device, qp, null);
+        this.memory = new ClMemory(this, context);
+        this.programs = new ClPrograms(info, profile, context, device, this.buildOptions,
+            (p, t0, t1) -> profiler.record(new ProfileRecord("BUILD", "program " + p, op, t0, t0, t0, t1, 0)));
         LOG.log(System.Logger.Level.INFO, "backend opencl: " + info.describe()
             + (this.buildOptions.isEmpty() ? "" : ", build options " + this.buildOptions)
             + (found.choice().isEmpty() ? "" : "; " + found.choice()) + (profile.emulates() ? "; " + profile.describe() : ""));
@@ -203,9 +187,7 @@ final class ClRuntime implements ClQueue {
 
     /** Throws when float64 is asked of a device without cl_khr_fp64. */
     void requirePrecision(Precision p) {
-        if (p == Precision.F64 && !info.fp64()) {
-            throw new IllegalArgumentException("device " + info.name() + " has no cl_khr_fp64: float64 is not available there");
-        }
+        programs.requirePrecision(p);
     }
 
     /** Sets the bytes of one staging piece (a multiple of 8, at most {@link #STAGING_CHUNK}; for the tests). */
@@ -232,11 +214,11 @@ final class ClRuntime implements ClQueue {
     }
 
     int liveBuffers() {
-        return liveBuffers;
+        return memory.liveBuffers();
     }
 
     long liveBytes() {
-        return liveBytes;
+        return memory.liveBytes();
     }
 
     // ------------------------------------------------------------------------------------ buffers
@@ -245,34 +227,8 @@ final class ClRuntime implements ClQueue {
     ClBuffer allocate(Precision p, int length) {
         requireOpen();
         requirePrecision(p);
-        ClBuffer b = create(p, length, true, caller());
+        ClBuffer b = memory.caller(p, length);
         zero(b);
-        return b;
-    }
-
-    /** A buffer of the backend's own (scratch, tables): not counted as a caller buffer, freed at close. */
-    ClBuffer internal(Precision p, int length) {
-        return create(p, length, false, null);
-    }
-
-    private ClBuffer create(Precision p, int length, boolean counted, String origin) {
-        long bytes = ClBuffer.bytes(p, length);
-        if (bytes > info.maxAllocBytes()) {
-            throw new IllegalStateException(String.format("device out of memory: a buffer of %d bytes exceeds the largest "
-                + "allocation %d of %s", bytes, info.maxAllocBytes(), info.name()));
-        }
-        cl_mem mem;
-        try {
-            mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
-        } catch (CLException e) {
-            throw translate(e, "allocating " + bytes + " bytes");
-        }
-        ClBuffer b = new ClBuffer(this, p, length, counted, origin, mem);
-        buffers.add(b);
-        if (counted) {
-            liveBuffers++;
-        }
-        liveBytes += bytes;
         return b;
     }
 
@@ -280,59 +236,26 @@ final class ClRuntime implements ClQueue {
     void release(ClBuffer b) {
         lock.lock();
         try {
-            free(b);
-            buffers.remove(b);
+            memory.free(b);
         } finally {
             lock.unlock();
         }
     }
 
-    private void free(ClBuffer b) {
-        if (b.mem != null) {
-            CL.clReleaseMemObject(b.mem);
-            b.mem = null;
-            if (b.counted) {
-                liveBuffers--;
-            }
-            liveBytes -= b.bytes();
-        }
-    }
-
-    /** The caller of {@link OpenClBackend#allocate}, as class.method:line (one short stack walk). */
-    private static String caller() {
-        return WALKER.walk(s -> s.filter(f -> !f.getClassName().equals(ClRuntime.class.getName())
-                && !f.getClassName().equals(OpenClBackend.class.getName()))
-            .findFirst().map(f -> f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber()).orElse("?"));
-    }
-
-    /** A grow-only scratch buffer of at least {@code elements} for one role. */
     @Override
     public ClBuffer scratch(Precision p, String role, long elements) {
-        if (elements > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("device out of memory: scratch '" + role + "' needs " + elements + " elements");
-        }
-        String key = p + ":" + role;
-        ClBuffer b = scratch.get(key);
-        if (b == null || b.length < elements) {
-            if (b != null) {
-                release(b);
-            }
-            b = internal(p, (int) Math.max(1, elements));
-            scratch.put(key, b);
-        }
-        return b;
+        return memory.scratch(p, role, elements);
     }
 
-    /** A one-element buffer for optional buffer arguments that a kernel does not read. */
     @Override
     public ClBuffer dummy(Precision p) {
-        return dummies.computeIfAbsent(p, q -> internal(q, 1));
+        return memory.dummy(p);
     }
 
     /** A new device table holding {@code values} (rounded to p); its upload is attributed to "plan". */
     @Override
     public ClBuffer table(Precision p, double[] values) {
-        ClBuffer b = internal(p, values.length);
+        ClBuffer b = memory.internal(p, values.length);
         String saved = op;
         op = "plan";
         try {
@@ -602,74 +525,19 @@ final class ClRuntime implements ClQueue {
 
     // -------------------------------------------------------------------------- programs, launches
 
-    /** The program for precision p, built on first use. Throws with the build log on failure. */
-    private cl_program program(Precision p) {
-        cl_program prog = programs.get(p);
-        if (prog != null) {
-            return prog;
-        }
-        requirePrecision(p);
-        String opts = (p == Precision.F64 ? "-DUSE_DOUBLE " : "") + "-DVBLOCK=" + ModalShape.VANDERMONDE_BLOCK + " " + buildOptions;
-        long t0 = System.nanoTime();
-        prog = CL.clCreateProgramWithSource(context, 1, new String[] {ClSource.text()}, null, null);
-        try {
-            CL.clBuildProgram(prog, 1, new cl_device_id[] {device}, opts, null, null);
-        } catch (CLException e) {
-            String log = buildLog(prog);
-            CL.clReleaseProgram(prog);
-            throw new IllegalStateException("OpenCL program build failed for " + p + " on " + info.name() + " with options '"
-                + opts.trim() + "':\n" + log, e);
-        }
-        long t1 = System.nanoTime();
-        profiler.record(new ProfileRecord("BUILD", "program " + p, op, t0, t0, t0, t1, 0));
-        programs.put(p, prog);
-        return prog;
-    }
-
-    private String buildLog(cl_program prog) {
-        long[] size = new long[1];
-        CL.clGetProgramBuildInfo(prog, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
-        byte[] buf = new byte[(int) size[0]];
-        CL.clGetProgramBuildInfo(prog, device, CL_PROGRAM_BUILD_LOG, buf.length, Pointer.to(buf), null);
-        return new String(buf, StandardCharsets.UTF_8).trim();
-    }
-
     /** Builds both precisions' programs now (float64 where available). */
     void build() {
         requireOpen();
-        program(Precision.F32);
+        programs.program(Precision.F32);
         if (info.fp64()) {
-            program(Precision.F64);
+            programs.program(Precision.F64);
         }
-    }
-
-    private cl_kernel kernel(Precision p, ClKernel k) {
-        Map<ClKernel, cl_kernel> ks = kernels.computeIfAbsent(p, q -> new EnumMap<>(ClKernel.class));
-        cl_kernel ck = ks.get(k);
-        if (ck == null) {
-            ck = CL.clCreateKernel(program(p), k.functionName(), null);
-            ks.put(k, ck);
-            kernelLimits.computeIfAbsent(p, q -> new EnumMap<>(ClKernel.class)).put(k, queryLimits(ck));
-        }
-        return ck;
-    }
-
-    /** A kernel's own limits on this device, its work-group capped by the profile. */
-    private LaunchPlanner.KernelLimits queryLimits(cl_kernel ck) {
-        long[] v = new long[1];
-        CL.clGetKernelWorkGroupInfo(ck, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(v), null);
-        long group = Math.min(v[0], profile.maxWorkGroup());
-        CL.clGetKernelWorkGroupInfo(ck, device, CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE, Sizeof.size_t, Pointer.to(v), null);
-        long multiple = Math.max(1, v[0]);
-        CL.clGetKernelWorkGroupInfo(ck, device, CL_KERNEL_LOCAL_MEM_SIZE, Sizeof.cl_ulong, Pointer.to(v), null);
-        return new LaunchPlanner.KernelLimits(Math.max(1, group), multiple, v[0]);
     }
 
     /** Kernel k's own limits (building it if needed): for callers that choose a work-group themselves. */
     @Override
     public LaunchPlanner.KernelLimits limits(Precision p, ClKernel k) {
-        kernel(p, k);
-        return kernelLimits.get(p).get(k);
+        return programs.limits(p, k);
     }
 
     /**
@@ -704,7 +572,7 @@ final class ClRuntime implements ClQueue {
         LaunchPlanner.KernelLimits kl = limits(p, k);
         LaunchPlanner.Plan plan = local == null ? LaunchPlanner.free(k.functionName(), info.limits(), kl, extents, localBytes)
             : LaunchPlanner.fixed(k.functionName(), info.limits(), kl, extents, local, localBytes);
-        cl_kernel ck = kernel(p, k);
+        cl_kernel ck = programs.kernel(p, k);
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             switch (params.get(i).kind()) {
@@ -963,7 +831,7 @@ final class ClRuntime implements ClQueue {
 
     /**
      * Waits for pending work (a counted host wait when any is pending), reports the caller buffers still open (one warning: count, bytes, and the
-     * size and origin of the first {@value #LISTED}), frees every buffer, kernel, program, the queue and
+     * size and origin of the first {@value ClMemory#LISTED}), frees every buffer, kernel, program, the queue and
      * the context. Idempotent. Handles of freed buffers stay safe to close.
      */
     void close() {
@@ -976,53 +844,15 @@ final class ClRuntime implements ClQueue {
             try {
                 waitAll("close");
             } finally {
-                report();
+                memory.freeAll();
                 staging.clear();
                 stagedBytes = 0;
-                for (ClBuffer b : buffers) {
-                    free(b);
-                }
-                buffers.clear();
-                scratch.clear();
-                dummies.clear();
-                for (Map<ClKernel, cl_kernel> ks : kernels.values()) {
-                    for (cl_kernel k : ks.values()) {
-                        CL.clReleaseKernel(k);
-                    }
-                }
-                for (cl_program p : programs.values()) {
-                    CL.clReleaseProgram(p);
-                }
+                programs.release();
                 CL.clReleaseCommandQueue(queue);
                 CL.clReleaseContext(context);
             }
         } finally {
             lock.unlock();
         }
-    }
-
-    private void report() {
-        List<ClBuffer> open = new ArrayList<>();
-        long bytes = 0;
-        for (ClBuffer b : buffers) {
-            if (b.counted && b.mem != null) {
-                open.add(b);
-                bytes += b.bytes();
-            }
-        }
-        if (open.isEmpty()) {
-            return;
-        }
-        StringBuilder s = new StringBuilder("backend opencl closed with ").append(open.size())
-            .append(open.size() == 1 ? " buffer" : " buffers").append(" still open (").append(bytes)
-            .append(" bytes), freed now:");
-        for (int i = 0; i < Math.min(LISTED, open.size()); i++) {
-            ClBuffer b = open.get(i);
-            s.append(i == 0 ? " " : "; ").append(b.precision).append(" x ").append(b.length).append(" from ").append(b.origin);
-        }
-        if (open.size() > LISTED) {
-            s.append("; and ").append(open.size() - LISTED).append(" more");
-        }
-        LOG.log(System.Logger.Level.WARNING, s.toString());
     }
 }

@@ -6,11 +6,13 @@
  *   <li>{@code OpenClBackend}: the {@code Backend} seam — argument checks (inherited from
  *       {@code AbstractBackend}), transfer ranges, and one {@code ClRuntime.within} operation per
  *       {@code KernelId};</li>
- *   <li>{@code ClRuntime}: context, in-order profiling queue, the program per precision (built from
- *       the {@code ClSource} files with {@code -DUSE_DOUBLE} for float64, {@code -DVBLOCK}), kernel objects,
+ *   <li>{@code ClRuntime}: context, in-order profiling queue and every command on it: the checked launcher
+ *       (launch sizes from {@code LaunchPlanner}), transfers through host staging buffers, deferred reads,
  *       events (commands are queued, not waited for; a blocking read is the host wait of normal operation,
- *       counted in the profiler), buffers and their accounting, transfers through host staging buffers,
- *       deferred reads, scratch, and the launcher;</li>
+ *       counted in the profiler);</li>
+ *   <li>{@code ClPrograms}: the program per precision (the {@code ClSource} files, one per job, built with
+ *       {@code -DUSE_DOUBLE} for float64 and {@code -DVBLOCK}), kernel objects and each kernel's limits;</li>
+ *   <li>{@code ClMemory}: device buffers, their accounting, scratch per role, the report at close;</li>
  *   <li>{@code ClKernel}: every {@code __kernel} of the program with its parameters' names and kinds;
  *       the launcher checks each launch's arguments against them, a test checks them against the source;</li>
  *   <li>{@code ClBuffer}: a device buffer (a caller's, or the backend's own scratch and tables);</li>
