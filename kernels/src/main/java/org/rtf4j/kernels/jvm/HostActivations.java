@@ -1,7 +1,5 @@
 package org.rtf4j.kernels.jvm;
 
-import java.util.Map;
-import java.util.WeakHashMap;
 import org.rtf4j.kernels.dense.ActivationShape;
 
 /**
@@ -14,8 +12,8 @@ import org.rtf4j.kernels.dense.ActivationShape;
  * checks its buffers, with the same one-line messages.
  */
 public final class HostActivations {
-    private static final Map<JvmExecutor, JvmActivationsF64> F64 = new WeakHashMap<>();
-    private static final Map<JvmExecutor, JvmActivationsF32> F32 = new WeakHashMap<>();
+    private static final PerExecutor<JvmActivationsF64> F64 = new PerExecutor<>(h -> new JvmActivationsF64());
+    private static final PerExecutor<JvmActivationsF32> F32 = new PerExecutor<>(h -> new JvmActivationsF32());
 
     private HostActivations() {
     }
@@ -69,15 +67,11 @@ public final class HostActivations {
     }
 
     private static JvmActivationsF64 f64(JvmExecutor host) {
-        synchronized (F64) {
-            return F64.computeIfAbsent(host, h -> new JvmActivationsF64());
-        }
+        return F64.get(host);
     }
 
     private static JvmActivationsF32 f32(JvmExecutor host) {
-        synchronized (F32) {
-            return F32.computeIfAbsent(host, h -> new JvmActivationsF32());
-        }
+        return F32.get(host);
     }
 
     private static int length(double[] a) {

@@ -1,7 +1,5 @@
 package org.rtf4j.kernels.jvm;
 
-import java.util.Map;
-import java.util.WeakHashMap;
 import org.rtf4j.kernels.dense.GemmShape;
 
 /**
@@ -13,8 +11,8 @@ import org.rtf4j.kernels.dense.GemmShape;
  * the executor) and shared by every caller of that executor; calls on one executor are serialised.
  */
 public final class HostGemm {
-    private static final Map<JvmExecutor, JvmGemmF64> F64 = new WeakHashMap<>();
-    private static final Map<JvmExecutor, JvmGemmF32> F32 = new WeakHashMap<>();
+    private static final PerExecutor<JvmGemmF64> F64 = new PerExecutor<>(h -> new JvmGemmF64(h.threads()));
+    private static final PerExecutor<JvmGemmF32> F32 = new PerExecutor<>(h -> new JvmGemmF32(h.threads()));
 
     private HostGemm() {
     }
@@ -28,21 +26,13 @@ public final class HostGemm {
      */
     public static void gemm(JvmExecutor host, GemmShape shape, double[] a, double[] b, double[] c) {
         check(host, shape, a == null ? -1 : a.length, b == null ? -1 : b.length, c == null ? -1 : c.length, c == a || c == b);
-        JvmGemmF64 k;
-        synchronized (F64) {
-            k = F64.computeIfAbsent(host, h -> new JvmGemmF64(h.threads()));
-        }
-        k.gemm(host, shape, a, b, c);
+        F64.get(host).gemm(host, shape, a, b, c);
     }
 
     /** As {@link #gemm(JvmExecutor, GemmShape, double[], double[], double[])}, in float32. */
     public static void gemm(JvmExecutor host, GemmShape shape, float[] a, float[] b, float[] c) {
         check(host, shape, a == null ? -1 : a.length, b == null ? -1 : b.length, c == null ? -1 : c.length, c == a || c == b);
-        JvmGemmF32 k;
-        synchronized (F32) {
-            k = F32.computeIfAbsent(host, h -> new JvmGemmF32(h.threads()));
-        }
-        k.gemm(host, shape, a, b, c);
+        F32.get(host).gemm(host, shape, a, b, c);
     }
 
     private static void check(JvmExecutor host, GemmShape shape, int a, int b, int c, boolean alias) {
