@@ -50,6 +50,11 @@ class DevicePlansTest {
         return GpuTable.DEVICES.stream();
     }
 
+    /** The precisions the device builds programs for: float32, and float64 where it has fp64. */
+    private static List<Precision> precisions(GpuTable gpu) {
+        return gpu.limits().fp64() ? List.of(Precision.values()) : List.of(Precision.F32);
+    }
+
     @ParameterizedTest
     @MethodSource("devices")
     void everyLaunchAtEveryShapeFitsTheDevice(GpuTable gpu) {
@@ -57,10 +62,7 @@ class DevicePlansTest {
         ClFft fft = new ClFft(rec);
         ClComposites cs = new ClComposites(rec, fft);
         int launches = 0;
-        for (Precision p : Precision.values()) {
-            if (p == Precision.F64 && !gpu.limits().fp64()) {
-                continue;
-            }
+        for (Precision p : precisions(gpu)) {
             for (Shape s : SHAPES) {
                 rec.clear();
                 runLayers(rec, cs, fft, p, s);
@@ -76,10 +78,7 @@ class DevicePlansTest {
     void transformsUpTo2To16TakeAtMostThreeCommandsWhereTheyFit(GpuTable gpu) {
         PlanRecorder rec = new PlanRecorder(gpu);
         ClFft fft = new ClFft(rec);
-        for (Precision p : Precision.values()) {
-            if (p == Precision.F64 && !gpu.limits().fp64()) {
-                continue;
-            }
+        for (Precision p : precisions(gpu)) {
             for (int n = 2; n <= 1 << 16; n <<= 1) {
                 for (boolean inverse : new boolean[] {false, true}) {
                     rec.clear();
@@ -104,10 +103,7 @@ class DevicePlansTest {
         ClComposites cs = new ClComposites(rec, new ClFft(rec));
         int[][] models = {{32, 784}, {16, 1024}};
         int h = 64;
-        for (Precision p : Precision.values()) {
-            if (p == Precision.F64 && !gpu.limits().fp64()) {
-                continue;
-            }
+        for (Precision p : precisions(gpu)) {
             for (int[] bl : models) {
                 int batch = bl[0];
                 int ell = bl[1];
@@ -148,10 +144,7 @@ class DevicePlansTest {
         ClComposites cs = new ClComposites(rec, new ClFft(rec));
         int[][] models = {{32, 784}, {16, 1024}};
         int h = 64;
-        for (Precision p : Precision.values()) {
-            if (p == Precision.F64 && !gpu.limits().fp64()) {
-                continue;
-            }
+        for (Precision p : precisions(gpu)) {
             for (int[] bl : models) {
                 int batch = bl[0];
                 int ell = bl[1];
