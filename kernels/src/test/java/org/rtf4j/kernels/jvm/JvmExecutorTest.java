@@ -243,13 +243,15 @@ class JvmExecutorTest {
         AtomicInteger callDoneWhenCloseReturned = new AtomicInteger(-1);
         Thread closer = new Thread(() -> {
             ex.close();
-            callDoneWhenCloseReturned.set(callReturned.get());
+            // the call's work, not the caller thread's next statement, which may run after close returns
+            callDoneWhenCloseReturned.set(finished.get(0) + finished.get(1) + finished.get(2) == 3 ? 1 : 0);
         });
         closer.start();
         release.countDown();
         closer.join();
         caller.join();
         assertNull(callFailure.get(), "the call in progress completes");
+        assertEquals(1, callReturned.get(), "the call in progress returns");
         for (int w = 0; w < 3; w++) {
             assertEquals(1, finished.get(w), "range " + w);
         }
