@@ -21,8 +21,9 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * read from the class itself, so it says what the code dispatches, not what someone declared.
  *
  * @param <B> the backend's buffer type
+ * @param <I> the backend's index buffer type
  */
-public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend {
+public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuffer> implements Backend {
     private static final ClassValue<Set<KernelId>> IMPLEMENTED = new ClassValue<>() {
         @Override
         protected Set<KernelId> computeValue(Class<?> type) {
@@ -64,12 +65,15 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
      * The kernels whose run method {@code type} (or a superclass below AbstractBackend) defines: what
      * {@link #kernels()} of its instances returns, for any class, concrete or not.
      */
-    public static Set<KernelId> implementedBy(Class<? extends AbstractBackend<?>> type) {
+    public static Set<KernelId> implementedBy(Class<? extends AbstractBackend<?, ?>> type) {
         return IMPLEMENTED.get(type);
     }
 
     /** The backend's buffer behind a handle; throws naming {@code name} if it is not one of ours or is closed. */
     protected abstract B own(DeviceBuffer buffer, String name);
+
+    /** Our index buffer behind a caller's handle, checked open; refuses another backend's. */
+    protected abstract I ownIndices(IndexBuffer buffer, String name);
 
     protected abstract void runFftComplex(int n, int rows, B data, boolean inverse);
 
@@ -324,6 +328,15 @@ public abstract class AbstractBackend<B extends DeviceBuffer> implements Backend
         }
         if (mine.length() < minLength) {
             throw new IllegalArgumentException(name + " has " + mine.length() + " elements, expected at least " + minLength);
+        }
+        return mine;
+    }
+
+    /** Our index buffer with at least {@code minLength} integers. */
+    protected final I needIndices(IndexBuffer b, String name, long minLength) {
+        I mine = ownIndices(b, name);
+        if (mine.length() < minLength) {
+            throw new IllegalArgumentException(name + " has " + mine.length() + " integers, expected at least " + minLength);
         }
         return mine;
     }

@@ -203,6 +203,30 @@ public interface Backend extends AutoCloseable {
     void zero(DeviceBuffer buffer);
 
     /**
+     * A zero-filled array of {@code length ≥ 0} integers on this backend, counted in {@link #liveBytes()}
+     * (4 bytes each).
+     *
+     * @throws IllegalArgumentException when {@code length} is negative
+     */
+    IndexBuffer allocateIndices(int length);
+
+    /**
+     * Copies {@code src[srcOffset .. srcOffset+length)} into {@code dst[dstOffset ..]}; like {@link #write}
+     * it may be queued, the values taken before it returns.
+     *
+     * @throws IllegalArgumentException naming the buffer or array whose range is outside it
+     */
+    void writeIndices(IndexBuffer dst, int dstOffset, int[] src, int srcOffset, int length);
+
+    /**
+     * Copies {@code src[srcOffset .. srcOffset+length)} into {@code dst[dstOffset ..]} after every command
+     * queued before it (a blocking read, like {@link #read}).
+     *
+     * @throws IllegalArgumentException naming the buffer or array whose range is outside it
+     */
+    void readIndices(IndexBuffer src, int srcOffset, int[] dst, int dstOffset, int length);
+
+    /**
      * {@link KernelId#FFT_COMPLEX}: {@code rows} in-place complex transforms of length n; row r occupies
      * {@code data[2*n*r .. 2*n*(r+1))}.
      *

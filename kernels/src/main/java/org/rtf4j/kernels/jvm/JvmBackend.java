@@ -2,6 +2,7 @@ package org.rtf4j.kernels.jvm;
 
 import org.rtf4j.kernels.backend.AbstractBackend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.IndexBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
@@ -32,7 +33,7 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}). OpenCL's accuracy per device kind is
  * stated in {@code OpenClBackend}.
  */
-public final class JvmBackend extends AbstractBackend<JvmBuffer> {
+public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer> {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
 
     private final JvmExecutor executor;
@@ -356,6 +357,28 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
     }
 
     @Override
+    public IndexBuffer allocateIndices(int length) {
+        open();
+        return new JvmIndexBuffer(length, live);
+    }
+
+    @Override
+    public void writeIndices(IndexBuffer dst, int dstOffset, int[] src, int srcOffset, int length) {
+        JvmIndexBuffer d = ownIndices(dst, "dst");
+        range("dst", d.length(), dstOffset, length);
+        range("src", src.length, srcOffset, length);
+        System.arraycopy(src, srcOffset, d.values(), dstOffset, length);
+    }
+
+    @Override
+    public void readIndices(IndexBuffer src, int srcOffset, int[] dst, int dstOffset, int length) {
+        JvmIndexBuffer s = ownIndices(src, "src");
+        range("src", s.length(), srcOffset, length);
+        range("dst", dst.length, dstOffset, length);
+        System.arraycopy(s.values(), srcOffset, dst, dstOffset, length);
+    }
+
+    @Override
     public void zero(DeviceBuffer buffer) {
         JvmBuffer b = own(buffer, "buffer");
         if (b.precision() == Precision.F64) {
@@ -617,5 +640,18 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer> {
                 + ", not a buffer of backend jvm");
         }
         return (JvmBuffer) b;
+    }
+
+    @Override
+    protected JvmIndexBuffer ownIndices(IndexBuffer b, String name) {
+        open();
+        if (b == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (!(b instanceof JvmIndexBuffer)) {
+            throw new IllegalArgumentException(name + " is a " + b.getClass().getSimpleName()
+                + ", not an index buffer of backend jvm");
+        }
+        return (JvmIndexBuffer) b;
     }
 }

@@ -304,6 +304,22 @@ final class ClRuntime implements ClQueue {
         }
     }
 
+    /** Queues a write of {@code length} integers into a 4-byte-element buffer; no wait. */
+    void writeInts(ClBuffer d, int offset, int[] src, int srcOffset, int length) {
+        int chunk = stagingChunk / 4;
+        for (int done = 0; done < length; done += Math.min(chunk, length - done)) {
+            int n = Math.min(chunk, length - done);
+            ByteBuffer b = stage(4L * n);
+            b.asIntBuffer().put(src, srcOffset + done, n);
+            copyIn(d, offset + done, n, b);
+        }
+    }
+
+    /** A blocking read of integers from a 4-byte-element buffer. */
+    void readInts(ClBuffer s, int offset, int[] dst, int dstOffset, int length) {
+        copyOut(s, offset, length, Pointer.to(dst).withByteOffset(4L * dstOffset));
+    }
+
     /** A blocking read: the one kind of host wait of normal operation. */
     void read(ClBuffer s, int offset, double[] dst, int dstOffset, int length) {
         if (s.precision == Precision.F64) {

@@ -2,6 +2,7 @@ package org.rtf4j.kernels.opencl;
 
 import org.rtf4j.kernels.backend.AbstractBackend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.IndexBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
@@ -77,7 +78,7 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * <p>Device selection is explicit and logged once; there is no fallback to another device or backend:
  * a missing platform, a failed build (its log included) or device out-of-memory throws.
  */
-public final class OpenClBackend extends AbstractBackend<ClBuffer> {
+public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer> {
     private final ClRuntime rt;
     private final ClFft fft;
     private final ClComposites composites;
@@ -322,6 +323,69 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer> {
         range(name, b.length, offset, length);
         range("host array", hostLength, hostOffset, length);
         return length == 0 ? null : b;
+    }
+
+    @Override
+    public IndexBuffer allocateIndices(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("index buffer length must be ≥ 0, got " + length);
+        }
+        rt.lock.lock();
+        try {
+            return new ClIndexBuffer(rt.allocate(Precision.F32, length));
+        } finally {
+            rt.lock.unlock();
+        }
+    }
+
+    @Override
+    public void writeIndices(IndexBuffer dst, int dstOffset, int[] src, int srcOffset, int length) {
+        rt.lock.lock();
+        try {
+            ClBuffer d = ownIndices(dst, "dst").storage;
+            range("dst", d.length, dstOffset, length);
+            range("src", src.length, srcOffset, length);
+            if (length > 0) {
+                rt.writeInts(d, dstOffset, src, srcOffset, length);
+            }
+        } finally {
+            rt.lock.unlock();
+        }
+    }
+
+    @Override
+    public void readIndices(IndexBuffer src, int srcOffset, int[] dst, int dstOffset, int length) {
+        rt.lock.lock();
+        try {
+            ClBuffer s = ownIndices(src, "src").storage;
+            range("src", s.length, srcOffset, length);
+            range("dst", dst.length, dstOffset, length);
+            if (length > 0) {
+                rt.readInts(s, srcOffset, dst, dstOffset, length);
+            }
+        } finally {
+            rt.lock.unlock();
+        }
+    }
+
+    /** Our index buffer behind a handle, open (its storage checked as any buffer's). */
+    @Override
+    protected ClIndexBuffer ownIndices(IndexBuffer b, String name) {
+        rt.lock.lock();
+        try {
+            if (b == null) {
+                throw new IllegalArgumentException(name + " must not be null");
+            }
+            if (!(b instanceof ClIndexBuffer)) {
+                throw new IllegalArgumentException(name + " is a " + b.getClass().getSimpleName()
+                    + ", not an index buffer of this opencl backend");
+            }
+            ClIndexBuffer c = (ClIndexBuffer) b;
+            rt.own(c.storage, name);
+            return c;
+        } finally {
+            rt.lock.unlock();
+        }
     }
 
     @Override

@@ -52,7 +52,7 @@ class KernelSetsTest {
     }
 
     /** A backend class that defines one run method only. */
-    abstract static class OnlyComplexFft extends AbstractBackend<DeviceBuffer> {
+    abstract static class OnlyComplexFft extends AbstractBackend<DeviceBuffer, org.rtf4j.kernels.backend.IndexBuffer> {
         @Override
         protected void runFftComplex(int n, int rows, DeviceBuffer data, boolean inverse) {
         }
