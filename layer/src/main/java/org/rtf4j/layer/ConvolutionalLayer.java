@@ -142,6 +142,54 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         forwardDone = true;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Queues the kernels' generation and the convolution from {@code input} into {@code output} without
+     * reading either back; blocks once, on what {@link #checkKernels} reads (RTF's denominator magnitudes),
+     * which runs before this returns. When that throws {@link NumericalFailureException} the contents of
+     * {@code output} are unspecified. {@code input} may be overwritten after this returns (the backward pass
+     * keeps its spectrum, not the buffer); it must not be {@code output}.
+     */
+    @Override
+    public void forward(DeviceBuffer input, int batch, int length, DeviceBuffer output) {
+        forwardDone = false;
+        checkSignal("u", input, batch, length);
+        checkSignal("y", output, batch, length);
+        if (input == output) {
+            throw new IllegalArgumentException("u and y must be different buffers");
+        }
+        checkParameters();
+        prepare(batch, length);
+        generateKernels(length);
+        be.fftConv(conv, kf, kb, input, output, kSpec, uSpec);
+        checkKernels();
+        forwardDone = true;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Queues the convolution's backward from {@code gradOut} into {@code gradIn} and the kernels'; blocks
+     * once, on the parameter gradients' reads ({@link #collectKernelBackward}). {@code gradIn} may be
+     * {@code gradOut}'s buffer only if the backend's convolution backward allows it (neither does): pass two.
+     */
+    @Override
+    public void backward(DeviceBuffer gradOut, DeviceBuffer gradIn) {
+        open();
+        if (!forwardDone) {
+            throw new IllegalStateException("backward needs a preceding forward pass");
+        }
+        checkSignal("gy", gradOut, conv.batch(), conv.length());
+        checkSignal("du", gradIn, conv.batch(), conv.length());
+        if (gradOut == gradIn) {
+            throw new IllegalArgumentException("gy and du must be different buffers");
+        }
+        be.fftConvBackward(conv, kSpec, uSpec, gradOut, gradIn, dkf, dkb);
+        enqueueKernelBackward(conv.length());
+        collectBackward();
+    }
+
     /** Convenience: a new output array. */
     public double[] forward(double[] input, int batch, int length) {
         double[] out = new double[MemoryCheck.arrayLength(kind().id() + " layer output (batch " + batch + " × channels "
@@ -310,6 +358,22 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     protected void open() {
         if (closed) {
             throw new IllegalStateException(kind().id() + " layer is closed");
+        }
+    }
+
+    /** A signal buffer of the layer's precision with at least batch·H·length elements, else one line naming it. */
+    private void checkSignal(String name, DeviceBuffer b, int batch, int length) {
+        if (b == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        checkSignal(name, (int) Math.min(Integer.MAX_VALUE, (long) batch * h * Math.max(0, length)), batch, length);
+        if (b.precision() != p) {
+            throw new IllegalArgumentException(name + " is " + b.precision() + ", expected the layer's " + p);
+        }
+        long expected = (long) batch * h * length;
+        if (b.length() < expected) {
+            throw new IllegalArgumentException(name + " has " + b.length() + " elements, expected at least B*H*ell = "
+                + batch + "*" + h + "*" + length + " = " + expected);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.rtf4j.layer;
 
 import java.util.List;
+import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.Precision;
 
 /**
@@ -59,6 +60,20 @@ public interface SequenceLayer extends AutoCloseable {
 
     /** du = ∂ℒ/∂u from gy = ∂ℒ/∂y of the last forward pass; accumulates parameter gradients. */
     void backward(float[] gy, float[] du);
+
+    /**
+     * y = layer(u) with u and y in buffers of the layer's backend and {@link #precision()}, shape
+     * (batch, H, length): the path of a model whose activations stay on the backend. The signals are not
+     * checked for NaN or ±Inf (that would read them back): a non-finite input gives a non-finite output,
+     * which the model's loss reports. Parameters are checked as in the host-array forms.
+     */
+    void forward(DeviceBuffer u, int batch, int length, DeviceBuffer y);
+
+    /**
+     * du = ∂ℒ/∂u from gy = ∂ℒ/∂y of the last forward pass, both in backend buffers as in
+     * {@link #forward(DeviceBuffer, int, int, DeviceBuffer)}; accumulates parameter gradients.
+     */
+    void backward(DeviceBuffer gy, DeviceBuffer du);
 
     /** A recurrent stepper for {@code batch} sequences that reproduces the causal convolution exactly. */
     Recurrence recurrent(int batch);

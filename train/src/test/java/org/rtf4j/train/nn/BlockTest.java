@@ -91,6 +91,17 @@ class BlockTest {
         }
 
         @Override
+        public void forward(org.rtf4j.kernels.backend.DeviceBuffer u, int batch, int length,
+                            org.rtf4j.kernels.backend.DeviceBuffer y) {
+            throw forward != null ? forward.get() : new IllegalStateException("the failing layer has no device path");
+        }
+
+        @Override
+        public void backward(org.rtf4j.kernels.backend.DeviceBuffer gy, org.rtf4j.kernels.backend.DeviceBuffer du) {
+            throw backward.get();
+        }
+
+        @Override
         public Recurrence recurrent(int batch) {
             throw new IllegalStateException("a layer that only fails has no recurrent form");
         }
