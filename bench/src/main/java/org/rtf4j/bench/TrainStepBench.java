@@ -208,7 +208,7 @@ public class TrainStepBench {
             }
             try {
                 return new Run(be, backendName.equals("jvm") ? null : host,
-                    new Trainer(config, data, be, host, null, null));
+                    new Trainer(config, data, be, null, null));
             } catch (RuntimeException e) {
                 be.close();
                 if (!backendName.equals("jvm")) {

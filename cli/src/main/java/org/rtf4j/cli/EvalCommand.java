@@ -88,7 +88,7 @@ final class EvalCommand implements Callable<Integer> {
         MemoryCheck.require("eval: " + SequenceModel.describeSizes(c.model(), ds.spec(), evalBatch),
             SequenceModel.bytesNeeded(c.model(), ds.spec(), evalBatch, backendOptions.heapBuffers(), backendOptions.workers()));
         try (BackendOptions.Compute compute = backendOptions.open();
-             SequenceModel model = new SequenceModel(c.model(), ds.spec(), compute.backend(), compute.host(), c.seed())) {
+             SequenceModel model = new SequenceModel(c.model(), ds.spec(), compute.backend(), c.seed())) {
             Checkpoints.restore(ck, model, null);
             Evaluation e;
             if (Progress.wanted(progress)) {

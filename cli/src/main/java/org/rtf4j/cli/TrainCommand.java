@@ -90,7 +90,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--constraint", description = "RTF denominators: none or l1_montel (stable by construction) (default: ${DEFAULT-VALUE}).")
     RtfConfig.Constraint constraint = RtfConfig.Constraint.NONE;
 
-    @Option(names = "--precision", description = "SSM layer precision: F32 or F64 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--precision", description = "Precision of the whole model on its backend (weights, moments, "
+        + "activations, gradients): F32, or F64 to validate (default: ${DEFAULT-VALUE}).")
     Precision precision = Precision.F32;
 
     @Option(names = "--batch", description = "Examples per micro-batch (default: ${DEFAULT-VALUE}).")
@@ -205,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
     private static Trainer trainer(TrainConfig config, Dataset data, BackendOptions.Compute compute, Path dir,
                                    Trainer.Listener listener) {
         try {
-            return new Trainer(config, data, compute.backend(), compute.host(), dir, listener);
+            return new Trainer(config, data, compute.backend(), dir, listener);
         } catch (Checkpoints.UnreadableException e) {
             throw new IllegalStateException(e.getMessage() + "; nothing was changed: --fresh starts over (deleting them)",
                 e);

@@ -6,7 +6,7 @@ import org.rtf4j.train.data.Dataset;
 import org.rtf4j.train.data.Example;
 import org.rtf4j.train.data.Split;
 import org.rtf4j.train.data.TaskSpec;
-import org.rtf4j.train.nn.Loss;
+import org.rtf4j.kernels.dense.LossShape;
 import org.rtf4j.train.nn.SequenceModel;
 
 /**
@@ -42,11 +42,13 @@ public record Evaluation(Split split, long examples, double loss, double accurac
                 ex.add(data.get(split, (long) i * size / n));
             }
             Batch b = Batch.of(spec, ex);
-            Loss l = Loss.of(spec, model.forward(b, false, 0), b);
-            lossSum += l.loss() * l.count();
-            correct += l.correct();
-            count += l.count();
-            ss += l.sumSquares();
+            model.load(b, false);
+            model.forward(false, 0, 0);
+            double[] s = model.lossScalars();
+            lossSum += s[LossShape.LOSS_SUM];
+            correct += (long) s[LossShape.CORRECT];
+            count += (long) s[LossShape.COUNT];
+            ss += s[LossShape.LOSS_SUM];
             progress.accept(Math.min(n, start + batchSize));
         }
         boolean regression = spec.target() == TaskSpec.Target.REGRESSION;

@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.PendingRead;
+import org.rtf4j.kernels.dense.LossShape;
+import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.backend.MemoryCheck;
-import org.rtf4j.kernels.jvm.JvmExecutor;
 import org.rtf4j.layer.NumericalFailureException;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.train.data.Dataset;
@@ -16,8 +19,8 @@ import org.rtf4j.train.data.Example;
 import org.rtf4j.train.data.Split;
 import org.rtf4j.train.data.TaskSpec;
 import org.rtf4j.train.nn.HostProfile;
-import org.rtf4j.train.nn.Loss;
 import org.rtf4j.train.nn.SequenceModel;
+import org.rtf4j.train.nn.Weight;
 import org.rtf4j.train.optim.AdamW;
 import org.rtf4j.train.optim.CosineSchedule;
 import org.rtf4j.train.optim.Gradients;
@@ -54,6 +57,9 @@ public final class Trainer implements AutoCloseable {
     private final Path runDir;
     private final Listener listener;
     private final Backend backend;
+    /** The loss scalars of the micro-batches of a step, and the squared gradient norms (weights, then the SSM group). */
+    private final DeviceBuffer stepScalars;
+    private final DeviceBuffer stepPartials;
     private long step;
     private double secondsBefore;
     private long logEvery = 1;
@@ -63,14 +69,14 @@ public final class Trainer implements AutoCloseable {
     /**
      * A trainer of a fresh model, or resumed from the newest readable checkpoint in {@code runDir} when there is
      * one. Nothing in {@code runDir} is written or deleted here, so a refusal leaves the directory as it was. The
-     * model runs its layers on {@code backend} and its host code on {@code host} (see {@link SequenceModel}); the
-     * caller owns and closes both, after the trainer.
+     * model runs on {@code backend} (see {@link SequenceModel}); the caller owns it and closes it after the
+     * trainer.
      *
      * @throws Checkpoints.UnreadableException when {@code runDir} holds checkpoint files and none is readable
      * @throws IllegalArgumentException        when the checkpoint is of another configuration (naming the fields
      *                                         that differ) or its tensors do not fit the model
      */
-    public Trainer(TrainConfig config, Dataset data, Backend backend, JvmExecutor host, Path runDir, Listener listener) {
+    public Trainer(TrainConfig config, Dataset data, Backend backend, Path runDir, Listener listener) {
         this.config = config;
         this.data = data;
         this.backend = backend;
@@ -88,17 +94,21 @@ public final class Trainer implements AutoCloseable {
                 + Checkpoints.differences(ck.get().config(), config)
                 + "; use another --run directory, or the same settings to resume");
         }
-        SequenceModel m = new SequenceModel(config.model(), data.spec(), backend, host, config.seed());
+        SequenceModel m = new SequenceModel(config.model(), data.spec(), backend, config.seed());
         try {
-            this.opt = new AdamW(m.parameters(), AdamW.Settings.of(config.lr(), config.weightDecay(), config.ssmLr(),
+            this.opt = new AdamW(backend, m.weights(), m.ssmParameters(), AdamW.Settings.of(config.lr(), config.weightDecay(), config.ssmLr(),
                 config.ssmWeightDecay()));
             this.schedule = new CosineSchedule(config.warmup(), config.steps());
             if (ck.isPresent()) {
                 Checkpoints.restore(ck.get(), m, opt);
+                m.push();
+                opt.push();
                 step = ck.get().step();
                 secondsBefore = ck.get().seconds();
                 this.listener.log("resumed from " + ck.get().file() + " at step " + step);
             }
+            this.stepScalars = backend.allocate(config.model().precision(), LossShape.SCALARS * config.accumulate());
+            this.stepPartials = backend.allocate(config.model().precision(), m.weights().size() + 1);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -233,6 +243,8 @@ public final class Trainer implements AutoCloseable {
                 }
                 boolean save = step == end || config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
                 if (save && runDir != null) {
+                    model.pull();
+                    opt.pull();
                     Checkpoints.save(runDir, step, config, model, opt, (System.nanoTime() - started) * 1e-9);
                 }
             }
@@ -262,85 +274,109 @@ public final class Trainer implements AutoCloseable {
         long t = prof.start();
         model.zeroGrad();
         prof.stop(HostProfile.ZERO_GRAD, t);
-        double loss = 0;
-        long correct = 0;
-        long count = 0;
-        double ss = 0;
         int accum = config.accumulate();
+        Map<String, Weight> weights = model.weights();
+        int k = weights.size() + 1;
+        DeviceBuffer scalars = stepScalars;
+        DeviceBuffer partials = stepPartials;
         for (int micro = 0; micro < accum; micro++) {
             long first = (step * accum + micro) * config.batchSize();
             t = prof.start();
             Batch batch = Batch.of(data.spec(), trainingExamples(first, config.batchSize()));
+            model.load(batch, true);
             prof.stop(HostProfile.BATCH, t);
-            double[] out;
             try {
-                out = model.forward(batch, true, dropoutSeed(step, micro));
+                model.forward(true, config.seed(), step * accum + micro);
+                long count = model.targets();
+                model.loss(count == 0 ? 0.0 : 1.0 / ((double) count * accum), scalars, LossShape.SCALARS * micro);
+                model.backward();
             } catch (NumericalFailureException e) {
                 // the parameters left the region where a layer is defined (a denominator on the unit circle, an
                 // overflow): stop, naming the step; bad input (IllegalArgumentException) is a bug and passes
                 throw new TrainingDivergedException(step, null, e.getMessage(), e);
             }
-            t = prof.start();
-            Loss l = Loss.of(data.spec(), out, batch);
-            if (!Double.isFinite(l.loss())) {
-                throw new TrainingDivergedException(step, null, "loss = " + l.loss());
-            }
-            double[] g = l.grad();
-            for (int i = 0; i < g.length; i++) {
-                g[i] /= accum;
-            }
-            prof.stop(HostProfile.LOSS, t);
-            try {
-                model.backward(g);
-            } catch (NumericalFailureException e) {
-                throw new TrainingDivergedException(step, null, e.getMessage(), e);
-            }
-            loss += l.loss() / accum;
-            correct += l.correct();
-            count += l.count();
-            ss += l.sumSquares();
         }
-        Map<String, Parameter> params = model.parameters();
+        int slot = 0;
+        for (Weight w : weights.values()) {
+            backend.sumSquares(Span.of(w.size()), w.grad(), partials, slot++);
+        }
         t = prof.start();
-        Gradients.requireFinite(step, params);
+        double hostSquares = 0;
+        for (Parameter p : model.ssmParameters().values()) {
+            for (double g : p.grad()) {
+                hostSquares += g * g;
+            }
+        }
+        backend.write(partials, slot, new double[] {hostSquares}, 0, 1);
+        double[] sc = new double[LossShape.SCALARS * accum];
+        double[] parts = new double[k];
+        PendingRead lossRead = backend.readLater(scalars, 0, sc, 0, sc.length);
+        backend.readLater(partials, 0, parts, 0, k).await();
+        lossRead.await();
+        prof.stop(HostProfile.LOSS, t);
+        double loss = 0;
+        long correct = 0;
+        long count = 0;
+        double ss = 0;
+        for (int micro = 0; micro < accum; micro++) {
+            int o = LossShape.SCALARS * micro;
+            double c = sc[o + LossShape.COUNT];
+            if (sc[o + LossShape.INVALID] != 0) {
+                throw new IllegalStateException("the loss kernel counted " + sc[o + LossShape.INVALID]
+                    + " invalid targets at step " + step + " (the batch's targets were checked on the host)");
+            }
+            loss += (c == 0 ? 0.0 : sc[o + LossShape.LOSS_SUM] / c) / accum;
+            correct += (long) sc[o + LossShape.CORRECT];
+            count += (long) c;
+            ss += sc[o + LossShape.LOSS_SUM];
+        }
+        if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException(step, null, "loss = " + loss);
+        }
+        t = prof.start();
+        List<String> names = new ArrayList<>(weights.keySet());
+        double squares = 0;
+        for (int i = 0; i < k; i++) {
+            if (!Double.isFinite(parts[i])) {
+                String culprit = i < names.size() ? names.get(i) : firstNonFinite(model.ssmParameters());
+                throw new TrainingDivergedException(step, culprit, "gradient of " + culprit + " is not finite (its squared"
+                    + " norm is " + parts[i] + ")");
+            }
+            squares += parts[i];
+        }
+        double norm = Math.sqrt(squares);
         prof.stop(HostProfile.FINITE_CHECKS, t);
-        t = prof.start();
-        double norm = Gradients.clip(params, config.clip());
-        prof.stop(HostProfile.CLIP, t);
         if (config.explode() > 0 && norm > config.explode()) {
-            throw new TrainingDivergedException(step, largestGradient(params), "gradient norm " + norm + " > explode limit "
-                + config.explode());
+            int best = 0;
+            for (int i = 1; i < k; i++) {
+                best = parts[i] > parts[best] ? i : best;
+            }
+            throw new TrainingDivergedException(step, best < names.size() ? names.get(best) : "the SSM parameters",
+                "gradient norm " + norm + " > explode limit " + config.explode());
         }
         double factor = schedule.factor(step);
+        long k0 = prof.kernelNanos();
         t = prof.start();
-        opt.step(factor);
-        prof.stop(HostProfile.ADAMW, t);
+        opt.step(factor, partials, k, config.clip(), norm);
+        prof.stopOutside(HostProfile.ADAMW, t, k0);
         t = prof.start();
-        Gradients.requireFiniteValues(step, params);
+        Gradients.requireFiniteValues(step, model.ssmParameters());
         prof.stop(HostProfile.FINITE_CHECKS, t);
         boolean regression = data.spec().target() == org.rtf4j.train.data.TaskSpec.Target.REGRESSION;
         return new StepResult(loss, regression || count == 0 ? Double.NaN : (double) correct / count,
             regression ? Math.sqrt(ss / count) : Double.NaN, factor * config.lr(), norm);
     }
 
-    private static String largestGradient(Map<String, Parameter> params) {
-        String best = null;
-        double bn = -1;
+    /** The name of the first host parameter with a non-finite gradient entry. */
+    private static String firstNonFinite(Map<String, Parameter> params) {
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            double s = 0;
             for (double g : e.getValue().grad()) {
-                s += g * g;
-            }
-            if (s > bn) {
-                bn = s;
-                best = e.getKey();
+                if (!Double.isFinite(g)) {
+                    return e.getKey();
+                }
             }
         }
-        return best;
-    }
-
-    private long dropoutSeed(long s, int micro) {
-        return new SplittableRandom(config.seed() ^ 0xD1B54A32D192ED03L * (s * config.accumulate() + micro + 1)).nextLong();
+        return "the SSM parameters";
     }
 
     /** Training examples number first … first+n−1 of the run's example stream. */
@@ -386,6 +422,8 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
+        stepScalars.close();
+        stepPartials.close();
         model.close();
     }
 }

@@ -31,7 +31,7 @@ class CheckpointsTest extends WithJvmBackend {
     /** A run directory after {@code steps} updates of {@code c}. */
     private Path trained(String name, TrainConfig c, long steps) {
         Path dir = tmp.resolve(name);
-        try (Trainer t = new Trainer(c, new SignTask(false), be, be.executor(), dir, null)) {
+        try (Trainer t = new Trainer(c, new SignTask(false), be, dir, null)) {
             t.run(steps);
         }
         return dir;
@@ -69,7 +69,7 @@ class CheckpointsTest extends WithJvmBackend {
 
     /** The name of a parameter with two different dimensions, both more than 1, and its shape. */
     private Map.Entry<String, int[]> rectangular(TrainConfig c) {
-        try (Trainer t = new Trainer(c, new SignTask(false), be, be.executor(), null, null)) {
+        try (Trainer t = new Trainer(c, new SignTask(false), be, null, null)) {
             for (Map.Entry<String, Parameter> e : t.model().parameters().entrySet()) {
                 int[] s = e.getValue().shape();
                 if (s.length == 2 && s[0] != s[1] && s[0] > 1 && s[1] > 1) {
@@ -93,7 +93,7 @@ class CheckpointsTest extends WithJvmBackend {
 
         TrainerTest.Recorder r = new TrainerTest.Recorder();
         IllegalStateException e = assertThrows(IllegalStateException.class,
-            () -> new Trainer(c, new SignTask(false), be, be.executor(), dir, r));
+            () -> new Trainer(c, new SignTask(false), be, dir, r));
         String m = e.getMessage();
         assertFalse(m.contains("\n"), "one line: " + m);
         assertTrue(m.startsWith("run directory " + dir + " holds no readable checkpoint: "), m);
@@ -113,7 +113,7 @@ class CheckpointsTest extends WithJvmBackend {
         byte[] bytes = Files.readAllBytes(newest);
         Files.write(newest, Arrays.copyOf(bytes, bytes.length - 8));
         TrainerTest.Recorder r = new TrainerTest.Recorder();
-        try (Trainer t = new Trainer(c, new SignTask(false), be, be.executor(), dir, r)) {
+        try (Trainer t = new Trainer(c, new SignTask(false), be, dir, r)) {
             assertEquals(2, t.step());
         }
         assertEquals(2, r.log.size(), r.log.toString());
@@ -132,7 +132,7 @@ class CheckpointsTest extends WithJvmBackend {
         Map<Path, byte[]> before = snapshot(dir);
         TrainerTest.Recorder r = new TrainerTest.Recorder();
         IllegalStateException e = assertThrows(IllegalStateException.class,
-            () -> new Trainer(c, new SignTask(false), be, be.executor(), dir, r));
+            () -> new Trainer(c, new SignTask(false), be, dir, r));
         assertTrue(e.getMessage().contains("checkpoint-000000003.safetensors ("), e.getMessage());
         assertFalse(e.getMessage().contains("previous"), e.getMessage());
         assertEquals(List.of(), r.log);
@@ -153,7 +153,7 @@ class CheckpointsTest extends WithJvmBackend {
             return m;
         }, UnaryOperator.identity());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> new Trainer(c, new SignTask(false), be, be.executor(), dir, null));
+            () -> new Trainer(c, new SignTask(false), be, dir, null));
         assertEquals(file + ": tensor " + name + " has shape (" + b + ", " + a + "), the model expects (" + a + ", " + b
             + ")", e.getMessage());
     }
@@ -173,7 +173,7 @@ class CheckpointsTest extends WithJvmBackend {
             return m;
         }, UnaryOperator.identity());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> new Trainer(c, new SignTask(false), be, be.executor(), dir, null));
+            () -> new Trainer(c, new SignTask(false), be, dir, null));
         assertTrue(e.getMessage().contains(name + " has shape (" + b + ", " + a + "), the model expects (" + a + ", " + b
             + ")"), e.getMessage());
     }
@@ -194,7 +194,7 @@ class CheckpointsTest extends WithJvmBackend {
             meta.put(Checkpoints.FORMAT_KEY, "1");
             return meta;
         });
-        try (Trainer t = new Trainer(c, new SignTask(false), be, be.executor(), dir, null)) {
+        try (Trainer t = new Trainer(c, new SignTask(false), be, dir, null)) {
             assertEquals(2, t.step());
         }
         rewrite(file, UnaryOperator.identity(), meta -> {
@@ -233,7 +233,7 @@ class CheckpointsTest extends WithJvmBackend {
             return m;
         }, UnaryOperator.identity());
         IllegalStateException s = assertThrows(IllegalStateException.class,
-            () -> new Trainer(c, new SignTask(false), be, be.executor(), dir2, null));
+            () -> new Trainer(c, new SignTask(false), be, dir2, null));
         assertTrue(s.getMessage().contains(moment + " holds -Infinity at index [0, 0]"), s.getMessage());
     }
 
@@ -266,7 +266,7 @@ class CheckpointsTest extends WithJvmBackend {
             c.weightDecay(), c.ssmLr(), c.ssmWeightDecay(), c.warmup(), c.clip(), c.explode(), c.evalEvery(),
             c.evalExamples(), c.checkpointEvery(), c.seed());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> new Trainer(other, new SignTask(false), be, be.executor(), dir, null));
+            () -> new Trainer(other, new SignTask(false), be, dir, null));
         assertEquals("run directory " + dir + " holds a checkpoint of another configuration: taskOptions.n (absent)"
             + " (checkpoint) vs 5 (requested), model.channels 8 vs 16, lr 0.01 vs 0.02; use another --run directory,"
             + " or the same settings to resume", e.getMessage());

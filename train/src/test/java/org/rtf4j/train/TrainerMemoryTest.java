@@ -28,7 +28,7 @@ class TrainerMemoryTest extends WithJvmBackend {
             ModelConfig.standard(LayerKind.S4D, 3, 6, 4).withBidirectional(true),
             ModelConfig.standard(LayerKind.S4, 1, 5, 6).withBlock(ModelConfig.Norm.BATCH, false, ModelConfig.Activation.NONE,
                 false, true)}) {
-            try (SequenceModel model = new SequenceModel(m, task, be, be.executor(), 1)) {
+            try (SequenceModel model = new SequenceModel(m, task, be, 1)) {
                 long values = 16 * model.size();
                 long estimate = SequenceModel.parameterBytes(m, task);
                 assertTrue(estimate >= values && estimate <= 3 * values + (1 << 16), m + ": " + estimate + " bytes for "
@@ -45,12 +45,12 @@ class TrainerMemoryTest extends WithJvmBackend {
         SignTask data = new SignTask(true);
         // a batch whose activations cannot be one Java array
         TrainConfig huge = config(ModelConfig.standard(LayerKind.RTF, 2, 32, 4), 100_000_000);
-        MemoryLimitException e = assertThrows(MemoryLimitException.class, () -> new Trainer(huge, data, be, be.executor(), null, null));
+        MemoryLimitException e = assertThrows(MemoryLimitException.class, () -> new Trainer(huge, data, be, null, null));
         assertEquals("train: the activations of batch 100000000 × channels 32 × length 8 would have 51,200,000,000"
             + " elements, more than a Java array can hold (2,147,483,639)", e.getMessage());
         // a billion blocks: tens of terabytes
         TrainConfig deep = config(ModelConfig.standard(LayerKind.RTF, 1_000_000_000, 8, 4), 4);
-        e = assertThrows(MemoryLimitException.class, () -> new Trainer(deep, data, be, be.executor(), null, null));
+        e = assertThrows(MemoryLimitException.class, () -> new Trainer(deep, data, be, null, null));
         assertTrue(e.getMessage().startsWith("train: batch 4 × length 8 × channels 8 × 1000000000 layers (rtf, state 4)"
             + " needs about "), e.getMessage());
         assertTrue(e.getMessage().contains("TiB of heap") && e.getMessage().contains("RTF4J_JAVA_OPTS=-Xmx<size>"),

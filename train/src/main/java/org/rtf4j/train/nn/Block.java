@@ -2,49 +2,76 @@ package org.rtf4j.train.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
-import org.rtf4j.kernels.jvm.JvmExecutor;
+import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.IndexBuffer;
+import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.dense.AxpyShape;
+import org.rtf4j.kernels.dense.DropoutShape;
+import org.rtf4j.kernels.dense.NormShape;
 import org.rtf4j.layer.NumericalFailureException;
-import org.rtf4j.layer.Parameter;
 import org.rtf4j.layer.SequenceLayer;
 
 /**
- * One residual block (docs/ssm-math.md §6.1). Padding positions are zeroed before the SSM layer, so they never
- * reach a valid output even through a bidirectional layer; every other op acts per position. A numerical
- * failure of the SSM layer leaves with the block's name ({@code blocks.i.ssm}); bad input passes unchanged.
+ * One residual block (docs/ssm-math.md §6.1) on backend buffers: [norm] → mask → SSM → [GELU] → dropout →
+ * [Linear(H→2H) → GLU] → residual dropout (one decision per channel) → [+ input] → [norm]. Padding positions
+ * are zeroed before the SSM layer (and on its input gradient), so they never reach a valid output even
+ * through a bidirectional layer; every other op acts per position. Every op is a backend kernel; each keeps
+ * its output in its own buffer for the backward pass. A numerical failure of the SSM layer leaves with the
+ * block's name ({@code blocks.i.ssm}).
  */
 final class Block implements AutoCloseable {
     private final String name;
     private final ModelConfig config;
-    private final Normalization norm;
+    private final Backend be;
+    private final int index;
+    private final Norm norm;
     private final SequenceLayer ssm;
-    private final Gelu gelu;
-    private final Dropout dropout;
     private final Linear out;
-    private final Glu glu;
-    private final Dropout residualDropout;
-    private final String normName;
+    private final Slot u;
+    private final Slot v;
+    private final Slot act;
+    private final Slot drop;
+    private final Slot glu;
+    private final Slot res;
+    private final Slot g1;
+    private final Slot g2;
+    private final Slot du;
     private HostProfile prof = new HostProfile();
     private int batch;
     private int length;
-    private int[] lengths;
+    private IndexBuffer lengths;
+    private boolean padded;
+    private DropoutShape dropShape;
+    private DropoutShape resShape;
+    private DeviceBuffer vOut;
+    private DeviceBuffer linearOut;
 
-    Block(String name, ModelConfig config, SequenceLayer ssm, SplittableRandom rng, JvmExecutor host) {
+    Block(String name, int index, ModelConfig config, SequenceLayer ssm, SplittableRandom rng, Backend be) {
         this.name = name;
+        this.index = index;
         this.config = config;
+        this.be = be;
+        Precision p = config.precision();
         int h = config.channels();
-        this.norm = config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm(name + ".norm", h, host)
-            : config.norm() == ModelConfig.Norm.BATCH ? new BatchNorm(name + ".norm", h, host) : null;
+        this.norm = config.norm() == ModelConfig.Norm.NONE ? null : new Norm(name + ".norm", config.norm(), h, be, p);
         this.ssm = ssm;
-        this.gelu = config.activation() == ModelConfig.Activation.GELU ? new Gelu(host) : null;
-        this.dropout = new Dropout(config.dropout(), false);
-        this.out = config.glu() ? new Linear(name + ".output_linear", h, 2 * h, rng, host) : null;
-        this.glu = config.glu() ? new Glu(host) : null;
-        this.residualDropout = new Dropout(config.residualDropout(), true);
-        this.normName = norm instanceof BatchNorm ? "batchnorm" : "layernorm";
+        this.out = config.glu() ? new Linear(name + ".output_linear", h, 2 * h, rng, be, p) : null;
+        this.u = new Slot(be, p);
+        this.v = new Slot(be, p);
+        this.act = new Slot(be, p);
+        this.drop = new Slot(be, p);
+        this.glu = new Slot(be, p);
+        this.res = new Slot(be, p);
+        this.g1 = new Slot(be, p);
+        this.g2 = new Slot(be, p);
+        this.du = new Slot(be, p);
     }
 
-    /** Times the block's host ops into {@code p} (the model's, shared by its blocks) from now on. */
+    /** Times the SSM layer's host remainder into {@code p} (the model's, shared by its blocks) from now on. */
     void hostProfile(HostProfile p) {
         this.prof = p;
     }
@@ -53,142 +80,175 @@ final class Block implements AutoCloseable {
         return ssm;
     }
 
-    /** Running statistics of the norm, by name. */
-    java.util.Map<String, double[]> buffers() {
-        return norm != null ? norm.buffers() : java.util.Map.of();
+    Norm norm() {
+        return norm;
     }
 
-    /** Parameters with their names relative to the block. */
-    List<Parameter> ownParameters() {
-        List<Parameter> ps = new ArrayList<>();
+    /** The block's own weights (norm, output linear); the SSM layer's parameters are apart. */
+    List<Weight> weights() {
+        List<Weight> ws = new ArrayList<>();
         if (norm != null) {
-            ps.addAll(norm.parameters());
+            ws.addAll(norm.weights());
         }
         if (out != null) {
-            ps.addAll(out.parameters());
+            ws.addAll(out.weights());
         }
-        return ps;
+        return ws;
     }
 
-    double[] forward(double[] x, int batch, int length, int[] lengths, boolean training, long seed) {
+    /** Running statistics of the norm, by name. */
+    Map<String, Statistic> statistics() {
+        return norm != null ? norm.statistics() : Map.of();
+    }
+
+    /**
+     * The block's output from x (B, H, ℓ), which must stay unchanged until the backward pass. {@code padded}:
+     * some sequence is shorter than ℓ ({@code lengths} says which positions are valid). Dropout masks derive
+     * from (seed, step) and the block's index.
+     */
+    DeviceBuffer forward(DeviceBuffer x, int batch, int length, IndexBuffer lengths, boolean padded, boolean training,
+                         long seed, long step) {
         this.batch = batch;
         this.length = length;
         this.lengths = lengths;
+        this.padded = padded;
         int h = config.channels();
-        long t = prof.start();
-        double[] z = x;
+        long n = (long) batch * h * length;
+        NormShape signal = new NormShape(batch, h, length);
+        DeviceBuffer z = x;
         if (norm != null && config.prenorm()) {
             z = norm.forward(x, batch, length, lengths, training);
-            t = lap(normName + ".forward", t);
         }
-        double[] u = Masks.zeroPadding(z.clone(), batch, h, length, lengths);
-        double[] v = new double[u.length];
-        prof.stop("mask.forward", t);
+        DeviceBuffer in = z;
+        if (padded) {
+            if (z == x) {
+                in = u.get(n);
+                be.zero(in);
+                be.axpy(AxpyShape.of((int) n), 1.0, x, in);
+            }
+            // the norm's output is not needed by its backward pass: masked in place
+            be.maskPadding(signal, lengths, in);
+        }
+        vOut = v.get(n);
         long k0 = prof.kernelNanos();
-        t = prof.start();
+        long t0 = prof.start();
         try {
-            ssm.forward(u, batch, length, v);
+            ssm.forward(in, batch, length, vOut);
         } catch (NumericalFailureException e) {
             // e.g. a denominator that reached the unit circle: say which layer (bad input passes unchanged)
             throw e.inLayer(name + ".ssm");
         }
-        prof.stopOutside(HostProfile.SSM_FORWARD_OTHER, t, k0);
-        t = prof.start();
-        if (gelu != null) {
-            v = gelu.forward(v);
-            t = lap("gelu.forward", t);
+        prof.stopOutside(HostProfile.SSM_FORWARD_OTHER, t0, k0);
+        DeviceBuffer t = vOut;
+        if (config.activation() == ModelConfig.Activation.GELU) {
+            DeviceBuffer a = act.get(n);
+            be.gelu(new ActivationShape(batch, h, length), t, a);
+            t = a;
         }
-        if (dropout.p() > 0) {
-            v = dropout.forward(v, batch, h, length, training, seed);
-            t = lap("dropout.forward", t);
+        dropShape = training && config.dropout() > 0
+            ? new DropoutShape(batch, h, length, config.dropout(), false, seed, step, 2 * index) : null;
+        if (dropShape != null) {
+            DeviceBuffer d = drop.get(n);
+            be.dropout(dropShape, t, d);
+            t = d;
         }
         if (out != null) {
-            v = out.forward(v, batch, length);
-            t = lap("output_linear.forward", t);
-            v = glu.forward(v, batch, 2 * h, length);
-            t = lap("glu.forward", t);
+            linearOut = out.forward(t, batch, length);
+            DeviceBuffer gl = glu.get(n);
+            be.glu(new ActivationShape(batch, 2 * h, length), linearOut, gl);
+            t = gl;
         }
-        if (residualDropout.p() > 0) {
-            v = residualDropout.forward(v, batch, h, length, training, seed ^ 0x5DEECE66DL);
-            t = lap("residual_dropout.forward", t);
-        }
-        if (config.residual()) {
-            for (int i = 0; i < v.length; i++) {
-                v[i] += x[i];
+        resShape = training && config.residualDropout() > 0
+            ? new DropoutShape(batch, h, length, config.residualDropout(), true, seed, step, 2 * index + 1) : null;
+        if (resShape != null || config.residual()) {
+            DeviceBuffer r = res.get(n);
+            if (resShape != null) {
+                be.dropout(resShape, t, r);
+            } else {
+                be.zero(r);
+                be.axpy(AxpyShape.of((int) n), 1.0, t, r);
             }
-            t = lap("residual.forward", t);
+            if (config.residual()) {
+                be.axpy(AxpyShape.of((int) n), 1.0, x, r);
+            }
+            t = r;
         }
         if (norm != null && !config.prenorm()) {
-            v = norm.forward(v, batch, length, lengths, training);
-            lap(normName + ".forward", t);
+            t = norm.forward(t, batch, length, lengths, training);
         }
-        return v;
+        return t;
     }
 
-    double[] backward(double[] dy) {
+    /** dx from dy (B, H, ℓ), which this may overwrite; accumulates every parameter gradient of the block. */
+    DeviceBuffer backward(DeviceBuffer dy) {
         int h = config.channels();
-        double[] g = dy;
-        long t = prof.start();
+        int n = batch * h * length;
+        NormShape signal = new NormShape(batch, h, length);
+        DeviceBuffer g = dy;
         if (norm != null && !config.prenorm()) {
             g = norm.backward(g);
-            t = lap(normName + ".backward", t);
         }
-        double[] dres = config.residual() ? g : null;
-        double[] gv = g;
-        if (residualDropout.p() > 0) {
-            gv = residualDropout.backward(gv);
-            t = lap("residual_dropout.backward", t);
+        DeviceBuffer dres = config.residual() ? g : null;
+        // gv is overwritten in place once it is a buffer of this block (not the incoming gradient, which the
+        // residual still needs)
+        DeviceBuffer gv = g;
+        boolean own = false;
+        if (resShape != null) {
+            DeviceBuffer d = g1.get(n);
+            be.dropoutBackward(resShape, gv, d);
+            gv = d;
+            own = true;
         }
         if (out != null) {
-            gv = glu.backward(gv);
-            t = lap("glu.backward", t);
-            gv = out.backward(gv);
-            t = lap("output_linear.backward", t);
+            DeviceBuffer d = g2.get(2L * n);
+            be.gluBackward(new ActivationShape(batch, 2 * h, length), linearOut, gv, d);
+            gv = out.backward(d);
+            own = true;
         }
-        if (dropout.p() > 0) {
-            gv = dropout.backward(gv);
-            t = lap("dropout.backward", t);
+        if (dropShape != null) {
+            DeviceBuffer d = own ? gv : g1.get(n);
+            be.dropoutBackward(dropShape, gv, d);
+            gv = d;
+            own = true;
         }
-        if (gelu != null) {
-            gv = gelu.backward(gv);
-            t = lap("gelu.backward", t);
+        if (config.activation() == ModelConfig.Activation.GELU) {
+            DeviceBuffer d = own ? gv : g1.get(n);
+            be.geluBackward(new ActivationShape(batch, h, length), vOut, gv, d);
+            gv = d;
         }
-        double[] du = new double[gv.length];
-        // the allocation is counted with the masking after the layer: one mask.backward record a block
-        long alloc = prof.start() - t;
+        DeviceBuffer d = du.get(n);
         long k0 = prof.kernelNanos();
-        t = prof.start();
+        long t0 = prof.start();
         try {
-            ssm.backward(gv, du);
+            ssm.backward(gv, d);
         } catch (NumericalFailureException e) {
             throw e.inLayer(name + ".ssm");
         }
-        prof.stopOutside(HostProfile.SSM_BACKWARD_OTHER, t, k0);
-        t = prof.start();
-        Masks.zeroPadding(du, batch, h, length, lengths);
-        t = lap("mask.backward", t - alloc);
-        double[] dx = du;
+        prof.stopOutside(HostProfile.SSM_BACKWARD_OTHER, t0, k0);
+        if (padded) {
+            be.maskPadding(signal, lengths, d);
+        }
+        DeviceBuffer dx = d;
         if (norm != null && config.prenorm()) {
-            dx = norm.backward(du);
-            t = lap(normName + ".backward", t);
+            dx = norm.backward(d);
         }
         if (dres != null) {
-            for (int i = 0; i < dx.length; i++) {
-                dx[i] += dres[i];
-            }
-            lap("residual.backward", t);
+            be.axpy(AxpyShape.of(n), 1.0, dres, dx);
         }
         return dx;
-    }
-
-    /** Records op {@code op} from {@code t} to now and returns the start of the next op (0 when off). */
-    private long lap(String op, long t) {
-        prof.stop(op, t);
-        return prof.start();
     }
 
     @Override
     public void close() {
         ssm.close();
+        if (norm != null) {
+            norm.close();
+        }
+        if (out != null) {
+            out.close();
+        }
+        for (Slot s : new Slot[] {u, v, act, drop, glu, res, g1, g2, du}) {
+            s.close();
+        }
     }
 }

@@ -4,12 +4,13 @@ import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.profile.Profiler;
 
 /**
- * Wall-clock times of a training run's host ops, recorded into the backend's kernel-level {@link Profiler}
- * as records of kind {@value #KIND}, so that one profile table shows each host op's share next to the SSM
- * layers' kernels (the FFT convolution among them). Records are named by op kind and summed over blocks:
- * {@code encoder.forward}, {@code layernorm.backward}, {@code output_linear.forward}, {@code glu.backward},
- * {@code adamw}, … (the names are the constants below). The model ({@link SequenceModel}, its blocks) and
- * the trainer time their own ops through the instance {@link SequenceModel#hostProfile()} returns.
+ * Wall-clock times of a training run's host work, recorded into the backend's kernel-level {@link Profiler}
+ * as records of kind {@value #KIND}, so that one profile table shows each host op's share next to the
+ * model's kernels (every op of the model is a backend kernel, recorded by the backend under its kernel
+ * name: {@code gemm}, {@code layerNorm}, {@code fftConv}, …). The host records are the trainer's (the batch,
+ * the loss scalars' read, the checks, the optimiser's host part) and the SSM layers' host remainder (the
+ * names are the constants below); the trainer and the model's blocks time them through the instance
+ * {@link SequenceModel#hostProfile()} returns.
  *
  * <p><b>Off by default, and free when off:</b> {@link #start()} then reads one field and returns 0, and
  * {@link #stop} returns at once; no clock is read and nothing is allocated. On, each timed op costs two
@@ -30,17 +31,15 @@ public final class HostProfile {
     /** The kind of a host-op record. */
     public static final String KIND = "HOST";
 
-    /** Building the padded batch from the examples (trainer). */
+    /** Building the padded batch from the examples and writing it to the backend (trainer). */
     public static final String BATCH = "batch";
     /** Setting every gradient to zero (trainer). */
     public static final String ZERO_GRAD = "zero_grad";
-    /** The loss, its gradient and its scaling by the accumulation (trainer). */
+    /** Reading the loss scalars and the squared gradient norms back (trainer; on a device, the wait for the step). */
     public static final String LOSS = "loss";
-    /** The finiteness checks of gradients and values (trainer). */
+    /** The finiteness checks of the loss, the gradient norms and the SSM parameters (trainer). */
     public static final String FINITE_CHECKS = "finite_checks";
-    /** The global gradient norm and the clipping (trainer). */
-    public static final String CLIP = "clip";
-    /** The AdamW update (trainer). */
+    /** The AdamW update's host work: the SSM parameters' update and the kernels' calls, less their time (trainer). */
     public static final String ADAMW = "adamw";
     /** The SSM layer's host work around its kernels in the forward pass (JVM backend only). */
     public static final String SSM_FORWARD_OTHER = "ssm.forward.other";
@@ -93,7 +92,7 @@ public final class HostProfile {
      * Kernel time recorded so far (every record that is not a host op), for {@link #stopOutside}; 0 when off
      * or when the backend's kernels are not timed on the host clock.
      */
-    long kernelNanos() {
+    public long kernelNanos() {
         Profiler p = profiler;
         if (p == null || !kernelsOnHostClock) {
             return 0L;
@@ -113,7 +112,7 @@ public final class HostProfile {
      * kernels. Nothing when off or when the kernels are not on the host clock. In a trace its bar starts
      * with the call and lasts the remainder, so it overlaps the call's kernels there.
      */
-    void stopOutside(String name, long t0, long kernels0) {
+    public void stopOutside(String name, long t0, long kernels0) {
         Profiler p = profiler;
         if (p != null && t0 != 0L && kernelsOnHostClock) {
             long t1 = System.nanoTime();

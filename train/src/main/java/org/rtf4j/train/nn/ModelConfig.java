@@ -22,7 +22,7 @@ import org.rtf4j.rtf.RtfConfig;
  * @param dropout      layer dropout p after the activation
  * @param residualDropout dropout p on the block output, tied over the length axis
  * @param pooling      pooling before the decoder
- * @param precision    compute precision of the SSM layers (the rest is float64)
+ * @param precision    precision of the whole model on its backend: values, gradients, moments, activations
  * @param rtfConstraint denominator constraint of RTF layers (absent in older checkpoints: none)
  */
 public record ModelConfig(LayerKind kind, int layers, int channels, int stateSize, boolean bidirectional, Norm norm,

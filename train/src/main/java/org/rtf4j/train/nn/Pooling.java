@@ -1,6 +1,8 @@
 package org.rtf4j.train.nn;
 
-/** Pooling over the valid positions of each sequence: (B, H, ℓ) → (B, H), or none. */
+import org.rtf4j.kernels.dense.PoolShape;
+
+/** Pooling over the valid positions of each sequence: (B, H, ℓ) → (B, H), or none (the backend's pool kernel). */
 public enum Pooling {
     /** Mean over t < length[b]. */
     MEAN,
@@ -9,46 +11,11 @@ public enum Pooling {
     /** No pooling: per-position outputs. */
     NONE;
 
-    public double[] forward(double[] x, int batch, int channels, int length, int[] lengths) {
+    /** The kernel's mode; NONE has none. */
+    PoolShape.Mode mode() {
         if (this == NONE) {
-            return x;
+            throw new IllegalStateException("pooling none has no kernel");
         }
-        double[] y = new double[batch * channels];
-        for (int b = 0; b < batch; b++) {
-            int n = lengths == null ? length : lengths[b];
-            for (int c = 0; c < channels; c++) {
-                int o = (b * channels + c) * length;
-                if (this == LAST) {
-                    y[b * channels + c] = x[o + n - 1];
-                } else {
-                    double s = 0;
-                    for (int t = 0; t < n; t++) {
-                        s += x[o + t];
-                    }
-                    y[b * channels + c] = s / n;
-                }
-            }
-        }
-        return y;
-    }
-
-    public double[] backward(double[] dy, int batch, int channels, int length, int[] lengths) {
-        if (this == NONE) {
-            return dy;
-        }
-        double[] dx = new double[batch * channels * length];
-        for (int b = 0; b < batch; b++) {
-            int n = lengths == null ? length : lengths[b];
-            for (int c = 0; c < channels; c++) {
-                int o = (b * channels + c) * length;
-                double g = dy[b * channels + c];
-                if (this == LAST) {
-                    dx[o + n - 1] = g;
-                } else {
-                    java.util.Arrays.fill(dx, o, o + n, g / n);
-                }
-            }
-        }
-        return dx;
+        return this == MEAN ? PoolShape.Mode.MEAN : PoolShape.Mode.LAST;
     }
 }

@@ -7,10 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.rtf4j.kernels.backend.Backend;
+import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.MemoryCheck;
+import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.EmbeddingShape;
+import org.rtf4j.kernels.dense.LossShape;
+import org.rtf4j.kernels.dense.NormShape;
+import org.rtf4j.kernels.dense.PoolShape;
 import org.rtf4j.kernels.jvm.JvmBackend;
-import org.rtf4j.kernels.jvm.JvmExecutor;
-import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.layer.SequenceLayer;
 import org.rtf4j.models.LayerSpec;
@@ -19,35 +23,45 @@ import org.rtf4j.train.Batch;
 import org.rtf4j.train.data.TaskSpec;
 
 /**
- * A deep SSM model for one task: encoder (embedding for token inputs, linear otherwise), the blocks of
- * {@link ModelConfig}, a final LayerNorm when pre-norm, pooling over the valid positions and a linear
- * decoder. The SSM layers run on the given backend; every other op is float64 host code with its own
- * explicit backward, whose parallel loops run on the given host executor and nowhere else. Construction is
- * deterministic in the seed; results do not depend on the number of host threads.
+ * A deep SSM model for one task, every op a kernel of one backend: encoder (embedding for token inputs,
+ * linear otherwise), the blocks of {@link ModelConfig}, a final norm when pre-norm, pooling over the valid
+ * positions, a linear decoder and the task's loss. Parameters ({@link Weight}), activations and gradients are
+ * backend buffers of the model's precision for the whole run; per micro-batch only the batch goes in
+ * ({@link #load}) and the loss's scalars come out. The SSM layers keep their parameters on the host (a few
+ * values per channel, written before and their gradients read after each pass). Construction is
+ * deterministic in the seed; results do not depend on the backend's thread count.
  *
- * <p>The caller owns both the backend and the host executor and closes them after the model. With a
- * {@link org.rtf4j.kernels.jvm.JvmBackend}, pass its {@link org.rtf4j.kernels.jvm.JvmBackend#executor()
- * executor}, so that one pool owns every worker thread (the executor serialises the kernels' and the host
- * loops' calls); with another backend, an executor of the threads the host code may use.
+ * <p>The host views of the weights ({@link #parameters()}) are current after {@link #pull()} and take effect
+ * after {@link #push()}: checkpoints, the weights interchange and tests go through them. The caller owns the
+ * backend and closes it after the model.
  */
 public final class SequenceModel implements AutoCloseable {
     private final ModelConfig config;
     private final TaskSpec task;
-    private final Embedding embedding;
+    private final Backend be;
+    private final Weight embedding;
     private final Linear encoder;
     private final List<Block> blocks = new ArrayList<>();
-    private final Normalization finalNorm;
+    private final Norm finalNorm;
     private final Linear decoder;
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
-    private final Map<String, double[]> buffers = new LinkedHashMap<>();
+    private final Map<String, Weight> weights = new LinkedHashMap<>();
+    private final Map<String, Parameter> ssmParameters = new LinkedHashMap<>();
+    private final Map<String, Statistic> statistics = new LinkedHashMap<>();
     private final HostProfile hostProfile = new HostProfile();
-    private final String finalNormName;
-    private Batch batch;
+    private final DeviceBatch input;
+    private final Slot embedded;
+    private final Slot pooled;
+    private final Slot dPooled;
+    private final Slot dOut;
+    private final Slot hostScalars;
+    private DeviceBuffer outputs;
     private int outLength;
+    private boolean forwardDone;
 
-    public SequenceModel(ModelConfig config, TaskSpec task, Backend backend, JvmExecutor host, long seed) {
-        if (config == null || task == null || backend == null || host == null) {
-            throw new IllegalArgumentException("config, task, backend and host executor must not be null");
+    public SequenceModel(ModelConfig config, TaskSpec task, Backend backend, long seed) {
+        if (config == null || task == null || backend == null) {
+            throw new IllegalArgumentException("config, task and backend must not be null");
         }
         if (task.target() == TaskSpec.Target.SEQUENCE_CLASS && config.pooling() == Pooling.NONE) {
             throw new IllegalArgumentException("task " + task.name() + " predicts one class per sequence: pooling must be"
@@ -59,42 +73,85 @@ public final class SequenceModel implements AutoCloseable {
         }
         this.config = config;
         this.task = task;
+        this.be = backend;
+        Precision p = config.precision();
         SplittableRandom rng = new SplittableRandom(seed);
         int h = config.channels();
-        if (task.tokens()) {
-            embedding = new Embedding("encoder", task.vocabulary(), h, rng);
-            encoder = null;
-            put(embedding.parameters(), "");
-        } else {
-            embedding = null;
-            encoder = new Linear("encoder", task.inputChannels(), h, rng, host);
-            put(encoder.parameters(), "");
-        }
+        Weight emb = null;
+        Linear enc = null;
+        Norm fin = null;
+        Linear dec = null;
+        DeviceBatch in = null;
         try {
+            if (task.tokens()) {
+                Parameter table = new Parameter("encoder.weight", new int[] {task.vocabulary(), h}, false);
+                double[] w = table.value();
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = Gaussian.next(rng);
+                }
+                emb = new Weight(table, be, p);
+                put(List.of(emb));
+            } else {
+                enc = new Linear("encoder", task.inputChannels(), h, rng, be, p);
+                put(enc.weights());
+            }
             for (int i = 0; i < config.layers(); i++) {
                 String name = "blocks." + i;
-                LayerSpec spec = layerSpec(config, task, i, seed);
-                SequenceLayer ssm = SequenceLayers.create(spec, backend);
-                Block block = new Block(name, config, ssm, rng, host);
+                SequenceLayer ssm = SequenceLayers.create(layerSpec(config, task, i, seed), be);
+                Block block;
+                try {
+                    block = new Block(name, i, config, ssm, rng, be);
+                } catch (RuntimeException e) {
+                    ssm.close();
+                    throw e;
+                }
                 block.hostProfile(hostProfile);
                 blocks.add(block);
-                put(block.ownParameters(), "");
-                buffers.putAll(block.buffers());
-                put(ssm.parameters(), name + ".ssm.");
+                put(block.weights());
+                statistics.putAll(block.statistics());
+                for (Parameter q : ssm.parameters()) {
+                    String full = name + ".ssm." + q.name();
+                    putName(full, q);
+                    ssmParameters.put(full, q);
+                }
             }
+            if (config.prenorm() && config.norm() != ModelConfig.Norm.NONE) {
+                fin = new Norm("norm", config.norm(), h, be, p);
+                put(fin.weights());
+                statistics.putAll(fin.statistics());
+            }
+            dec = new Linear("decoder", h, task.outputs(), rng, be, p);
+            put(dec.weights());
+            in = new DeviceBatch(be, task, p);
         } catch (RuntimeException e) {
-            close();
+            for (AutoCloseable c : new AutoCloseable[] {emb, enc, fin, dec, in}) {
+                closeQuietly(c);
+            }
+            for (Block b : blocks) {
+                b.close();
+            }
             throw e;
         }
-        finalNorm = !config.prenorm() || config.norm() == ModelConfig.Norm.NONE ? null
-            : config.norm() == ModelConfig.Norm.LAYER ? new LayerNorm("norm", h, host) : new BatchNorm("norm", h, host);
-        finalNormName = finalNorm instanceof BatchNorm ? "batchnorm" : "layernorm";
-        if (finalNorm != null) {
-            put(finalNorm.parameters(), "");
-            buffers.putAll(finalNorm.buffers());
+        this.embedding = emb;
+        this.encoder = enc;
+        this.finalNorm = fin;
+        this.decoder = dec;
+        this.input = in;
+        this.embedded = new Slot(be, p);
+        this.pooled = new Slot(be, p);
+        this.dPooled = new Slot(be, p);
+        this.dOut = new Slot(be, p);
+        this.hostScalars = new Slot(be, p);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing what a failed constructor built; the constructor's failure is what matters
+            }
         }
-        decoder = new Linear("decoder", h, task.outputs(), rng, host);
-        put(decoder.parameters(), "");
     }
 
     /** The SSM layer of block {@code i} as the constructor builds it. */
@@ -104,7 +161,8 @@ public final class SequenceModel implements AutoCloseable {
     }
 
     /**
-     * Heap bytes of a model's parameters with their gradients (float64, 16 bytes a value): the encoder
+     * Heap bytes of a model's parameters: host views of their values and gradients (float64, 16 bytes a
+     * value; the backend's copies, with the AdamW moments, are counted by {@code Trainer.bytesNeeded}): the encoder
      * (V·H embedding or C·H + H linear), per block the norm (2H, BatchNorm 4H with its statistics) and the
      * Linear(H→2H) (2H² + 2H), the final norm and the decoder (H·K + K), plus the SSM layers' host arrays
      * ({@link SequenceLayers#hostBytes}). Saturates instead of overflowing.
@@ -123,19 +181,22 @@ public final class SequenceModel implements AutoCloseable {
     }
 
     /**
-     * Heap bytes of one forward and backward pass over a batch of {@code batch} examples of the task's
-     * longest length L, S = B·H·L float64 values: per block about 8·S kept for the backward pass (the norm's
-     * normalised input, the SSM output, the GELU input, dropout masks, the Linear(H→2H) input and the GLU's
-     * 2·S input) and 8·S more for the encoder output, the final norm, the pooling and the transient
-     * gradients of the backward pass; the outputs, the loss gradient and its copy (3·B·K·L, or 3·B·K when
-     * pooled); the padded batch and its examples (about 24 bytes a position per input or target channel).
+     * Bytes of the activations of one forward and backward pass over a batch of {@code batch} examples of
+     * the task's longest length L, S = B·H·L values of the model's precision, kept in backend buffers for the
+     * whole run: per block 16·S (the norm's output and gradient, the masked SSM input, the SSM output and its
+     * input gradient, the GELU and dropout outputs, the Linear(H→2H) output and its gradient (2·S each), the
+     * GLU output, the residual and the gradients of the backward pass) and 8·S more for the encoder, the
+     * final norm and the pooling; the outputs and the loss gradient (2·B·K·L, or 2·B·K when pooled); the
+     * padded batch on the host and its examples (about 24 bytes a position per input or target channel).
      * The SSM layers' backend buffers are apart: {@link #bufferBytes}. Saturates instead of overflowing.
      */
     public static long activationBytes(ModelConfig config, TaskSpec task, long batch) {
         long len = task.maxLength();
         long s = MemoryCheck.times(batch, config.channels(), len);
-        long kept = MemoryCheck.times(8, MemoryCheck.plus(MemoryCheck.times(8, config.layers(), s), MemoryCheck.times(8, s)));
-        long outputs = MemoryCheck.times(8 * 3, batch, task.outputs(), config.pooling() == Pooling.NONE ? len : 1);
+        long kept = MemoryCheck.times(config.precision().bytes(),
+            MemoryCheck.plus(MemoryCheck.times(16, config.layers(), s), MemoryCheck.times(8, s)));
+        long outputs = MemoryCheck.times(2L * config.precision().bytes(), batch, task.outputs(),
+            config.pooling() == Pooling.NONE ? len : 1);
         long channels = MemoryCheck.plus(Math.max(1, task.inputChannels()), task.target() == TaskSpec.Target.REGRESSION
             ? task.outputs() : 1);
         long data = MemoryCheck.times(24, batch, len, channels);
@@ -193,12 +254,16 @@ public final class SequenceModel implements AutoCloseable {
             + " outputs × length " + len, MemoryCheck.times(batch, task.outputs(), len));
     }
 
-    private void put(List<Parameter> ps, String prefix) {
-        for (Parameter p : ps) {
-            String name = prefix + p.name();
-            if (parameters.putIfAbsent(name, p) != null) {
-                throw new IllegalStateException("duplicate parameter name " + name);
-            }
+    private void put(List<Weight> ws) {
+        for (Weight w : ws) {
+            putName(w.name(), w.parameter());
+            weights.put(w.name(), w);
+        }
+    }
+
+    private void putName(String name, Parameter p) {
+        if (parameters.putIfAbsent(name, p) != null) {
+            throw new IllegalStateException("duplicate parameter name " + name);
         }
     }
 
@@ -206,110 +271,214 @@ public final class SequenceModel implements AutoCloseable {
         return config;
     }
 
+    public TaskSpec task() {
+        return task;
+    }
+
+    /** The backend every op of the model runs on. */
+    public Backend backend() {
+        return be;
+    }
+
     /**
-     * The timer of this model's host ops (off until {@link HostProfile#attach attached}); the trainer times its
-     * own ops (loss, clipping, AdamW, …) through it too.
+     * The timer of this model's host work (off until {@link HostProfile#attach attached}): the SSM layers'
+     * host remainder, and the trainer's own host ops (batch, loss scalars, …); the kernels are the backend
+     * profiler's records.
      */
     public HostProfile hostProfile() {
         return hostProfile;
     }
 
-    public TaskSpec task() {
-        return task;
-    }
-
-    /** Every trainable parameter by its full name, in a fixed order. */
+    /** Every trainable parameter's host view by its full name, in a fixed order (see {@link #pull()}). */
     public Map<String, Parameter> parameters() {
         return Collections.unmodifiableMap(parameters);
     }
 
-    /** Non-trained state (BatchNorm running statistics) by full name: live arrays, saved in checkpoints. */
-    public Map<String, double[]> buffers() {
-        return Collections.unmodifiableMap(buffers);
+    /** The weights on the backend by full name (every parameter but the SSM layers'), in the same order. */
+    public Map<String, Weight> weights() {
+        return Collections.unmodifiableMap(weights);
     }
 
-    /** Sets every gradient to zero. */
+    /** The SSM layers' parameters (host arrays, the layers' own) by full name, in the same order. */
+    public Map<String, Parameter> ssmParameters() {
+        return Collections.unmodifiableMap(ssmParameters);
+    }
+
+    /** Non-trained state (BatchNorm running statistics) by full name: host arrays, current after {@link #pull()}. */
+    public Map<String, double[]> buffers() {
+        Map<String, double[]> m = new LinkedHashMap<>();
+        statistics.forEach((k, v) -> m.put(k, v.host()));
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Reads every weight and statistic from the backend into its host view (a blocking read). */
+    public void pull() {
+        for (Weight w : weights.values()) {
+            w.pull();
+        }
+        for (Statistic s : statistics.values()) {
+            s.pull();
+        }
+    }
+
+    /** Writes every host view of a weight and statistic to the backend (after a restore or a host edit). */
+    public void push() {
+        for (Weight w : weights.values()) {
+            w.push();
+        }
+        for (Statistic s : statistics.values()) {
+            s.push();
+        }
+    }
+
+    /** Reads the weights' gradients into their host views' gradients (tests; the SSM ones are host arrays). */
+    public void pullGradients() {
+        for (Weight w : weights.values()) {
+            w.pullGradient();
+        }
+    }
+
+    /** Sets every gradient to zero: the weights' on the backend, the SSM layers' on the host. */
     public void zeroGrad() {
-        for (Parameter p : parameters.values()) {
-            java.util.Arrays.fill(p.grad(), 0.0);
+        for (Weight w : weights.values()) {
+            be.zero(w.grad());
+        }
+        for (Block b : blocks) {
+            b.ssm().zeroGrad();
         }
     }
 
     /**
-     * Outputs of a batch: logits (B, K) for sequence classification, else (B, K, ℓ). In training mode dropout
-     * masks derive from {@code seed}; in eval mode dropout is off.
+     * Uploads a batch: its inputs, lengths and targets ({@code training}: also the embedding gradient's token
+     * groups). The next {@link #forward} and {@link #loss} use it.
      */
-    public double[] forward(Batch batch, boolean training, long seed) {
+    public void load(Batch batch, boolean training) {
         if (batch.length() > task.maxLength()) {
             throw new IllegalArgumentException("batch length must be ≤ the model's max length " + task.maxLength()
                 + ", got " + batch.length());
         }
-        this.batch = batch;
-        int n = batch.size();
-        int len = batch.length();
-        int[] lengths = batch.full() ? null : batch.lengths();
-        HostProfile prof = hostProfile;
-        long t = prof.start();
-        double[] x = embedding != null ? embedding.forward(batch.tokens(), n, len)
-            : encoder.forward(batch.features(), n, len);
-        prof.stop("encoder.forward", t);
-        for (int i = 0; i < blocks.size(); i++) {
-            x = blocks.get(i).forward(x, n, len, lengths, training, seed * 0x9E3779B97F4A7C15L + i);
-        }
-        t = prof.start();
-        if (finalNorm != null) {
-            x = finalNorm.forward(x, n, len, lengths, training);
-            prof.stop(finalNormName + ".forward", t);
-            t = prof.start();
-        }
-        if (config.pooling() != Pooling.NONE) {
-            x = config.pooling().forward(x, n, config.channels(), len, lengths);
-            prof.stop("pooling.forward", t);
-            t = prof.start();
-        }
-        outLength = config.pooling() == Pooling.NONE ? len : 1;
-        double[] y = decoder.forward(x, n, outLength);
-        prof.stop("decoder.forward", t);
-        return y;
+        input.load(batch, training);
+        forwardDone = false;
     }
 
-    /** Back-propagates ∂loss/∂outputs; accumulates every parameter gradient. */
-    public void backward(double[] dOut) {
+    /** Counted targets of the loaded batch (sequences, target positions, or valid positions × outputs). */
+    public long targets() {
+        return input.count();
+    }
+
+    /**
+     * The outputs of the loaded batch, kept on the backend: logits (B, K) for sequence classification, else
+     * (B, K, ℓ). In training mode dropout masks derive from (seed, step) and each dropout's index.
+     */
+    public DeviceBuffer forward(boolean training, long seed, long step) {
+        Batch batch = input.batch();
         if (batch == null) {
-            throw new IllegalStateException("backward needs a forward pass first");
+            throw new IllegalStateException("forward needs a loaded batch");
         }
         int n = batch.size();
         int len = batch.length();
-        int[] lengths = batch.full() ? null : batch.lengths();
-        HostProfile prof = hostProfile;
-        long t = prof.start();
-        double[] g = decoder.backward(dOut);
-        prof.stop("decoder.backward", t);
-        t = prof.start();
-        if (config.pooling() != Pooling.NONE) {
-            g = config.pooling().backward(g, n, config.channels(), len, lengths);
-            prof.stop("pooling.backward", t);
-            t = prof.start();
+        int h = config.channels();
+        boolean padded = !batch.full();
+        DeviceBuffer x;
+        if (embedding != null) {
+            x = embedded.get((long) n * h * len);
+            be.embedding(new EmbeddingShape(n, len, task.vocabulary(), h), input.tokens(), embedding.value(), x);
+        } else {
+            x = encoder.forward(input.features(), n, len);
         }
-        if (config.pooling() == Pooling.NONE && lengths != null) {
-            g = Masks.zeroPadding(g.clone(), n, config.channels(), len, lengths);
-            prof.stop("mask.backward", t);
-            t = prof.start();
+        for (Block b : blocks) {
+            x = b.forward(x, n, len, input.lengths(), padded, training, seed, step);
+        }
+        if (finalNorm != null) {
+            x = finalNorm.forward(x, n, len, input.lengths(), training);
+        }
+        if (config.pooling() != Pooling.NONE) {
+            DeviceBuffer y = pooled.get((long) n * h);
+            be.pool(new PoolShape(n, h, len, config.pooling().mode()), input.lengths(), x, y);
+            x = y;
+        }
+        outLength = config.pooling() == Pooling.NONE ? len : 1;
+        outputs = decoder.forward(x, n, outLength);
+        forwardDone = true;
+        return outputs;
+    }
+
+    /**
+     * Queues the task's loss of the last forward pass: ∂loss/∂outputs times {@code scale} into the
+     * gradient the backward pass starts from, and the {@link LossShape#SCALARS} scalars (summed loss, correct,
+     * counted, invalid targets) into {@code scalars} at {@code offset}. With scale = 1/{@link #targets()} the
+     * gradient is that of the mean loss.
+     */
+    public void loss(double scale, DeviceBuffer scalars, int offset) {
+        if (!forwardDone) {
+            throw new IllegalStateException("the loss needs a forward pass first");
+        }
+        Batch batch = input.batch();
+        int n = batch.size();
+        int k = task.outputs();
+        DeviceBuffer g = dOut.get((long) n * k * outLength);
+        LossShape shape = new LossShape(n, k, outLength);
+        if (task.target() == TaskSpec.Target.REGRESSION) {
+            be.mse(shape, outputs, input.targetValues(), input.lengths(), scale, g, scalars, offset);
+        } else {
+            be.crossEntropy(shape, outputs, input.targets(), scale, g, scalars, offset);
+        }
+    }
+
+    /** Back-propagates the gradient {@link #loss} wrote; accumulates every parameter gradient. */
+    public void backward() {
+        if (!forwardDone) {
+            throw new IllegalStateException("backward needs a forward pass first");
+        }
+        forwardDone = false;
+        Batch batch = input.batch();
+        int n = batch.size();
+        int len = batch.length();
+        int h = config.channels();
+        DeviceBuffer g = decoder.backward(dOut.current());
+        if (config.pooling() != Pooling.NONE) {
+            DeviceBuffer d = dPooled.get((long) n * h * len);
+            be.poolBackward(new PoolShape(n, h, len, config.pooling().mode()), input.lengths(), g, d);
+            g = d;
+        } else if (!batch.full()) {
+            be.maskPadding(new NormShape(n, h, len), input.lengths(), g);
         }
         if (finalNorm != null) {
             g = finalNorm.backward(g);
-            prof.stop(finalNormName + ".backward", t);
         }
         for (int i = blocks.size() - 1; i >= 0; i--) {
             g = blocks.get(i).backward(g);
         }
-        t = prof.start();
         if (embedding != null) {
-            embedding.backward(g);
+            be.embeddingBackward(new EmbeddingShape(n, len, task.vocabulary(), h), input.tokenOrder(), input.tokenStarts(),
+                g, embedding.grad());
         } else {
             encoder.backward(g);
         }
-        prof.stop("encoder.backward", t);
+    }
+
+    /**
+     * Host-array form for tests and tools: loads {@code batch}, runs the forward pass and returns the outputs
+     * read back (float64). The weights are the backend's: after editing host views, {@link #push()} first.
+     */
+    public double[] forward(Batch batch, boolean training, long seed) {
+        load(batch, training);
+        DeviceBuffer out = forward(training, seed, 0);
+        double[] y = new double[batch.size() * task.outputs() * outLength];
+        be.read(out, 0, y, 0, y.length);
+        return y;
+    }
+
+    /**
+     * The mean loss of the loaded batch's last forward pass and its scalars, read back (a blocking read), with
+     * the gradient of the mean loss ready for {@link #backward()}: tests and tools.
+     */
+    public double[] lossScalars() {
+        DeviceBuffer s = hostScalars.get(LossShape.SCALARS);
+        loss(input.count() == 0 ? 0.0 : 1.0 / input.count(), s, 0);
+        double[] out = new double[LossShape.SCALARS];
+        be.read(s, 0, out, 0, out.length);
+        return out;
     }
 
     /** Number of trainable values. */
@@ -325,6 +494,10 @@ public final class SequenceModel implements AutoCloseable {
     public void close() {
         for (Block b : blocks) {
             b.close();
+        }
+        for (AutoCloseable c : new AutoCloseable[] {embedding, encoder, finalNorm, decoder, input, embedded, pooled, dPooled,
+            dOut, hostScalars}) {
+            closeQuietly(c);
         }
     }
 }

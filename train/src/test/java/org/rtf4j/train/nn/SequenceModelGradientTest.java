@@ -13,7 +13,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.IndexBuffer;
 import org.rtf4j.kernels.backend.Precision;
+import org.rtf4j.kernels.dense.LossShape;
 import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.FiniteDifferences;
 import org.rtf4j.kernels.testing.WithJvmBackend;
@@ -53,17 +56,27 @@ class SequenceModelGradientTest extends WithJvmBackend {
             ModelConfig.Activation.GELU, true, true, 0.25, 0.25,
             target == TaskSpec.Target.SEQUENCE_CLASS ? Pooling.MEAN : Pooling.NONE, Precision.F64,
             bidirectional ? RtfConfig.Constraint.L1_MONTEL : RtfConfig.Constraint.NONE);
-        try (SequenceModel m = new SequenceModel(cfg, task, be, be.executor(), 11)) {
+        try (SequenceModel m = new SequenceModel(cfg, task, be, 11)) {
             perturbSsm(m, 5);
             Batch batch = batch(task, new int[] {7, 4, 6}, 3);
             long seed = 99;
             m.zeroGrad();
-            Loss loss = Loss.of(task, m.forward(batch, true, seed), batch);
-            m.backward(loss.grad());
+            double[] out = m.forward(batch, true, seed);
+            double[] s = m.lossScalars();
+            // the loss kernel against the float64 host formulas on the same outputs
+            LossReference ref = LossReference.of(task, out, batch);
+            assertEquals(ref.loss(), s[LossShape.LOSS_SUM] / s[LossShape.COUNT], 1e-12 * Math.max(1, Math.abs(ref.loss())));
+            assertEquals(ref.count(), (long) s[LossShape.COUNT]);
+            m.backward();
+            m.pullGradients();
             for (Map.Entry<String, Parameter> e : m.parameters().entrySet()) {
                 Parameter p = e.getValue();
-                double[] fd = FiniteDifferences.gradient(p.value(),
-                    () -> Loss.of(task, m.forward(batch, true, seed), batch).loss(), 1e-4);
+                double[] fd = FiniteDifferences.gradient(p.value(), () -> {
+                    m.push();
+                    m.forward(batch, true, seed);
+                    double[] sc = m.lossScalars();
+                    return sc[LossShape.LOSS_SUM] / sc[LossShape.COUNT];
+                }, 1e-4);
                 Check.close(kind + " " + e.getKey(), p.grad(), fd, 1e-7);
             }
         }
@@ -74,7 +87,7 @@ class SequenceModelGradientTest extends WithJvmBackend {
         TaskSpec task = task(TaskSpec.Target.REGRESSION, 9);
         ModelConfig cfg = ModelConfig.standard(LayerKind.RTF, 2, 4, 4).withBidirectional(true).withPooling(Pooling.NONE)
             .withPrecision(Precision.F64);
-        try (SequenceModel m = new SequenceModel(cfg, task, be, be.executor(), 3)) {
+        try (SequenceModel m = new SequenceModel(cfg, task, be, 3)) {
             perturbSsm(m, 8);
             Batch a = batch(task, new int[] {9, 5}, 1);
             double[] ya = m.forward(a, false, 0);
@@ -106,7 +119,7 @@ class SequenceModelGradientTest extends WithJvmBackend {
     void evalModeTurnsDropoutOffAndTrainingModeIsReproducible() {
         TaskSpec task = task(TaskSpec.Target.SEQUENCE_CLASS, 6);
         ModelConfig cfg = ModelConfig.standard(LayerKind.S4D, 1, 4, 4).withDropout(0.5, 0.5).withPrecision(Precision.F64);
-        try (SequenceModel m = new SequenceModel(cfg, task, be, be.executor(), 3)) {
+        try (SequenceModel m = new SequenceModel(cfg, task, be, 3)) {
             Batch a = batch(task, new int[] {6, 6}, 2);
             double[] e1 = m.forward(a, false, 1);
             double[] e2 = m.forward(a, false, 2);
@@ -119,25 +132,34 @@ class SequenceModelGradientTest extends WithJvmBackend {
 
     @Test
     void batchNormUsesValidPositionsInTrainingAndRunningStatisticsInEvalMode() {
-        BatchNorm bn = new BatchNorm("bn", 1, be.executor());
-        // B=2, H=1, L=3; sequence 1 has length 1: statistics over {1, 2, 3, 10}, padding (100, 100) excluded
-        double[] x = {1, 2, 3, 10, 100, 100};
-        double[] y = bn.forward(x, 2, 3, new int[] {3, 1}, true);
-        double mean = 4.0;
-        double var = (9 + 4 + 1 + 36) / 4.0;
-        assertEquals((1 - mean) / Math.sqrt(var + 1e-5), y[0], 1e-12);
-        assertEquals((10 - mean) / Math.sqrt(var + 1e-5), y[3], 1e-12);
-        assertEquals(0.1 * mean, bn.buffers().get("bn.running_mean")[0], 1e-15);
-        assertEquals(0.9 + 0.1 * (var * 4 / 3), bn.buffers().get("bn.running_var")[0], 1e-12, "unbiased running variance");
-        double[] e = bn.forward(new double[] {5}, 1, 1, null, false);
-        assertEquals((5 - 0.4) / Math.sqrt(0.9 + 0.1 * var * 4 / 3 + 1e-5), e[0], 1e-12, "eval mode uses running stats");
+        try (Norm bn = new Norm("bn", ModelConfig.Norm.BATCH, 1, be, Precision.F64);
+             DeviceBuffer x = be.allocate(Precision.F64, 6); IndexBuffer lengths = be.allocateIndices(2)) {
+            // B=2, H=1, L=3; sequence 1 has length 1: statistics over {1, 2, 3, 10}, padding (100, 100) excluded
+            be.write(x, 0, new double[] {1, 2, 3, 10, 100, 100}, 0, 6);
+            be.writeIndices(lengths, 0, new int[] {3, 1}, 0, 2);
+            double[] y = new double[6];
+            be.read(bn.forward(x, 2, 3, lengths, true), 0, y, 0, 6);
+            double mean = 4.0;
+            double var = (9 + 4 + 1 + 36) / 4.0;
+            assertEquals((1 - mean) / Math.sqrt(var + 1e-5), y[0], 1e-12);
+            assertEquals((10 - mean) / Math.sqrt(var + 1e-5), y[3], 1e-12);
+            bn.statistics().values().forEach(Statistic::pull);
+            assertEquals(0.1 * mean, bn.statistics().get("bn.running_mean").host()[0], 1e-15);
+            assertEquals(0.9 + 0.1 * (var * 4 / 3), bn.statistics().get("bn.running_var").host()[0], 1e-12,
+                "unbiased running variance");
+            be.write(x, 0, new double[] {5}, 0, 1);
+            be.writeIndices(lengths, 0, new int[] {1}, 0, 1);
+            double[] e = new double[1];
+            be.read(bn.forward(x, 1, 1, lengths, false), 0, e, 0, 1);
+            assertEquals((5 - 0.4) / Math.sqrt(0.9 + 0.1 * var * 4 / 3 + 1e-5), e[0], 1e-12, "eval mode uses running stats");
+        }
     }
 
     @Test
     void poolingMustMatchTheTarget() {
         TaskSpec task = task(TaskSpec.Target.TOKEN_CLASS, 5);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> new SequenceModel(ModelConfig.standard(LayerKind.RTF, 1, 4, 4), task, be, be.executor(), 1));
+            () -> new SequenceModel(ModelConfig.standard(LayerKind.RTF, 1, 4, 4), task, be, 1));
         assertEquals("task tiny predicts per position: pooling must be none, got mean", e.getMessage());
     }
 

@@ -13,10 +13,10 @@ import org.rtf4j.train.data.TaskSpec;
  * @param count    counted targets (sequences, positions, or positions × outputs for regression)
  * @param sumSquares sum of squared errors (regression), else 0
  */
-public record Loss(double loss, double[] grad, long correct, long count, double sumSquares) {
+public record LossReference(double loss, double[] grad, long correct, long count, double sumSquares) {
 
     /** The loss of model outputs on a batch: logits (B, K) or (B, K, ℓ), or values (B, K, ℓ). */
-    public static Loss of(TaskSpec spec, double[] out, Batch batch) {
+    public static LossReference of(TaskSpec spec, double[] out, Batch batch) {
         int k = spec.outputs();
         int n = batch.size();
         int len = batch.length();
@@ -35,7 +35,7 @@ public record Loss(double loss, double[] grad, long correct, long count, double 
                         g[b * k + c] = (p[c] - (c == y ? 1.0 : 0.0)) / n;
                     }
                 }
-                return new Loss(total / n, g, correct, n, 0.0);
+                return new LossReference(total / n, g, correct, n, 0.0);
             }
             case TOKEN_CLASS: {
                 Shapes.check("outputs", out, n, k, len);
@@ -45,7 +45,7 @@ public record Loss(double loss, double[] grad, long correct, long count, double 
                 }
                 double[] g = new double[out.length];
                 if (count == 0) {
-                    return new Loss(0.0, g, 0, 0, 0.0);
+                    return new LossReference(0.0, g, 0, 0, 0.0);
                 }
                 double total = 0;
                 long correct = 0;
@@ -68,7 +68,7 @@ public record Loss(double loss, double[] grad, long correct, long count, double 
                         }
                     }
                 }
-                return new Loss(total / count, g, correct, count, 0.0);
+                return new LossReference(total / count, g, correct, count, 0.0);
             }
             default: {
                 Shapes.check("outputs", out, n, k, len);
@@ -88,7 +88,7 @@ public record Loss(double loss, double[] grad, long correct, long count, double 
                         }
                     }
                 }
-                return new Loss(ss / count, g, 0, count, ss);
+                return new LossReference(ss / count, g, 0, count, ss);
             }
         }
     }
