@@ -8,7 +8,11 @@ import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.dense.AdamWStep;
+import org.rtf4j.kernels.dense.AxpyShape;
+import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -503,6 +507,34 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
                                      ClBuffer gw, ClBuffer gamma, ClBuffer lag0Grad) {
         rt.within(KernelId.CAUCHY_BACKWARD,
             () -> composites.cauchyBackward(shape, w, v, gradSpectrum, gv, gw, gamma, lag0Grad));
+    }
+
+    // ---- optimiser and linear-algebra glue (issue 15)
+
+    @Override
+    protected void runBiasAdd(BiasShape shape, ClBuffer bias, ClBuffer y, boolean accumulate) {
+        rt.within(KernelId.BIAS_ADD, () -> composites.biasAdd(shape, bias, y, accumulate));
+    }
+
+    @Override
+    protected void runBiasGrad(BiasShape shape, ClBuffer dy, ClBuffer db) {
+        rt.within(KernelId.BIAS_GRAD, () -> composites.biasGrad(shape, dy, db));
+    }
+
+    @Override
+    protected void runAxpy(AxpyShape shape, double alpha, ClBuffer x, ClBuffer y) {
+        rt.within(KernelId.AXPY, () -> composites.axpy(shape, alpha, x, y));
+    }
+
+    @Override
+    protected void runSumSquares(Span span, ClBuffer x, ClBuffer partials, int slot) {
+        rt.within(KernelId.SUM_SQUARES, () -> composites.sumSquares(span, x, partials, slot));
+    }
+
+    @Override
+    protected void runAdamW(Span span, AdamWStep step, ClBuffer param, ClBuffer grad, ClBuffer m, ClBuffer v,
+                            ClBuffer partials, int partialCount) {
+        rt.within(KernelId.ADAMW, () -> composites.adamW(span, step, param, grad, m, v, partials, partialCount));
     }
 
     @Override
