@@ -5,12 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rtf4j.kernels.testing.OptimRuns.SIZES;
+import static org.rtf4j.kernels.testing.OptimRuns.assertSame;
+import static org.rtf4j.kernels.testing.OptimRuns.axpy;
+import static org.rtf4j.kernels.testing.OptimRuns.biasAdd;
+import static org.rtf4j.kernels.testing.OptimRuns.biasGrad;
+import static org.rtf4j.kernels.testing.OptimRuns.gradients;
+import static org.rtf4j.kernels.testing.OptimRuns.hyper;
+import static org.rtf4j.kernels.testing.OptimRuns.reference;
+import static org.rtf4j.kernels.testing.OptimRuns.run;
+import static org.rtf4j.kernels.testing.OptimRuns.sumSquares;
+import static org.rtf4j.kernels.testing.OptimRuns.tensors;
+import static org.rtf4j.kernels.testing.OptimRuns.unit;
+import static org.rtf4j.kernels.testing.OptimRuns.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.dense.AdamWStep;
@@ -22,7 +34,8 @@ import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.FiniteDifferences;
 import org.rtf4j.kernels.testing.Host;
 import org.rtf4j.kernels.testing.OptimReference;
-import org.rtf4j.kernels.testing.OptimReference.Hyper;
+import org.rtf4j.kernels.testing.OptimRuns.Reference;
+import org.rtf4j.kernels.testing.OptimRuns.State;
 import org.rtf4j.kernels.testing.WithJvmBackend;
 
 /**
@@ -34,161 +47,9 @@ import org.rtf4j.kernels.testing.WithJvmBackend;
  * refused in one line.
  */
 class OptimKernelsTest extends WithJvmBackend {
-    /** Unit roundoff of the buffer's precision. */
-    static double unit(Precision p) {
-        return p == Precision.F64 ? 0x1p-53 : Check.EPS32;
-    }
-
     /** AdamW bounds of Backend.adamW, in units of {@link #unit}: parameters and moments per update. */
     static final double ADAMW_F32 = 16;
     static final double ADAMW_F64_CLIPPED = 16;
-
-    /** Tensor sizes of the AdamW runs: a scalar, a bias, a weight of just over a chunk, one of three chunks. */
-    static final int[] SIZES = {1, 63, 8197, 20011};
-
-    static Hyper hyper() {
-        // tensor 2 is the SSM group: its own learning rate and no weight decay
-        return new Hyper(new double[] {1e-2, 1e-2, 1e-3, 1e-2}, new double[] {0.05, 0.05, 0.0, 0.05}, 0.9, 0.999, 1e-8, 0);
-    }
-
-    /** What a run of updates leaves: parameters, moments, and the partials after each step. */
-    record State(double[][] p, double[][] m, double[][] v, List<double[]> partials) {
-    }
-
-    /**
-     * Updates {@code steps} times on {@code be} the tensors starting at {@code p0} with the given gradients per step
-     * ([step][tensor][]), maxNorm per step, update counts from 1: the model's k tensors in one flat buffer per role
-     * (flat, at the offsets of their order, after a gap of 3) or one buffer each. Per step: the gradients written,
-     * SUM_SQUARES of every tensor into its slot, ADAMW of every tensor.
-     */
-    static State run(Backend be, Precision p, boolean flat, double[][] p0, double[][][] grads, double[] maxNorms, Hyper h) {
-        int k = p0.length;
-        int[] off = new int[k];
-        int total = 3;
-        for (int t = 0; t < k; t++) {
-            off[t] = flat ? total : 0;
-            total += p0[t].length;
-        }
-        DeviceBuffer[][] bufs = new DeviceBuffer[4][k];
-        DeviceBuffer partials = be.allocate(p, k + 2);
-        List<double[]> seen = new java.util.ArrayList<>();
-        try {
-            for (int r = 0; r < 4; r++) {
-                for (int t = 0; t < k; t++) {
-                    bufs[r][t] = flat ? (t == 0 ? be.allocate(p, total) : bufs[r][0]) : be.allocate(p, p0[t].length);
-                }
-            }
-            for (int t = 0; t < k; t++) {
-                be.write(bufs[0][t], off[t], p0[t], 0, p0[t].length);
-            }
-            for (int s = 0; s < grads.length; s++) {
-                for (int t = 0; t < k; t++) {
-                    be.write(bufs[1][t], off[t], grads[s][t], 0, p0[t].length);
-                }
-                for (int t = 0; t < k; t++) {
-                    be.sumSquares(new Span(off[t], p0[t].length), bufs[1][t], partials, t);
-                }
-                seen.add(Host.get(be, partials, k));
-                for (int t = 0; t < k; t++) {
-                    AdamWStep st = AdamWStep.of(h.lr()[t], h.wd()[t], h.beta1(), h.beta2(), h.eps(), s + 1, maxNorms[s]);
-                    be.adamW(new Span(off[t], p0[t].length), st, bufs[0][t], bufs[1][t], bufs[2][t], bufs[3][t], partials, k);
-                }
-            }
-            double[][][] out = new double[3][k][];
-            int[] roles = {0, 2, 3};
-            for (int r = 0; r < 3; r++) {
-                for (int t = 0; t < k; t++) {
-                    out[r][t] = new double[p0[t].length];
-                    be.read(bufs[roles[r]][t], off[t], out[r][t], 0, p0[t].length);
-                }
-            }
-            return new State(out[0], out[1], out[2], seen);
-        } finally {
-            partials.close();
-            for (DeviceBuffer[] role : bufs) {
-                for (int t = 0; t < k; t++) {
-                    if (role[t] != null && (!flat || t == 0)) {
-                        role[t].close();
-                    }
-                }
-            }
-        }
-    }
-
-    static double[][] tensors(long seed, Precision p, double scale) {
-        double[][] x = new double[SIZES.length][];
-        for (int t = 0; t < SIZES.length; t++) {
-            x[t] = Host.round(p, OptimReference.uniform(seed + t, SIZES[t], -scale, scale));
-        }
-        return x;
-    }
-
-    static double[][][] gradients(long seed, Precision p, int steps) {
-        double[][][] g = new double[steps][][];
-        for (int s = 0; s < steps; s++) {
-            g[s] = tensors(seed + 100L * s, p, 1.0);
-        }
-        return g;
-    }
-
-    /** The float64 reference of a run, on the same (rounded) inputs; scales of the bounds accumulated per update. */
-    record Reference(State state, double[][] pScale, double[][] mScale, double[][] vScale) {
-    }
-
-    static Reference reference(double[][] p0, double[][][] grads, double[] maxNorms, Hyper h0) {
-        double[][] p = OptimReference.copy(p0);
-        double[][] m = new double[p.length][];
-        double[][] v = new double[p.length][];
-        double[][] ps = new double[p.length][];
-        double[][] ms = new double[p.length][];
-        double[][] vs = new double[p.length][];
-        for (int t = 0; t < p.length; t++) {
-            m[t] = new double[p[t].length];
-            v[t] = new double[p[t].length];
-            ps[t] = new double[p[t].length];
-            ms[t] = new double[p[t].length];
-            vs[t] = new double[p[t].length];
-        }
-        for (int s = 0; s < grads.length; s++) {
-            Hyper h = new Hyper(h0.lr(), h0.wd(), h0.beta1(), h0.beta2(), h0.eps(), maxNorms[s]);
-            double[][] before = OptimReference.copy(p);
-            OptimReference.clipAndStep(p, grads[s], m, v, h, s + 1);
-            for (int t = 0; t < p.length; t++) {
-                double[] u = OptimReference.stepSize(m[t], v[t], h, s + 1);
-                for (int i = 0; i < p[t].length; i++) {
-                    ps[t][i] += Math.abs(before[t][i]) + h.lr()[t] * (u[i] + h.wd()[t] * Math.abs(before[t][i]));
-                    ms[t][i] += Math.abs(m[t][i]) + Math.abs(grads[s][t][i]);
-                    vs[t][i] += Math.abs(v[t][i]) + grads[s][t][i] * grads[s][t][i];
-                }
-            }
-        }
-        return new Reference(new State(p, m, v, List.of()), ps, ms, vs);
-    }
-
-    /** Asserts |got − ref| ≤ bound·scale per element; returns the worst ratio. */
-    static double within(String what, double[][] got, double[][] ref, double[][] scale, double bound) {
-        double worst = 0;
-        for (int t = 0; t < ref.length; t++) {
-            for (int i = 0; i < ref[t].length; i++) {
-                double err = Math.abs(got[t][i] - ref[t][i]);
-                double b = bound * scale[t][i];
-                assertTrue(err <= b, what + " tensor " + t + " element " + i + ": " + got[t][i] + " vs " + ref[t][i]
-                    + ", error " + err + " > " + b);
-                if (err > 0) {
-                    worst = Math.max(worst, err / b);
-                }
-            }
-        }
-        return worst;
-    }
-
-    static void assertSame(String what, State a, State b) {
-        for (int t = 0; t < a.p().length; t++) {
-            assertArrayEquals(a.p()[t], b.p()[t], what + " parameters " + t);
-            assertArrayEquals(a.m()[t], b.m()[t], what + " m " + t);
-            assertArrayEquals(a.v()[t], b.v()[t], what + " v " + t);
-        }
-    }
 
     @Test
     void float64WithoutClippingIsTheHostUpdateBitForBitInBothLayouts() {
@@ -285,13 +146,6 @@ class OptimKernelsTest extends WithJvmBackend {
         }
     }
 
-    static double[] sumSquares(Backend b, Precision p, double[] x, int offset, int count) {
-        try (DeviceBuffer bx = Host.put(b, p, x); DeviceBuffer part = Host.put(b, p, new double[] {7, 7, 7})) {
-            b.sumSquares(new Span(offset, count), bx, part, 1);
-            return Host.get(b, part);
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(Precision.class)
     void sumSquaresIsTheDocumentedBlockedSumWithinItsBoundUpToAMillionElements(Precision p) {
@@ -313,20 +167,6 @@ class OptimKernelsTest extends WithJvmBackend {
             worst = Math.max(worst, err / bound);
         }
         System.out.printf("sumSquares %s: worst error %.4f of the bound%n", p, worst);
-    }
-
-    static double[] biasAdd(Backend b, Precision p, BiasShape s, double[] bias, double[] y, boolean accumulate) {
-        try (DeviceBuffer bb = Host.put(b, p, bias); DeviceBuffer by = Host.put(b, p, y)) {
-            b.biasAdd(s, bb, by, accumulate);
-            return Host.get(b, by);
-        }
-    }
-
-    static double[] biasGrad(Backend b, Precision p, BiasShape s, double[] dy, double[] db) {
-        try (DeviceBuffer bg = Host.put(b, p, dy); DeviceBuffer bd = Host.put(b, p, db)) {
-            b.biasGrad(s, bg, bd);
-            return Host.get(b, bd);
-        }
     }
 
     static final List<BiasShape> BIAS_SHAPES = List.of(new BiasShape(1, 1, 1), new BiasShape(1, 3, 1), new BiasShape(3, 5, 17),
@@ -404,13 +244,6 @@ class OptimKernelsTest extends WithJvmBackend {
                 1e-3);
             double[] got = biasGrad(be, p, s, w, new double[s.channels()]);
             Check.close("biasGrad vs central differences " + s, got, fd, Check.F64_GRADIENTS);
-        }
-    }
-
-    static double[] axpy(Backend b, Precision p, AxpyShape s, double alpha, double[] x, double[] y) {
-        try (DeviceBuffer bx = Host.put(b, p, x); DeviceBuffer by = Host.put(b, p, y)) {
-            b.axpy(s, alpha, bx, by);
-            return Host.get(b, by);
         }
     }
 

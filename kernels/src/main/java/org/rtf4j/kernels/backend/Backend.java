@@ -492,8 +492,8 @@ public interface Backend extends AutoCloseable {
      *
      * <p><b>Accuracy.</b> The JVM computes {@code y + (α·x)} with two roundings, bit-identical to that loop on
      * any thread count; with α = 1 it is the one addition {@code y + x} on every backend (bit-identical to the
-     * host model's residual loop). OpenCL may fuse the multiply-add: within {@code 2u·(|y| + |α·x|)} of the JVM
-     * ({@code OptimKernelsTest}, {@code OpenClOptimTest}).
+     * host model's residual loop). OpenCL may fuse the multiply-add (then α·x is not rounded on its own): within
+     * {@code 3u·(|y| + |α·x|)} of the JVM ({@code OptimKernelsTest}, {@code OpenClOptimTest}).
      */
     void axpy(AxpyShape shape, double alpha, DeviceBuffer x, DeviceBuffer y);
 
