@@ -59,6 +59,10 @@ import org.rtf4j.kernels.spectral.RationalShape;
  *       z_k − w_m as on the JVM; the nodes come from {@code tanpi} of small exact ratios.</li>
  *   <li>GELU, GLU and their backwards: per element within twice the JVM's bounds of the JVM's values
  *       ({@code Backend.gelu}, {@code Backend.glu}; measured at most 0.4 of that on PoCL).</li>
+ *   <li>Optimiser glue (issue 15): bias add bit for bit as the JVM; bias gradient and squared norms in the
+ *       JVM's blocked order (a work-group reduction then a final pass in chunk order), within the same bounds
+ *       of the exact sums (bit-identical to the JVM on PoCL); axpy and AdamW within the bounds of
+ *       {@code Backend.axpy} and {@code Backend.adamW} (a device may fuse multiply-adds).</li>
  * </ul>
  *
  * <p><b>Launches</b> are planned from the device's limits ({@code LaunchPlanner}, {@link DeviceLimits}):
