@@ -381,13 +381,17 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
             throw new IllegalArgumentException("partialCount must be ≥ 1, got " + partialCount);
         }
         Precision p = precisionOf(param, "param");
-        String[] names = {"param", "grad", "m", "v", "partials"};
-        DeviceBuffer[] bufs = {param, grad, m, v, partials};
-        for (int i = 0; i < bufs.length; i++) {
-            for (int j = i + 1; j < bufs.length; j++) {
-                distinct(names[j], bufs[j], names[i], bufs[i]);
-            }
-        }
+        // every pair, without arrays (a steady-state call allocates nothing)
+        distinct("grad", grad, "param", param);
+        distinct("m", m, "param", param);
+        distinct("m", m, "grad", grad);
+        distinct("v", v, "param", param);
+        distinct("v", v, "grad", grad);
+        distinct("v", v, "m", m);
+        distinct("partials", partials, "param", param);
+        distinct("partials", partials, "grad", grad);
+        distinct("partials", partials, "m", m);
+        distinct("partials", partials, "v", v);
         runAdamW(span, step, need(param, "param", span.end(), p), need(grad, "grad", span.end(), p),
             need(m, "m", span.end(), p), need(v, "v", span.end(), p), need(partials, "partials", partialCount, p),
             partialCount);
