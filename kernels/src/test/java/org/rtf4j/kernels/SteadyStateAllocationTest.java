@@ -20,7 +20,11 @@ import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.dense.AdamWStep;
+import org.rtf4j.kernels.dense.AxpyShape;
+import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
@@ -264,6 +268,22 @@ class SteadyStateAllocationTest {
         calls.put(KernelId.GELU_BACKWARD, () -> be.geluBackward(act, ax, ay, ad));
         calls.put(KernelId.GLU, () -> be.glu(act, ax, ay));
         calls.put(KernelId.GLU_BACKWARD, () -> be.gluBackward(act, ax, ag, ad));
+        // ---- optimiser and linear-algebra glue (issue 15): the bias of that layer, the residual, the weight's update
+        BiasShape bs = new BiasShape(z.batch(), out, ell);
+        DeviceBuffer bias = put(be, p, r, out, 1);
+        DeviceBuffer optDb = be.allocate(p, out);
+        calls.put(KernelId.BIAS_ADD, () -> be.biasAdd(bs, bias, ly, true));
+        calls.put(KernelId.BIAS_GRAD, () -> be.biasGrad(bs, ly, optDb));
+        AxpyShape res = AxpyShape.of(z.batch() * in * ell);
+        DeviceBuffer rx = put(be, p, r, res.count(), 1);
+        calls.put(KernelId.AXPY, () -> be.axpy(res, 1.0, rx, lx));
+        Span weight = Span.of(out * in);
+        DeviceBuffer partials = be.allocate(p, 1);
+        DeviceBuffer optM = be.allocate(p, out * in);
+        DeviceBuffer optV = be.allocate(p, out * in);
+        calls.put(KernelId.SUM_SQUARES, () -> be.sumSquares(weight, lgw, partials, 0));
+        AdamWStep st = AdamWStep.of(1e-3, 0.01, 0.9, 0.999, 1e-8, 3, 1.0);
+        calls.put(KernelId.ADAMW, () -> be.adamW(weight, st, lw, lgw, optM, optV, partials, 1));
         return calls;
     }
 

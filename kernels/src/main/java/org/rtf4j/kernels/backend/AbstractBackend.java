@@ -6,7 +6,11 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.dense.AdamWStep;
+import org.rtf4j.kernels.dense.AxpyShape;
+import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -107,6 +111,18 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     protected abstract void runGlu(ActivationShape shape, B x, B y);
 
     protected abstract void runGluBackward(ActivationShape shape, B x, B dy, B dx);
+
+    // ---- optimiser and linear-algebra glue (issue 15)
+
+    protected abstract void runBiasAdd(BiasShape shape, B bias, B y, boolean accumulate);
+
+    protected abstract void runBiasGrad(BiasShape shape, B dy, B db);
+
+    protected abstract void runAxpy(AxpyShape shape, double alpha, B x, B y);
+
+    protected abstract void runSumSquares(Span span, B x, B partials, int slot);
+
+    protected abstract void runAdamW(Span span, AdamWStep step, B param, B grad, B m, B v, B partials, int partialCount);
 
     /**
      * Starts the read checked by {@link #readLater} or {@link #readAddLater} ({@code add}): {@code src} is ours,
@@ -304,6 +320,88 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
         }
         runGluBackward(shape, need(x, "x", shape.count(), p), need(dy, "dy", shape.gluOutputCount(), p),
             need(dx, "dx", shape.count(), p));
+    }
+
+    // ---- optimiser and linear-algebra glue (issue 15)
+
+    @Override
+    public final void biasAdd(BiasShape shape, DeviceBuffer bias, DeviceBuffer y, boolean accumulate) {
+        notNull(shape);
+        Precision p = precisionOf(y, "y");
+        distinct("bias", bias, "y", y);
+        runBiasAdd(shape, need(bias, "bias", shape.channels(), p), need(y, "y", shape.count(), p), accumulate);
+    }
+
+    @Override
+    public final void biasGrad(BiasShape shape, DeviceBuffer dy, DeviceBuffer db) {
+        notNull(shape);
+        Precision p = precisionOf(dy, "dy");
+        distinct("db", db, "dy", dy);
+        runBiasGrad(shape, need(dy, "dy", shape.count(), p), need(db, "db", shape.channels(), p));
+    }
+
+    @Override
+    public final void axpy(AxpyShape shape, double alpha, DeviceBuffer x, DeviceBuffer y) {
+        notNull(shape);
+        if (!Double.isFinite(alpha)) {
+            throw new IllegalArgumentException("alpha must be finite, got " + alpha);
+        }
+        Precision p = precisionOf(y, "y");
+        if (x == y && shape.xOffset() != shape.yOffset()
+            && Math.abs((long) shape.xOffset() - shape.yOffset()) < shape.count()) {
+            throw new IllegalArgumentException("x and y are one buffer with overlapping ranges [" + shape.xOffset() + ", "
+                + shape.xLength() + ") and [" + shape.yOffset() + ", " + shape.yLength() + ")");
+        }
+        runAxpy(shape, alpha, need(x, "x", shape.xLength(), p), need(y, "y", shape.yLength(), p));
+    }
+
+    @Override
+    public final void sumSquares(Span span, DeviceBuffer x, DeviceBuffer partials, int slot) {
+        if (span == null) {
+            throw new IllegalArgumentException("span must not be null");
+        }
+        Precision p = precisionOf(x, "x");
+        distinct("partials", partials, "x", x);
+        if (slot < 0) {
+            throw new IllegalArgumentException("slot must be ≥ 0, got " + slot);
+        }
+        runSumSquares(span, need(x, "x", span.end(), p), need(partials, "partials", (long) slot + 1, p), slot);
+    }
+
+    @Override
+    public final void adamW(Span span, AdamWStep step, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
+                            DeviceBuffer v, DeviceBuffer partials, int partialCount) {
+        if (span == null) {
+            throw new IllegalArgumentException("span must not be null");
+        }
+        if (step == null) {
+            throw new IllegalArgumentException("step must not be null");
+        }
+        if (partialCount < 1) {
+            throw new IllegalArgumentException("partialCount must be ≥ 1, got " + partialCount);
+        }
+        Precision p = precisionOf(param, "param");
+        // every pair, without arrays (a steady-state call allocates nothing)
+        distinct("grad", grad, "param", param);
+        distinct("m", m, "param", param);
+        distinct("m", m, "grad", grad);
+        distinct("v", v, "param", param);
+        distinct("v", v, "grad", grad);
+        distinct("v", v, "m", m);
+        distinct("partials", partials, "param", param);
+        distinct("partials", partials, "grad", grad);
+        distinct("partials", partials, "m", m);
+        distinct("partials", partials, "v", v);
+        runAdamW(span, step, need(param, "param", span.end(), p), need(grad, "grad", span.end(), p),
+            need(m, "m", span.end(), p), need(v, "v", span.end(), p), need(partials, "partials", partialCount, p),
+            partialCount);
+    }
+
+    /** Refuses {@code a} being the same (non-null) buffer as {@code b}. */
+    private static void distinct(String a, DeviceBuffer ba, String b, DeviceBuffer bb) {
+        if (ba != null && ba == bb) {
+            throw new IllegalArgumentException(a + " must be a buffer other than " + b);
+        }
     }
 
     private static void notNull(Object shape) {

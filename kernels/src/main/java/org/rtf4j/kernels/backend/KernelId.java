@@ -37,7 +37,18 @@ public enum KernelId {
     /** GLU over the channel axis: (B, 2H, ℓ) → (B, H, ℓ), y = a·σ(g) with a the first H channels. */
     GLU("glu"),
     /** Gradient of GLU with respect to its input (both halves). */
-    GLU_BACKWARD("gluBackward");
+    GLU_BACKWARD("gluBackward"),
+    // ---- optimiser and linear-algebra glue (issue 15)
+    /** Bias over the channels of (B, C, ℓ): y[b,c,t] = bias[c] (+ y[b,c,t] when accumulating). */
+    BIAS_ADD("biasAdd"),
+    /** Bias gradient: db[c] += Σ_b Σ_t dy[b,c,t], in a fixed blocked order. */
+    BIAS_GRAD("biasGrad"),
+    /** y[i] += α·x[i] over a range of two flat buffers (residual add, gradient accumulation). */
+    AXPY("axpy"),
+    /** Σ x[i]² of a range, in a fixed blocked order, into one slot of a small partials buffer. */
+    SUM_SQUARES("sumSquares"),
+    /** AdamW update of one parameter tensor, with global-norm clipping from the squared-norm partials. */
+    ADAMW("adamW");
 
     private final String kernelName;
 

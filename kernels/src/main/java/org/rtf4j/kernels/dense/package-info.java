@@ -5,6 +5,12 @@
  * gradient and its input gradient) is three instances; and {@link org.rtf4j.kernels.dense.ActivationShape},
  * the (batch, channels, length) signals of the elementwise activations (GELU, GLU over the channel axis).
  *
+ * <p>Optimiser and linear-algebra glue (issue 15): {@link org.rtf4j.kernels.dense.BiasShape}, a bias over the
+ * channels of such signals (bias add, bias gradient); {@link org.rtf4j.kernels.dense.AxpyShape}, a range in each
+ * of two flat buffers for {@code y += α·x} (residual, gradient accumulation);
+ * {@link org.rtf4j.kernels.dense.Span}, the range of one parameter tensor in flat buffers (its squared gradient
+ * norm, its AdamW update); {@link org.rtf4j.kernels.dense.AdamWStep}, the scalars of one AdamW update.
+ *
  * <p>Like the spectral shapes, a shape is an immutable record validated at construction that gives the
  * buffer lengths its kernel needs; it holds no data and belongs to no backend.
  */

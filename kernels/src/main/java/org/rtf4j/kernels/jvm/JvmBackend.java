@@ -8,7 +8,11 @@ import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.dense.AdamWStep;
+import org.rtf4j.kernels.dense.AxpyShape;
+import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FourStepPlan;
 import org.rtf4j.kernels.profile.ProfileRecord;
@@ -30,7 +34,9 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * {@link org.rtf4j.kernels.spectral.ModalShape#VANDERMONDE_BLOCK} lags); float32 Cauchy ≤ 1e-3, set by
  * the conditioning of its nodes; GEMM ({@code JvmGemmF64}) bit-identical to a plain loop in the buffer's
  * precision on any thread count; GLU bit-identical to the host model's float64 formulas, GELU within
- * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}). OpenCL's accuracy per device kind is
+ * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}); the optimiser glue ({@code JvmOptimF64}:
+ * bias add and gradient, axpy, squared norms, AdamW) as stated per method in {@code Backend}, its sums in one
+ * blocked order, bit-identical on any thread count. OpenCL's accuracy per device kind is
  * stated in {@code OpenClBackend}.
  */
 public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer> {
@@ -47,6 +53,9 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
     private final JvmGemmF32 gemmF32;
     private final JvmActivationsF64 activationsF64 = new JvmActivationsF64();
     private final JvmActivationsF32 activationsF32 = new JvmActivationsF32();
+    // ---- optimiser and linear-algebra glue (issue 15)
+    private final JvmOptimF64 optimF64;
+    private final JvmOptimF32 optimF32;
     private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
     private final Profiler profiler = new Profiler();
     private volatile boolean profiling;
@@ -76,6 +85,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
         this.modalF32 = new JvmModalKernelsF32(executor, scratch);
         this.gemmF64 = new JvmGemmF64(executor.threads());
         this.gemmF32 = new JvmGemmF32(executor.threads());
+        this.optimF64 = new JvmOptimF64(executor.threads());
+        this.optimF32 = new JvmOptimF32(executor.threads());
         if (log) {
             LOG.log(System.Logger.Level.INFO, "backend jvm: " + deviceDescription());
         }
@@ -584,9 +595,68 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
         toc(KernelId.GLU_BACKWARD, t0);
     }
 
+    // ---- optimiser and linear-algebra glue (issue 15)
+
+    @Override
+    protected void runBiasAdd(BiasShape shape, JvmBuffer bias, JvmBuffer y, boolean accumulate) {
+        long t0 = tic();
+        if (y.precision() == Precision.F64) {
+            optimF64.biasAdd(executor, shape, bias.f64(), y.f64(), accumulate);
+        } else {
+            optimF32.biasAdd(executor, shape, bias.f32(), y.f32(), accumulate);
+        }
+        toc(KernelId.BIAS_ADD, t0);
+    }
+
+    @Override
+    protected void runBiasGrad(BiasShape shape, JvmBuffer dy, JvmBuffer db) {
+        long t0 = tic();
+        if (dy.precision() == Precision.F64) {
+            optimF64.biasGrad(executor, shape, dy.f64(), db.f64());
+        } else {
+            optimF32.biasGrad(executor, shape, dy.f32(), db.f32());
+        }
+        toc(KernelId.BIAS_GRAD, t0);
+    }
+
+    @Override
+    protected void runAxpy(AxpyShape shape, double alpha, JvmBuffer x, JvmBuffer y) {
+        long t0 = tic();
+        if (y.precision() == Precision.F64) {
+            optimF64.axpy(executor, shape, alpha, x.f64(), y.f64());
+        } else {
+            optimF32.axpy(executor, shape, alpha, x.f32(), y.f32());
+        }
+        toc(KernelId.AXPY, t0);
+    }
+
+    @Override
+    protected void runSumSquares(Span span, JvmBuffer x, JvmBuffer partials, int slot) {
+        long t0 = tic();
+        if (x.precision() == Precision.F64) {
+            optimF64.sumSquares(executor, span, x.f64(), partials.f64(), slot);
+        } else {
+            optimF32.sumSquares(executor, span, x.f32(), partials.f32(), slot);
+        }
+        toc(KernelId.SUM_SQUARES, t0);
+    }
+
+    @Override
+    protected void runAdamW(Span span, AdamWStep step, JvmBuffer param, JvmBuffer grad, JvmBuffer m, JvmBuffer v,
+                            JvmBuffer partials, int partialCount) {
+        long t0 = tic();
+        if (param.precision() == Precision.F64) {
+            optimF64.adamW(executor, span, step, param.f64(), grad.f64(), m.f64(), v.f64(), partials.f64(), partialCount);
+        } else {
+            optimF32.adamW(executor, span, step, param.f32(), grad.f32(), m.f32(), v.f32(), partials.f32(), partialCount);
+        }
+        toc(KernelId.ADAMW, t0);
+    }
+
     @Override
     public long liveBytes() {
-        return live.get() + scratch.bytes() + gemmF64.scratchBytes() + gemmF32.scratchBytes();
+        return live.get() + scratch.bytes() + gemmF64.scratchBytes() + gemmF32.scratchBytes() + optimF64.scratchBytes()
+            + optimF32.scratchBytes();
     }
 
     /**

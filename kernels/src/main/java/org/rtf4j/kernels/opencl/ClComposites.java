@@ -2,7 +2,11 @@ package org.rtf4j.kernels.opencl;
 
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.dense.AdamWStep;
+import org.rtf4j.kernels.dense.AxpyShape;
+import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -198,5 +202,79 @@ final class ClComposites {
             shape.modes(), shape.length(), shape.channels());
         rt.launch(ClKernel.CAUCHY_BACKWARD_MODES, p, new long[] {shape.modes(), shape.channels()}, null, bw, bv, gr, gs, ov,
             ow, og, od, shape.modes(), shape.length(), shape.channels());
+    }
+
+    // ---- optimiser and linear-algebra glue (issue 15)
+
+    /** Lanes of a chunk of the blocked sum (OPT_LANES in optim.cl); the largest work-group of its kernels. */
+    static final int OPT_LANES = 256;
+    /** Elements per chunk of the blocked sum (OPT_CHUNK in optim.cl). */
+    static final int OPT_CHUNK = OPT_LANES * 32;
+
+    /**
+     * The work-group of a blocked-sum kernel ({@code biasRowSums}, {@code sumSquaresChunks}): the largest power of
+     * two ≤ {@value #OPT_LANES} within the device's and the kernel's cap and the dimension-0 extent, whose lane
+     * sums ({@value #OPT_LANES} reals) fit the local memory the kernel leaves free; the sums do not depend on it.
+     */
+    int optimGroup(Precision p, ClKernel k) {
+        LaunchPlanner.KernelLimits kl = rt.limits(p, k);
+        long cap = Math.min(LaunchPlanner.groupCap(rt.info().limits(), kl), rt.info().limits().maxWorkItemSizeX());
+        if ((long) OPT_LANES * p.bytes() + kl.staticLocalBytes() > rt.info().localMemBytes()) {
+            throw new IllegalStateException("device " + rt.info().name() + " has " + rt.info().localMemBytes()
+                + " bytes of local memory, kernel " + k.functionName() + " needs " + ((long) OPT_LANES * p.bytes()
+                + kl.staticLocalBytes()));
+        }
+        int g = OPT_LANES;
+        while (g > 1 && g > cap) {
+            g /= 2;
+        }
+        return g;
+    }
+
+    /** {@code biasAdd}: one launch over (ℓ, B·C). */
+    void biasAdd(BiasShape s, ClBuffer bias, ClBuffer y, boolean accumulate) {
+        rt.launch(ClKernel.BIAS_ADD, y.precision, new long[] {s.length(), s.rows()}, null, bias, y, s.length(), s.channels(),
+            accumulate ? 1 : 0);
+    }
+
+    /**
+     * {@code biasGrad}: {@code biasRowSums}, one work-group per row (b, c) ({@link #optimGroup}) into the scratch
+     * "biasRowSums" (B·C reals), then {@code biasGradSum} over the channels.
+     */
+    void biasGrad(BiasShape s, ClBuffer dy, ClBuffer db) {
+        Precision p = dy.precision;
+        int g = optimGroup(p, ClKernel.BIAS_ROW_SUMS);
+        ClBuffer rows = rt.scratch(p, "biasRowSums", s.rows());
+        rt.launch(ClKernel.BIAS_ROW_SUMS, p, new long[] {(long) s.rows() * g}, new long[] {g}, dy, rows, s.length(),
+            new ClRuntime.Local((long) OPT_LANES * p.bytes()));
+        rt.launch(ClKernel.BIAS_GRAD_SUM, p, new long[] {s.channels()}, null, rows, db, s.batch(), s.channels());
+    }
+
+    /** {@code axpy}: one launch over the elements. */
+    void axpy(AxpyShape s, double alpha, ClBuffer x, ClBuffer y) {
+        rt.launch(ClKernel.AXPY, y.precision, new long[] {s.count()}, null, x, y, s.count(), s.xOffset(), s.yOffset(), alpha);
+    }
+
+    /**
+     * {@code sumSquares}: {@code sumSquaresChunks}, one work-group per chunk of {@value #OPT_CHUNK} elements
+     * ({@link #optimGroup}) into the scratch "sumSquaresChunks", then {@code sumSquaresFinish} (one work item)
+     * into the slot.
+     */
+    void sumSquares(Span span, ClBuffer x, ClBuffer partials, int slot) {
+        Precision p = x.precision;
+        int chunks = (span.count() + OPT_CHUNK - 1) / OPT_CHUNK;
+        int g = optimGroup(p, ClKernel.SUM_SQUARES_CHUNKS);
+        ClBuffer sums = rt.scratch(p, "sumSquaresChunks", chunks);
+        rt.launch(ClKernel.SUM_SQUARES_CHUNKS, p, new long[] {(long) chunks * g}, new long[] {g}, x, sums, span.offset(),
+            span.count(), new ClRuntime.Local((long) OPT_LANES * p.bytes()));
+        rt.launch(ClKernel.SUM_SQUARES_FINISH, p, new long[] {1}, null, sums, partials, chunks, slot);
+    }
+
+    /** {@code adamW}: one launch over the span's elements. */
+    void adamW(Span span, AdamWStep st, ClBuffer param, ClBuffer grad, ClBuffer m, ClBuffer v, ClBuffer partials,
+               int partialCount) {
+        rt.launch(ClKernel.ADAMW, param.precision, new long[] {span.count()}, null, param, grad, m, v, partials,
+            span.offset(), span.count(), partialCount, st.lr(), st.weightDecay(), st.beta1(), st.oneMinusBeta1(),
+            st.beta2(), st.oneMinusBeta2(), st.eps(), st.c1(), st.c2(), st.maxNorm());
     }
 }

@@ -67,7 +67,18 @@ enum ClKernel {
     GELU("gelu", buffer("x"), buffer("y"), integer("count")),
     GELU_BACKWARD("geluBackward", buffer("x"), buffer("dy"), buffer("dx"), integer("count")),
     GLU("glu", buffer("x"), buffer("y"), integer("length"), integer("hc")),
-    GLU_BACKWARD("gluBackward", buffer("x"), buffer("dy"), buffer("dx"), integer("length"), integer("hc"));
+    GLU_BACKWARD("gluBackward", buffer("x"), buffer("dy"), buffer("dx"), integer("length"), integer("hc")),
+    // ---- optimiser and linear-algebra glue (issue 15), optim.cl
+    BIAS_ADD("biasAdd", buffer("bias"), buffer("y"), integer("length"), integer("channels"), integer("accumulate")),
+    BIAS_ROW_SUMS("biasRowSums", buffer("dy"), buffer("rowSums"), integer("length"), local("sums")),
+    BIAS_GRAD_SUM("biasGradSum", buffer("rowSums"), buffer("db"), integer("batch"), integer("channels")),
+    AXPY("axpy", buffer("x"), buffer("y"), integer("count"), integer("xOffset"), integer("yOffset"), real("alpha")),
+    SUM_SQUARES_CHUNKS("sumSquaresChunks", buffer("x"), buffer("chunkSums"), integer("offset"), integer("count"),
+        local("sums")),
+    SUM_SQUARES_FINISH("sumSquaresFinish", buffer("chunkSums"), buffer("partials"), integer("chunks"), integer("slot")),
+    ADAMW("adamW", buffer("param"), buffer("grad"), buffer("m"), buffer("v"), buffer("partials"), integer("offset"),
+        integer("count"), integer("partialCount"), real("lr"), real("wd"), real("beta1"), real("oneMinusBeta1"),
+        real("beta2"), real("oneMinusBeta2"), real("eps"), real("c1"), real("c2"), real("maxNorm"));
 
     /** What a kernel parameter is, and what the launcher accepts for it. */
     enum Kind {

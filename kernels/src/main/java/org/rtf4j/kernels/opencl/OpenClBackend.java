@@ -8,7 +8,11 @@ import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.dense.AdamWStep;
+import org.rtf4j.kernels.dense.AxpyShape;
+import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -55,6 +59,10 @@ import org.rtf4j.kernels.spectral.RationalShape;
  *       z_k − w_m as on the JVM; the nodes come from {@code tanpi} of small exact ratios.</li>
  *   <li>GELU, GLU and their backwards: per element within twice the JVM's bounds of the JVM's values
  *       ({@code Backend.gelu}, {@code Backend.glu}; measured at most 0.4 of that on PoCL).</li>
+ *   <li>Optimiser glue (issue 15): bias add bit for bit as the JVM; bias gradient and squared norms in the
+ *       JVM's blocked order (a work-group reduction then a final pass in chunk order), within the same bounds
+ *       of the exact sums (bit-identical to the JVM on PoCL); axpy and AdamW within the bounds of
+ *       {@code Backend.axpy} and {@code Backend.adamW} (a device may fuse multiply-adds).</li>
  * </ul>
  *
  * <p><b>Launches</b> are planned from the device's limits ({@code LaunchPlanner}, {@link DeviceLimits}):
@@ -503,6 +511,34 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
                                      ClBuffer gw, ClBuffer gamma, ClBuffer lag0Grad) {
         rt.within(KernelId.CAUCHY_BACKWARD,
             () -> composites.cauchyBackward(shape, w, v, gradSpectrum, gv, gw, gamma, lag0Grad));
+    }
+
+    // ---- optimiser and linear-algebra glue (issue 15)
+
+    @Override
+    protected void runBiasAdd(BiasShape shape, ClBuffer bias, ClBuffer y, boolean accumulate) {
+        rt.within(KernelId.BIAS_ADD, () -> composites.biasAdd(shape, bias, y, accumulate));
+    }
+
+    @Override
+    protected void runBiasGrad(BiasShape shape, ClBuffer dy, ClBuffer db) {
+        rt.within(KernelId.BIAS_GRAD, () -> composites.biasGrad(shape, dy, db));
+    }
+
+    @Override
+    protected void runAxpy(AxpyShape shape, double alpha, ClBuffer x, ClBuffer y) {
+        rt.within(KernelId.AXPY, () -> composites.axpy(shape, alpha, x, y));
+    }
+
+    @Override
+    protected void runSumSquares(Span span, ClBuffer x, ClBuffer partials, int slot) {
+        rt.within(KernelId.SUM_SQUARES, () -> composites.sumSquares(span, x, partials, slot));
+    }
+
+    @Override
+    protected void runAdamW(Span span, AdamWStep step, ClBuffer param, ClBuffer grad, ClBuffer m, ClBuffer v,
+                            ClBuffer partials, int partialCount) {
+        rt.within(KernelId.ADAMW, () -> composites.adamW(span, step, param, grad, m, v, partials, partialCount));
     }
 
     @Override

@@ -9,7 +9,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.dense.AdamWStep;
+import org.rtf4j.kernels.dense.AxpyShape;
+import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -165,6 +169,55 @@ class DevicePlansTest {
                 assertEquals(4, rec.launches.size(), what);
                 assertEquals(java.util.List.of(ClKernel.GELU, ClKernel.GELU_BACKWARD, ClKernel.GLU, ClKernel.GLU_BACKWARD),
                     rec.launches.stream().map(PlanRecorder.Launch::kernel).toList(), what);
+            }
+        }
+    }
+
+    // ---- optimiser and linear-algebra glue (issue 15)
+
+    /**
+     * The optimiser glue of the sMNIST (B=32, ℓ=784) and IMDB (B=16, ℓ=1024) models, H=64: the bias add and gradient
+     * of a linear layer to 2H and to H channels, the residual add over (B, H, ℓ), and the squared norm and AdamW
+     * update of a 2H×H weight (8192 elements), of a bias (64) and of a flat buffer of 10⁶ parameters.
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void optimiserAtTheModelShapesFitsTheDevice(GpuTable gpu) {
+        PlanRecorder rec = new PlanRecorder(gpu);
+        ClComposites cs = new ClComposites(rec, new ClFft(rec));
+        int[][] models = {{32, 784}, {16, 1024}};
+        int h = 64;
+        for (Precision p : precisions(gpu)) {
+            for (int[] bl : models) {
+                rec.clear();
+                int batch = bl[0];
+                int ell = bl[1];
+                for (int c : new int[] {2 * h, h}) {
+                    BiasShape bs = new BiasShape(batch, c, ell);
+                    ClBuffer y = rec.caller(p, bs.count());
+                    ClBuffer bias = rec.caller(p, c);
+                    cs.biasAdd(bs, bias, y, false);
+                    cs.biasGrad(bs, y, bias);
+                }
+                int n = batch * h * ell;
+                cs.axpy(AxpyShape.of(n), 1.0, rec.caller(p, n), rec.caller(p, n));
+                ClBuffer partials = rec.caller(p, 3);
+                AdamWStep st = AdamWStep.of(1e-3, 0.01, 0.9, 0.999, 1e-8, 1, 1.0);
+                int slot = 0;
+                for (int count : new int[] {2 * h * h, h, 1_000_000}) {
+                    ClBuffer g = rec.caller(p, count);
+                    cs.sumSquares(Span.of(count), g, partials, slot++);
+                    cs.adamW(Span.of(count), st, rec.caller(p, count), g, rec.caller(p, count), rec.caller(p, count), partials, 3);
+                }
+                String what = p + " B=" + batch + " ℓ=" + ell + " optimiser";
+                check(gpu, rec, what);
+                assertEquals(2 * 3 + 1 + 3 * 3, rec.launches.size(), what);
+                for (PlanRecorder.Launch l : rec.launches) {
+                    if (l.kernel() == ClKernel.BIAS_ROW_SUMS || l.kernel() == ClKernel.SUM_SQUARES_CHUNKS) {
+                        assertTrue(l.plan().local()[0] >= Math.min(64, LaunchPlanner.groupCap(gpu.limits(), gpu.kernel())),
+                            what + ": " + l.kernel() + " in work-groups of only " + l.plan().local()[0]);
+                    }
+                }
             }
         }
     }

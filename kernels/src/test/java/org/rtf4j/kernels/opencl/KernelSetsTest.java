@@ -16,7 +16,11 @@ import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.dense.AdamWStep;
+import org.rtf4j.kernels.dense.AxpyShape;
+import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -165,6 +169,17 @@ class KernelSetsTest {
             be.geluBackward(as, ax, ay, ad);
             be.glu(as, ax, ay);
             be.gluBackward(as, ax, ag, ad);
+        }
+        // ---- optimiser and linear-algebra glue (issue 15)
+        BiasShape bsh = new BiasShape(2, 3, 5);
+        try (DeviceBuffer bias = Host.put(be, p, OpenClKernelsTest.random(r, 3)); DeviceBuffer by = Host.put(be, p, OpenClKernelsTest.random(r, 30));
+             DeviceBuffer bx = Host.put(be, p, OpenClKernelsTest.random(r, 30)); DeviceBuffer db = be.allocate(p, 3);
+             DeviceBuffer part = be.allocate(p, 2); DeviceBuffer m = be.allocate(p, 3); DeviceBuffer v = be.allocate(p, 3)) {
+            be.biasAdd(bsh, bias, by, true);
+            be.biasGrad(bsh, by, db);
+            be.axpy(AxpyShape.of(30), 0.5, bx, by);
+            be.sumSquares(Span.of(3), db, part, 0);
+            be.adamW(Span.of(3), AdamWStep.of(1e-3, 0.01, 0.9, 0.999, 1e-8, 1, 1.0), bias, db, m, v, part, 1);
         }
     }
 }
