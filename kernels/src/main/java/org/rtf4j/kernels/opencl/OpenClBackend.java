@@ -8,7 +8,9 @@ import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.dense.DropoutShape;
 import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.NormShape;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -82,11 +84,14 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
     private final ClRuntime rt;
     private final ClFft fft;
     private final ClComposites composites;
+    // ---- normalisation and dropout (issue 15)
+    private final ClNorms norms;
 
     private OpenClBackend(OpenClDevices.Found found, DeviceProfile profile, String buildOptions) {
         this.rt = new ClRuntime(found, profile, buildOptions);
         this.fft = new ClFft(rt);
         this.composites = new ClComposites(rt, fft);
+        this.norms = new ClNorms(rt);
     }
 
     /**
@@ -503,6 +508,54 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
                                      ClBuffer gw, ClBuffer gamma, ClBuffer lag0Grad) {
         rt.within(KernelId.CAUCHY_BACKWARD,
             () -> composites.cauchyBackward(shape, w, v, gradSpectrum, gv, gw, gamma, lag0Grad));
+    }
+
+    // ---- normalisation and dropout (issue 15)
+
+    @Override
+    protected void runLayerNorm(NormShape shape, ClBuffer x, ClBuffer gamma, ClBuffer beta, ClBuffer y, ClBuffer mean,
+                                ClBuffer invStd) {
+        rt.within(KernelId.LAYER_NORM, () -> norms.layerNorm(shape, x, gamma, beta, y, mean, invStd));
+    }
+
+    @Override
+    protected void runLayerNormBackward(NormShape shape, ClBuffer x, ClBuffer gamma, ClBuffer mean, ClBuffer invStd,
+                                        ClBuffer dy, ClBuffer dx, ClBuffer dGamma, ClBuffer dBeta) {
+        rt.within(KernelId.LAYER_NORM_BACKWARD,
+            () -> norms.layerNormBackward(shape, x, gamma, mean, invStd, dy, dx, dGamma, dBeta));
+    }
+
+    @Override
+    protected void runBatchNorm(NormShape shape, boolean training, ClBuffer x, ClIndexBuffer lengths, ClBuffer gamma,
+                                ClBuffer beta, ClBuffer runningMean, ClBuffer runningVar, ClBuffer y, ClBuffer mean,
+                                ClBuffer invStd) {
+        ClBuffer len = lengths == null ? null : lengths.storage;
+        rt.within(KernelId.BATCH_NORM,
+            () -> norms.batchNorm(shape, training, x, len, gamma, beta, runningMean, runningVar, y, mean, invStd));
+    }
+
+    @Override
+    protected void runBatchNormBackward(NormShape shape, boolean training, ClBuffer x, ClIndexBuffer lengths,
+                                        ClBuffer gamma, ClBuffer mean, ClBuffer invStd, ClBuffer dy, ClBuffer dx,
+                                        ClBuffer dGamma, ClBuffer dBeta) {
+        ClBuffer len = lengths == null ? null : lengths.storage;
+        rt.within(KernelId.BATCH_NORM_BACKWARD,
+            () -> norms.batchNormBackward(shape, training, x, len, gamma, mean, invStd, dy, dx, dGamma, dBeta));
+    }
+
+    @Override
+    protected void runDropout(DropoutShape shape, ClBuffer x, ClBuffer y) {
+        rt.within(KernelId.DROPOUT, () -> norms.dropout(shape, x, y));
+    }
+
+    @Override
+    protected void runDropoutBackward(DropoutShape shape, ClBuffer dy, ClBuffer dx) {
+        rt.within(KernelId.DROPOUT_BACKWARD, () -> norms.dropout(shape, dy, dx));
+    }
+
+    @Override
+    protected void runMaskPadding(NormShape shape, ClIndexBuffer lengths, ClBuffer x) {
+        rt.within(KernelId.MASK_PADDING, () -> norms.maskPadding(shape, lengths.storage, x));
     }
 
     @Override
