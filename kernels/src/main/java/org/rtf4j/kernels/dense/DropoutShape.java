@@ -64,6 +64,11 @@ public record DropoutShape(int batch, int channels, int length, double p, boolea
         return new DropoutShape(batch, channels, length, p, tied, seed, newStep, layer);
     }
 
+    /** The same mask parameters with one decision per (b, c) (tied). */
+    public DropoutShape withTied() {
+        return new DropoutShape(batch, channels, length, p, true, seed, step, layer);
+    }
+
     /** Elements of the signal: batch·channels·length. */
     public int count() {
         return batch * channels * length;
