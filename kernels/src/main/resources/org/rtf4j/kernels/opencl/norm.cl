@@ -5,6 +5,11 @@
 // channel, so the results do not depend on the launch. Lengths are `__global const int*` of B values clamped
 // to [0, length]; hasLengths = 0 means every position is valid (the buffer is then not read).
 
+// No contraction of a*b + c into fma in this file (restored at its end): the JVM rounds every product, and
+// LayerNorm's dx subtracts nearly equal terms (dy gamma - m1, exactly 0 for one channel) that a fused product
+// would leave as a rounding residue amplified by invStd (up to 1/sqrt(eps) = 316).
+#pragma OPENCL FP_CONTRACT OFF
+
 #define NORM_EPS ((real) 1e-5)
 #define NORM_MOMENTUM ((real) 0.1)
 #define NORM_CHUNK 64
@@ -319,3 +324,5 @@ __kernel void dropoutTied(__global const real* in, __global real* out, const int
     size_t i = (size_t) r * length + t;
     out[i] = in[i] * m;
 }
+
+#pragma OPENCL FP_CONTRACT ON
