@@ -57,6 +57,9 @@ import org.rtf4j.kernels.spectral.RationalShape;
  *       z_k − w_m as on the JVM; the nodes come from {@code tanpi} of small exact ratios.</li>
  *   <li>GELU, GLU and their backwards: per element within twice the JVM's bounds of the JVM's values
  *       ({@code Backend.gelu}, {@code Backend.glu}; measured at most 0.4 of that on PoCL).</li>
+ *   <li>LayerNorm, BatchNorm and their backwards: within the JVM's float32 bounds of the JVM (float64 1e-12),
+ *       with products not fused ({@code norm.cl}); bit for bit the JVM on PoCL. The padding mask and dropout
+ *       are exact, their masks the JVM's bit for bit (Philox4x32-10, integer only).</li>
  * </ul>
  *
  * <p><b>Launches</b> are planned from the device's limits ({@code LaunchPlanner}, {@link DeviceLimits}):
