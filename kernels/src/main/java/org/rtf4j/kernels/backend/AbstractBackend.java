@@ -11,6 +11,9 @@ import org.rtf4j.kernels.dense.AxpyShape;
 import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.Span;
+import org.rtf4j.kernels.dense.DropoutShape;
+import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.NormShape;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -123,6 +126,26 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     protected abstract void runSumSquares(Span span, B x, B partials, int slot);
 
     protected abstract void runAdamW(Span span, AdamWStep step, B param, B grad, B m, B v, B partials, int partialCount);
+    // ---- normalisation and dropout (issue 15)
+
+    protected abstract void runLayerNorm(NormShape shape, B x, B gamma, B beta, B y, B mean, B invStd);
+
+    protected abstract void runLayerNormBackward(NormShape shape, B x, B gamma, B mean, B invStd, B dy, B dx, B dGamma,
+                                                 B dBeta);
+
+    /** {@code lengths} is null when every position is valid. */
+    protected abstract void runBatchNorm(NormShape shape, boolean training, B x, I lengths, B gamma, B beta, B runningMean,
+                                         B runningVar, B y, B mean, B invStd);
+
+    /** {@code lengths} is null when every position is valid. */
+    protected abstract void runBatchNormBackward(NormShape shape, boolean training, B x, I lengths, B gamma, B mean,
+                                                 B invStd, B dy, B dx, B dGamma, B dBeta);
+
+    protected abstract void runDropout(DropoutShape shape, B x, B y);
+
+    protected abstract void runDropoutBackward(DropoutShape shape, B dy, B dx);
+
+    protected abstract void runMaskPadding(NormShape shape, I lengths, B x);
 
     /**
      * Starts the read checked by {@link #readLater} or {@link #readAddLater} ({@code add}): {@code src} is ours,
@@ -401,6 +424,106 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     private static void distinct(String a, DeviceBuffer ba, String b, DeviceBuffer bb) {
         if (ba != null && ba == bb) {
             throw new IllegalArgumentException(a + " must be a buffer other than " + b);
+        }
+    }
+
+    // ---- normalisation and dropout (issue 15)
+
+    @Override
+    public final void layerNorm(NormShape shape, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer y,
+                                DeviceBuffer mean, DeviceBuffer invStd) {
+        notNull(shape);
+        Precision p = precisionOf(x, "x");
+        distinct(new String[] {"x", "y", "mean", "invStd"}, new DeviceBuffer[] {x, y, mean, invStd});
+        int n = shape.count();
+        int c = shape.channels();
+        runLayerNorm(shape, need(x, "x", n, p), need(gamma, "gamma", c, p), need(beta, "beta", c, p), need(y, "y", n, p),
+            need(mean, "mean", shape.positions(), p), need(invStd, "invStd", shape.positions(), p));
+    }
+
+    @Override
+    public final void layerNormBackward(NormShape shape, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer mean,
+                                        DeviceBuffer invStd, DeviceBuffer dy, DeviceBuffer dx, DeviceBuffer dGamma,
+                                        DeviceBuffer dBeta) {
+        notNull(shape);
+        Precision p = precisionOf(x, "x");
+        distinct(new String[] {"dy", "dx", "x", "gamma", "mean", "invStd", "dGamma", "dBeta"},
+            new DeviceBuffer[] {dy, dx, x, gamma, mean, invStd, dGamma, dBeta});
+        int n = shape.count();
+        int c = shape.channels();
+        runLayerNormBackward(shape, need(x, "x", n, p), need(gamma, "gamma", c, p), need(mean, "mean", shape.positions(), p),
+            need(invStd, "invStd", shape.positions(), p), need(dy, "dy", n, p), need(dx, "dx", n, p),
+            need(dGamma, "dGamma", c, p), need(dBeta, "dBeta", c, p));
+    }
+
+    @Override
+    public final void batchNorm(NormShape shape, boolean training, DeviceBuffer x, IndexBuffer lengths, DeviceBuffer gamma,
+                                DeviceBuffer beta, DeviceBuffer runningMean, DeviceBuffer runningVar, DeviceBuffer y,
+                                DeviceBuffer mean, DeviceBuffer invStd) {
+        notNull(shape);
+        Precision p = precisionOf(x, "x");
+        distinct(new String[] {"x", "y", "runningMean", "runningVar", "mean", "invStd"},
+            new DeviceBuffer[] {x, y, runningMean, runningVar, mean, invStd});
+        int n = shape.count();
+        int c = shape.channels();
+        runBatchNorm(shape, training, need(x, "x", n, p), lengths == null ? null : needIndices(lengths, "lengths", shape.batch()),
+            need(gamma, "gamma", c, p), need(beta, "beta", c, p), need(runningMean, "runningMean", c, p),
+            need(runningVar, "runningVar", c, p), need(y, "y", n, p), need(mean, "mean", c, p), need(invStd, "invStd", c, p));
+    }
+
+    @Override
+    public final void batchNormBackward(NormShape shape, boolean training, DeviceBuffer x, IndexBuffer lengths,
+                                        DeviceBuffer gamma, DeviceBuffer mean, DeviceBuffer invStd, DeviceBuffer dy,
+                                        DeviceBuffer dx, DeviceBuffer dGamma, DeviceBuffer dBeta) {
+        notNull(shape);
+        Precision p = precisionOf(x, "x");
+        distinct(new String[] {"dy", "dx", "x", "gamma", "mean", "invStd", "dGamma", "dBeta"},
+            new DeviceBuffer[] {dy, dx, x, gamma, mean, invStd, dGamma, dBeta});
+        int n = shape.count();
+        int c = shape.channels();
+        runBatchNormBackward(shape, training, need(x, "x", n, p),
+            lengths == null ? null : needIndices(lengths, "lengths", shape.batch()), need(gamma, "gamma", c, p),
+            need(mean, "mean", c, p), need(invStd, "invStd", c, p), need(dy, "dy", n, p), need(dx, "dx", n, p),
+            need(dGamma, "dGamma", c, p), need(dBeta, "dBeta", c, p));
+    }
+
+    @Override
+    public final void dropout(DropoutShape shape, DeviceBuffer x, DeviceBuffer y) {
+        notNull(shape);
+        Precision p = precisionOf(x, "x");
+        int n = shape.count();
+        runDropout(shape, need(x, "x", n, p), need(y, "y", n, p));
+    }
+
+    @Override
+    public final void dropoutBackward(DropoutShape shape, DeviceBuffer dy, DeviceBuffer dx) {
+        notNull(shape);
+        Precision p = precisionOf(dy, "dy");
+        int n = shape.count();
+        runDropoutBackward(shape, need(dy, "dy", n, p), need(dx, "dx", n, p));
+    }
+
+    @Override
+    public final void maskPadding(NormShape shape, IndexBuffer lengths, DeviceBuffer x) {
+        notNull(shape);
+        Precision p = precisionOf(x, "x");
+        if (lengths == null) {
+            throw new IllegalArgumentException("lengths must not be null");
+        }
+        runMaskPadding(shape, needIndices(lengths, "lengths", shape.batch()), need(x, "x", shape.count(), p));
+    }
+
+    /**
+     * Refuses a buffer given twice among {@code buffers}, except that the first two (an input and the output
+     * that may overwrite it) may be one.
+     */
+    private static void distinct(String[] names, DeviceBuffer[] buffers) {
+        for (int i = 0; i < buffers.length; i++) {
+            for (int j = i + 1; j < buffers.length; j++) {
+                if (buffers[i] != null && buffers[i] == buffers[j] && !(i == 0 && j == 1)) {
+                    throw new IllegalArgumentException(names[j] + " must be a buffer other than " + names[i]);
+                }
+            }
         }
     }
 

@@ -48,7 +48,22 @@ public enum KernelId {
     /** Σ x[i]² of a range, in a fixed blocked order, into one slot of a small partials buffer. */
     SUM_SQUARES("sumSquares"),
     /** AdamW update of one parameter tensor, with global-norm clipping from the squared-norm partials. */
-    ADAMW("adamW");
+    ADAMW("adamW"),
+    // ---- normalisation and dropout (issue 15)
+    /** LayerNorm over the channels at each (b, t): y = γ·(x − mean)/σ + β; saves mean and 1/σ per position. */
+    LAYER_NORM("layerNorm"),
+    /** Gradient of LayerNorm: dx, and dγ, dβ added to the caller's accumulators. */
+    LAYER_NORM_BACKWARD("layerNormBackward"),
+    /** BatchNorm per channel over the valid positions (training: batch statistics and running update; eval: running). */
+    BATCH_NORM("batchNorm"),
+    /** Gradient of BatchNorm through the batch statistics of the valid positions; dγ, dβ added. */
+    BATCH_NORM_BACKWARD("batchNormBackward"),
+    /** Inverted dropout with a Philox4x32-10 mask drawn from (seed, step, layer) and the element's index. */
+    DROPOUT("dropout"),
+    /** Gradient of dropout: the same regenerated mask applied to dy. */
+    DROPOUT_BACKWARD("dropoutBackward"),
+    /** Zeroes the padding positions t ≥ lengths[b] of a (B, C, ℓ) signal in place. */
+    MASK_PADDING("maskPadding");
 
     private final String kernelName;
 

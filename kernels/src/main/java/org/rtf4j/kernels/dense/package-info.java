@@ -2,8 +2,12 @@
  * Shapes of the dense kernels: {@link org.rtf4j.kernels.dense.GemmShape}, the batched general matrix
  * product {@code C = α·op(A)·op(B) + β·C} over row-major matrices with leading dimensions, offsets and
  * batch strides, of which the channel mixing of a model (a linear layer over B·ℓ positions, its weight
- * gradient and its input gradient) is three instances; and {@link org.rtf4j.kernels.dense.ActivationShape},
- * the (batch, channels, length) signals of the elementwise activations (GELU, GLU over the channel axis).
+ * gradient and its input gradient) is three instances; {@link org.rtf4j.kernels.dense.ActivationShape},
+ * the (batch, channels, length) signals of the elementwise activations (GELU, GLU over the channel axis);
+ * {@link org.rtf4j.kernels.dense.NormShape}, the signals of LayerNorm, BatchNorm (valid positions only) and the
+ * padding mask; and {@link org.rtf4j.kernels.dense.DropoutShape}, an inverted dropout whose mask is drawn
+ * from (seed, step, layer) and the element's index by {@link org.rtf4j.kernels.dense.Philox} (Philox4x32-10),
+ * the same bits on every backend and precision.
  *
  * <p>Optimiser and linear-algebra glue (issue 15): {@link org.rtf4j.kernels.dense.BiasShape}, a bias over the
  * channels of such signals (bias add, bias gradient); {@link org.rtf4j.kernels.dense.AxpyShape}, a range in each

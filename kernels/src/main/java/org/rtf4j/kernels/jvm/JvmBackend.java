@@ -13,6 +13,9 @@ import org.rtf4j.kernels.dense.AxpyShape;
 import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.Span;
+import org.rtf4j.kernels.dense.DropoutShape;
+import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.NormShape;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FourStepPlan;
 import org.rtf4j.kernels.profile.ProfileRecord;
@@ -37,6 +40,9 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}); the optimiser glue ({@code JvmOptimF64}:
  * bias add and gradient, axpy, squared norms, AdamW) as stated per method in {@code Backend}, its sums in one
  * blocked order, bit-identical on any thread count. OpenCL's accuracy per device kind is
+ * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}); LayerNorm's float64 forward bit-identical to
+ * the host model's formulas, the other norms within 1e-12 of them, and every norm bit-identical on any thread
+ * count ({@code JvmNormsF64}). OpenCL's accuracy per device kind is
  * stated in {@code OpenClBackend}.
  */
 public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer> {
@@ -56,6 +62,9 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
     // ---- optimiser and linear-algebra glue (issue 15)
     private final JvmOptimF64 optimF64;
     private final JvmOptimF32 optimF32;
+    // ---- normalisation and dropout (issue 15)
+    private final JvmNormsF64 normsF64;
+    private final JvmNormsF32 normsF32;
     private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
     private final Profiler profiler = new Profiler();
     private volatile boolean profiling;
@@ -87,6 +96,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
         this.gemmF32 = new JvmGemmF32(executor.threads());
         this.optimF64 = new JvmOptimF64(executor.threads());
         this.optimF32 = new JvmOptimF32(executor.threads());
+        this.normsF64 = new JvmNormsF64(executor.threads());
+        this.normsF32 = new JvmNormsF32(executor.threads());
         if (log) {
             LOG.log(System.Logger.Level.INFO, "backend jvm: " + deviceDescription());
         }
@@ -651,6 +662,99 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
             optimF32.adamW(executor, span, step, param.f32(), grad.f32(), m.f32(), v.f32(), partials.f32(), partialCount);
         }
         toc(KernelId.ADAMW, t0);
+    }
+
+    // ---- normalisation and dropout (issue 15)
+
+    @Override
+    protected void runLayerNorm(NormShape shape, JvmBuffer x, JvmBuffer gamma, JvmBuffer beta, JvmBuffer y, JvmBuffer mean,
+                                JvmBuffer invStd) {
+        long t0 = tic();
+        if (x.precision() == Precision.F64) {
+            normsF64.layerNorm(executor, shape, x.f64(), gamma.f64(), beta.f64(), y.f64(), mean.f64(), invStd.f64());
+        } else {
+            normsF32.layerNorm(executor, shape, x.f32(), gamma.f32(), beta.f32(), y.f32(), mean.f32(), invStd.f32());
+        }
+        toc(KernelId.LAYER_NORM, t0);
+    }
+
+    @Override
+    protected void runLayerNormBackward(NormShape shape, JvmBuffer x, JvmBuffer gamma, JvmBuffer mean, JvmBuffer invStd,
+                                        JvmBuffer dy, JvmBuffer dx, JvmBuffer dGamma, JvmBuffer dBeta) {
+        long t0 = tic();
+        if (x.precision() == Precision.F64) {
+            normsF64.layerNormBackward(executor, shape, x.f64(), gamma.f64(), mean.f64(), invStd.f64(), dy.f64(), dx.f64(),
+                dGamma.f64(), dBeta.f64());
+        } else {
+            normsF32.layerNormBackward(executor, shape, x.f32(), gamma.f32(), mean.f32(), invStd.f32(), dy.f32(), dx.f32(),
+                dGamma.f32(), dBeta.f32());
+        }
+        toc(KernelId.LAYER_NORM_BACKWARD, t0);
+    }
+
+    @Override
+    protected void runBatchNorm(NormShape shape, boolean training, JvmBuffer x, JvmIndexBuffer lengths, JvmBuffer gamma,
+                                JvmBuffer beta, JvmBuffer runningMean, JvmBuffer runningVar, JvmBuffer y, JvmBuffer mean,
+                                JvmBuffer invStd) {
+        long t0 = tic();
+        int[] len = lengths == null ? null : lengths.values();
+        if (x.precision() == Precision.F64) {
+            normsF64.batchNorm(executor, shape, training, x.f64(), len, gamma.f64(), beta.f64(), runningMean.f64(),
+                runningVar.f64(), y.f64(), mean.f64(), invStd.f64());
+        } else {
+            normsF32.batchNorm(executor, shape, training, x.f32(), len, gamma.f32(), beta.f32(), runningMean.f32(),
+                runningVar.f32(), y.f32(), mean.f32(), invStd.f32());
+        }
+        toc(KernelId.BATCH_NORM, t0);
+    }
+
+    @Override
+    protected void runBatchNormBackward(NormShape shape, boolean training, JvmBuffer x, JvmIndexBuffer lengths,
+                                        JvmBuffer gamma, JvmBuffer mean, JvmBuffer invStd, JvmBuffer dy, JvmBuffer dx,
+                                        JvmBuffer dGamma, JvmBuffer dBeta) {
+        long t0 = tic();
+        int[] len = lengths == null ? null : lengths.values();
+        if (x.precision() == Precision.F64) {
+            normsF64.batchNormBackward(executor, shape, training, x.f64(), len, gamma.f64(), mean.f64(), invStd.f64(),
+                dy.f64(), dx.f64(), dGamma.f64(), dBeta.f64());
+        } else {
+            normsF32.batchNormBackward(executor, shape, training, x.f32(), len, gamma.f32(), mean.f32(), invStd.f32(),
+                dy.f32(), dx.f32(), dGamma.f32(), dBeta.f32());
+        }
+        toc(KernelId.BATCH_NORM_BACKWARD, t0);
+    }
+
+    @Override
+    protected void runDropout(DropoutShape shape, JvmBuffer x, JvmBuffer y) {
+        long t0 = tic();
+        dropout(shape, x, y);
+        toc(KernelId.DROPOUT, t0);
+    }
+
+    @Override
+    protected void runDropoutBackward(DropoutShape shape, JvmBuffer dy, JvmBuffer dx) {
+        long t0 = tic();
+        dropout(shape, dy, dx);
+        toc(KernelId.DROPOUT_BACKWARD, t0);
+    }
+
+    private void dropout(DropoutShape shape, JvmBuffer in, JvmBuffer out) {
+        if (in.precision() == Precision.F64) {
+            normsF64.dropout(executor, shape, shape.scale(), in.f64(), out.f64());
+        } else {
+            normsF32.dropout(executor, shape, (float) shape.scale(), in.f32(), out.f32());
+        }
+    }
+
+    @Override
+    protected void runMaskPadding(NormShape shape, JvmIndexBuffer lengths, JvmBuffer x) {
+        long t0 = tic();
+        if (x.precision() == Precision.F64) {
+            normsF64.maskPadding(executor, shape, lengths.values(), x.f64());
+        } else {
+            normsF32.maskPadding(executor, shape, lengths.values(), x.f32());
+        }
+        toc(KernelId.MASK_PADDING, t0);
     }
 
     @Override

@@ -78,7 +78,34 @@ enum ClKernel {
     SUM_SQUARES_FINISH("sumSquaresFinish", buffer("chunkSums"), buffer("partials"), integer("chunks"), integer("slot")),
     ADAMW("adamW", buffer("param"), buffer("grad"), buffer("m"), buffer("v"), buffer("partials"), integer("offset"),
         integer("count"), integer("partialCount"), real("lr"), real("wd"), real("beta1"), real("oneMinusBeta1"),
-        real("beta2"), real("oneMinusBeta2"), real("eps"), real("c1"), real("c2"), real("maxNorm"));
+        real("beta2"), real("oneMinusBeta2"), real("eps"), real("c1"), real("c2"), real("maxNorm")),
+    // ---- normalisation and dropout (issue 15), norm.cl
+    LAYER_NORM("layerNorm", buffer("x"), buffer("gamma"), buffer("beta"), buffer("y"), buffer("mean"), buffer("invStd"),
+        integer("channels"), integer("length"), integer("positions")),
+    LAYER_NORM_BACKWARD("layerNormBackward", buffer("x"), buffer("gamma"), buffer("mean"), buffer("invStd"), buffer("dy"),
+        buffer("dx"), integer("channels"), integer("length"), integer("positions")),
+    NORM_ROW_SUMS("normRowSums", buffer("x"), buffer("dy"), buffer("mean"), buffer("invStd"), indices("lengths"),
+        buffer("rowA"), buffer("rowB"), integer("channels"), integer("length"), integer("rows"), integer("perPosition"),
+        integer("hasLengths")),
+    CHANNEL_TOTALS("channelTotals", buffer("rowA"), buffer("rowB"), indices("lengths"), buffer("dGamma"), buffer("dBeta"),
+        buffer("sums"), integer("batch"), integer("channels"), integer("length"), integer("hasLengths"), integer("keep")),
+    VALID_ROW_SUMS("validRowSums", buffer("x"), indices("lengths"), buffer("centre"), buffer("rowA"), integer("channels"),
+        integer("length"), integer("rows"), integer("hasLengths"), integer("centred")),
+    BATCH_NORM_MEAN("batchNormMean", buffer("rowA"), indices("lengths"), buffer("runningMean"), buffer("mean"),
+        integer("batch"), integer("channels"), integer("length"), integer("hasLengths"), integer("training")),
+    BATCH_NORM_VARIANCE("batchNormVariance", buffer("rowA"), indices("lengths"), buffer("mean"), buffer("runningMean"),
+        buffer("runningVar"), buffer("invStd"), integer("batch"), integer("channels"), integer("length"),
+        integer("hasLengths"), integer("training")),
+    NORM_APPLY("normApply", buffer("x"), buffer("gamma"), buffer("beta"), buffer("mean"), buffer("invStd"), buffer("y"),
+        integer("channels"), integer("length")),
+    BATCH_NORM_BACKWARD("batchNormBackward", buffer("x"), indices("lengths"), buffer("gamma"), buffer("mean"),
+        buffer("invStd"), buffer("dy"), buffer("dx"), buffer("sums"), integer("channels"), integer("length"),
+        integer("hasLengths"), integer("training")),
+    MASK_PADDING("maskPadding", buffer("x"), indices("lengths"), integer("channels"), integer("length")),
+    DROPOUT("dropout", buffer("in"), buffer("out"), integer("count"), integer("threshold"), integer("layer"),
+        integer("step0"), integer("step1"), integer("key0"), integer("key1"), real("scale")),
+    DROPOUT_TIED("dropoutTied", buffer("in"), buffer("out"), integer("length"), integer("threshold"), integer("layer"),
+        integer("step0"), integer("step1"), integer("key0"), integer("key1"), real("scale"));
 
     /** What a kernel parameter is, and what the launcher accepts for it. */
     enum Kind {
@@ -89,7 +116,12 @@ enum ClKernel {
         /** {@code const real}: a {@link Double}, passed as float or double by the launch's precision. */
         REAL,
         /** {@code __local} pointer: a {@link ClRuntime.Local} giving its size in bytes. */
-        LOCAL
+        LOCAL,
+        /**
+         * {@code __global const int*}: the 4-byte storage {@link ClBuffer} of a {@link ClIndexBuffer} of this
+         * backend (or a 4-byte dummy), open, whatever the launch's precision.
+         */
+        INDICES
     }
 
     /** One parameter: its name in the source and its kind. */
@@ -128,6 +160,10 @@ enum ClKernel {
 
     private static Param real(String name) {
         return new Param(name, Kind.REAL);
+    }
+
+    private static Param indices(String name) {
+        return new Param(name, Kind.INDICES);
     }
 
     private static Param local(String name) {

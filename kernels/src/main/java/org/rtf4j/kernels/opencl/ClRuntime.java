@@ -593,6 +593,7 @@ final class ClRuntime implements ClQueue {
             Object a = args[i];
             switch (params.get(i).kind()) {
                 case BUFFER -> CL.clSetKernelArg(ck, i, Sizeof.cl_mem, Pointer.to(((ClBuffer) a).mem));
+                case INDICES -> CL.clSetKernelArg(ck, i, Sizeof.cl_mem, Pointer.to(((ClBuffer) a).mem));
                 case INT -> CL.clSetKernelArg(ck, i, Sizeof.cl_int, Pointer.to(new int[] {(Integer) a}));
                 case REAL -> {
                     if (p == Precision.F64) {
@@ -629,6 +630,15 @@ final class ClRuntime implements ClQueue {
                     } else if (b.precision != p) {
                         bad = "is a " + b.precision + " buffer in a " + p + " launch";
                     }
+                }
+            }
+            case INDICES -> {
+                if (!(a instanceof ClBuffer)) {
+                    bad = "is " + describe(a);
+                } else {
+                    ClBuffer b = (ClBuffer) a;
+                    bad = b.runtime != this ? "is a buffer of another backend" : b.mem == null ? "is a closed buffer"
+                        : b.precision.bytes() != 4 ? "has " + b.precision.bytes() + "-byte elements, not 4-byte integers" : null;
                 }
             }
             case INT -> bad = a instanceof Integer ? null : "is " + describe(a);

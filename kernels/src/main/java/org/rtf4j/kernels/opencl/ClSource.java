@@ -10,15 +10,14 @@ import java.util.List;
  * concatenated in this order (each later file uses the types and helpers of {@code common.cl}, and the
  * convolution uses the FFT's): {@code common.cl} (precision types, complex helpers, bit tests),
  * {@code fft.cl}, {@code convolution.cl}, {@code rational.cl} (RTF spectrum), {@code modal.cl} (S4D
- * Vandermonde, S4 Cauchy), {@code dense.cl} (GEMM, activations) and {@code optim.cl} (bias add and gradient,
- * axpy, squared norms, AdamW). {@link ClKernel} lists every
+ * Vandermonde, S4 Cauchy), {@code dense.cl} (GEMM, activations), {@code optim.cl} (bias add and gradient,
+ * axpy, squared norms, AdamW) and {@code norm.cl} (normalisation, dropout). {@link ClKernel} lists every
  * {@code __kernel} of the whole program; {@code ClKernelSourceTest} checks it against {@link #text()}.
  */
 final class ClSource {
     /** The files, in program order. */
     static final List<String> FILES = List.of("common.cl", "fft.cl", "convolution.cl", "rational.cl", "modal.cl", "dense.cl",
-        // ---- optimiser and linear-algebra glue (issue 15)
-        "optim.cl");
+        "optim.cl", "norm.cl");
 
     private static final String TEXT = load();
 

@@ -13,6 +13,9 @@ import org.rtf4j.kernels.dense.AxpyShape;
 import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.Span;
+import org.rtf4j.kernels.dense.DropoutShape;
+import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.NormShape;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -63,6 +66,9 @@ import org.rtf4j.kernels.spectral.RationalShape;
  *       JVM's blocked order (a work-group reduction then a final pass in chunk order), within the same bounds
  *       of the exact sums (bit-identical to the JVM on PoCL); axpy and AdamW within the bounds of
  *       {@code Backend.axpy} and {@code Backend.adamW} (a device may fuse multiply-adds).</li>
+ *   <li>LayerNorm, BatchNorm and their backwards: within the JVM's float32 bounds of the JVM (float64 1e-12),
+ *       with products not fused ({@code norm.cl}); bit for bit the JVM on PoCL. The padding mask and dropout
+ *       are exact, their masks the JVM's bit for bit (Philox4x32-10, integer only).</li>
  * </ul>
  *
  * <p><b>Launches</b> are planned from the device's limits ({@code LaunchPlanner}, {@link DeviceLimits}):
@@ -90,11 +96,14 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
     private final ClRuntime rt;
     private final ClFft fft;
     private final ClComposites composites;
+    // ---- normalisation and dropout (issue 15)
+    private final ClNorms norms;
 
     private OpenClBackend(OpenClDevices.Found found, DeviceProfile profile, String buildOptions) {
         this.rt = new ClRuntime(found, profile, buildOptions);
         this.fft = new ClFft(rt);
         this.composites = new ClComposites(rt, fft);
+        this.norms = new ClNorms(rt);
     }
 
     /**
@@ -539,6 +548,54 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
     protected void runAdamW(Span span, AdamWStep step, ClBuffer param, ClBuffer grad, ClBuffer m, ClBuffer v,
                             ClBuffer partials, int partialCount) {
         rt.within(KernelId.ADAMW, () -> composites.adamW(span, step, param, grad, m, v, partials, partialCount));
+    }
+
+    // ---- normalisation and dropout (issue 15)
+
+    @Override
+    protected void runLayerNorm(NormShape shape, ClBuffer x, ClBuffer gamma, ClBuffer beta, ClBuffer y, ClBuffer mean,
+                                ClBuffer invStd) {
+        rt.within(KernelId.LAYER_NORM, () -> norms.layerNorm(shape, x, gamma, beta, y, mean, invStd));
+    }
+
+    @Override
+    protected void runLayerNormBackward(NormShape shape, ClBuffer x, ClBuffer gamma, ClBuffer mean, ClBuffer invStd,
+                                        ClBuffer dy, ClBuffer dx, ClBuffer dGamma, ClBuffer dBeta) {
+        rt.within(KernelId.LAYER_NORM_BACKWARD,
+            () -> norms.layerNormBackward(shape, x, gamma, mean, invStd, dy, dx, dGamma, dBeta));
+    }
+
+    @Override
+    protected void runBatchNorm(NormShape shape, boolean training, ClBuffer x, ClIndexBuffer lengths, ClBuffer gamma,
+                                ClBuffer beta, ClBuffer runningMean, ClBuffer runningVar, ClBuffer y, ClBuffer mean,
+                                ClBuffer invStd) {
+        ClBuffer len = lengths == null ? null : lengths.storage;
+        rt.within(KernelId.BATCH_NORM,
+            () -> norms.batchNorm(shape, training, x, len, gamma, beta, runningMean, runningVar, y, mean, invStd));
+    }
+
+    @Override
+    protected void runBatchNormBackward(NormShape shape, boolean training, ClBuffer x, ClIndexBuffer lengths,
+                                        ClBuffer gamma, ClBuffer mean, ClBuffer invStd, ClBuffer dy, ClBuffer dx,
+                                        ClBuffer dGamma, ClBuffer dBeta) {
+        ClBuffer len = lengths == null ? null : lengths.storage;
+        rt.within(KernelId.BATCH_NORM_BACKWARD,
+            () -> norms.batchNormBackward(shape, training, x, len, gamma, mean, invStd, dy, dx, dGamma, dBeta));
+    }
+
+    @Override
+    protected void runDropout(DropoutShape shape, ClBuffer x, ClBuffer y) {
+        rt.within(KernelId.DROPOUT, () -> norms.dropout(shape, x, y));
+    }
+
+    @Override
+    protected void runDropoutBackward(DropoutShape shape, ClBuffer dy, ClBuffer dx) {
+        rt.within(KernelId.DROPOUT_BACKWARD, () -> norms.dropout(shape, dy, dx));
+    }
+
+    @Override
+    protected void runMaskPadding(NormShape shape, ClIndexBuffer lengths, ClBuffer x) {
+        rt.within(KernelId.MASK_PADDING, () -> norms.maskPadding(shape, lengths.storage, x));
     }
 
     @Override

@@ -22,7 +22,10 @@
  *       — the Bluestein chirp and the real-split tables are the JVM plans' own ({@code BluesteinTables},
  *       {@code RealFftPlan.splitTable});</li>
  *   <li>{@code ClComposites}: the rational spectrum, FFT convolution and modal kernels, forward and
- *       backward, as sequences of {@code ClKernel} launches and {@code ClFft} transforms.</li>
+ *       backward, as sequences of {@code ClKernel} launches and {@code ClFft} transforms;</li>
+ *   <li>{@code ClNorms}: LayerNorm, BatchNorm, the padding mask and dropout ({@code norm.cl}); index
+ *       buffers (sequence lengths) reach kernels as {@code __global const int*} parameters of kind
+ *       {@code INDICES}.</li>
  * </ul>
  */
 package org.rtf4j.kernels.opencl;

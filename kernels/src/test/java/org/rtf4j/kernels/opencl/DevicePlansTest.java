@@ -222,6 +222,50 @@ class DevicePlansTest {
         }
     }
 
+    // ---- normalisation and dropout (issue 15)
+
+    /**
+     * The normalisation and dropout of the sMNIST (B=32, ℓ=784) and IMDB (B=16, ℓ=1024) models, H=64, and of the
+     * LRA shapes (up to B=64, H=512, ℓ=16384): LayerNorm and BatchNorm (training with lengths, and eval) with
+     * their backwards, the padding mask, dropout untied and tied, as planned launches over their extents.
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void normsAtTheModelShapesFitTheDevice(GpuTable gpu) {
+        PlanRecorder rec = new PlanRecorder(gpu);
+        ClNorms ns = new ClNorms(rec);
+        int[][] models = {{32, 64, 784}, {16, 64, 1024}, {64, 256, 1024}, {50, 512, 1024}, {16, 256, 16384}};
+        for (Precision p : precisions(gpu)) {
+            for (int[] m : models) {
+                rec.clear();
+                org.rtf4j.kernels.dense.NormShape s = new org.rtf4j.kernels.dense.NormShape(m[0], m[1], m[2]);
+                ClBuffer x = rec.caller(p, s.count());
+                ClBuffer y = rec.caller(p, s.count());
+                ClBuffer dx = rec.caller(p, s.count());
+                ClBuffer g = rec.caller(p, s.channels());
+                ClBuffer b = rec.caller(p, s.channels());
+                ClBuffer mean = rec.caller(p, s.positions());
+                ClBuffer invStd = rec.caller(p, s.positions());
+                ClBuffer lengths = rec.caller(Precision.F32, s.batch());
+                ns.layerNorm(s, x, g, b, y, mean, invStd);
+                ns.layerNormBackward(s, x, g, mean, invStd, y, dx, g, b);
+                for (boolean training : new boolean[] {true, false}) {
+                    ns.batchNorm(s, training, x, lengths, g, b, g, b, y, mean, invStd);
+                    ns.batchNormBackward(s, training, x, lengths, g, mean, invStd, y, dx, g, b);
+                }
+                ns.batchNorm(s, true, x, null, g, b, g, b, y, mean, invStd);
+                ns.maskPadding(s, lengths, dx);
+                org.rtf4j.kernels.dense.DropoutShape d = new org.rtf4j.kernels.dense.DropoutShape(m[0], m[1], m[2], 0.1, false,
+                    1, 2, 3);
+                ns.dropout(d, x, y);
+                ns.dropout(d.withTied(), y, y);
+                String what = p + " B=" + m[0] + " H=" + m[1] + " ℓ=" + m[2] + " norms";
+                check(gpu, rec, what);
+                assertEquals(3 + 2 * 5 + 3 + 2 + 5 + 1 + 2, rec.launches.size(), what);
+            }
+        }
+    }
+
     /** What a forward + backward of RTF, S4D and S4 layers of this shape launch, as the layers call them. */
     private static void runLayers(PlanRecorder rec, ClComposites cs, ClFft fft, Precision p, Shape s) {
         int h = s.channels();

@@ -181,5 +181,22 @@ class KernelSetsTest {
             be.sumSquares(Span.of(3), db, part, 0);
             be.adamW(Span.of(3), AdamWStep.of(1e-3, 0.01, 0.9, 0.999, 1e-8, 1, 1.0), bias, db, m, v, part, 1);
         }
+        // ---- normalisation and dropout (issue 15)
+        org.rtf4j.kernels.dense.NormShape ns = new org.rtf4j.kernels.dense.NormShape(2, 3, 4);
+        try (DeviceBuffer nx = Host.put(be, p, OpenClKernelsTest.random(r, 24)); DeviceBuffer ny = be.allocate(p, 24);
+             DeviceBuffer ng = Host.put(be, p, new double[] {1, 1.5, 0.5}); DeviceBuffer nb = be.allocate(p, 3);
+             DeviceBuffer nm = be.allocate(p, 8); DeviceBuffer ni = be.allocate(p, 8); DeviceBuffer nd = be.allocate(p, 24);
+             DeviceBuffer dg = be.allocate(p, 3); DeviceBuffer db = be.allocate(p, 3); DeviceBuffer rm = be.allocate(p, 3);
+             DeviceBuffer rv = Host.put(be, p, new double[] {1, 1, 1});
+             org.rtf4j.kernels.backend.IndexBuffer len = be.allocateIndices(2)) {
+            be.writeIndices(len, 0, new int[] {4, 2}, 0, 2);
+            be.layerNorm(ns, nx, ng, nb, ny, nm, ni);
+            be.layerNormBackward(ns, nx, ng, nm, ni, ny, nd, dg, db);
+            be.batchNorm(ns, true, nx, len, ng, nb, rm, rv, ny, nm, ni);
+            be.batchNormBackward(ns, true, nx, len, ng, nm, ni, ny, nd, dg, db);
+            be.maskPadding(ns, len, nd);
+            be.dropout(new org.rtf4j.kernels.dense.DropoutShape(2, 3, 4, 0.5, false, 1, 2, 3), nx, ny);
+            be.dropoutBackward(new org.rtf4j.kernels.dense.DropoutShape(2, 3, 4, 0.5, true, 1, 2, 3), ny, nd);
+        }
     }
 }

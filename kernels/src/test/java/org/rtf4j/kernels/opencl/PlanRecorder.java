@@ -52,9 +52,16 @@ final class PlanRecorder implements ClQueue {
                 + args.length);
         }
         long localBytes = 0;
-        for (Object a : args) {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
             if (a instanceof ClRuntime.Local) {
                 localBytes += ((ClRuntime.Local) a).bytes();
+            }
+            if (k.params().get(i).kind() == ClKernel.Kind.INDICES) {
+                if (!(a instanceof ClBuffer) || ((ClBuffer) a).precision.bytes() != 4) {
+                    throw new IllegalStateException("kernel " + k.functionName() + " gets " + a + " for 4-byte indices");
+                }
+                continue;
             }
             if (a instanceof ClBuffer && ((ClBuffer) a).precision != p) {
                 throw new IllegalStateException("kernel " + k.functionName() + " gets a " + ((ClBuffer) a).precision
