@@ -8,7 +8,10 @@ import org.rtf4j.kernels.backend.MemoryCheck;
 import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.dense.ActivationShape;
+import org.rtf4j.kernels.dense.EmbeddingShape;
 import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.LossShape;
+import org.rtf4j.kernels.dense.PoolShape;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FourStepPlan;
 import org.rtf4j.kernels.profile.ProfileRecord;
@@ -47,6 +50,9 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
     private final JvmGemmF32 gemmF32;
     private final JvmActivationsF64 activationsF64 = new JvmActivationsF64();
     private final JvmActivationsF32 activationsF32 = new JvmActivationsF32();
+    // ---- ends of the model: embedding, pooling, losses (issue 15)
+    private final JvmEndsF64 endsF64;
+    private final JvmEndsF32 endsF32;
     private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
     private final Profiler profiler = new Profiler();
     private volatile boolean profiling;
@@ -76,6 +82,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
         this.modalF32 = new JvmModalKernelsF32(executor, scratch);
         this.gemmF64 = new JvmGemmF64(executor.threads());
         this.gemmF32 = new JvmGemmF32(executor.threads());
+        this.endsF64 = new JvmEndsF64(executor.threads());
+        this.endsF32 = new JvmEndsF32(executor.threads());
         if (log) {
             LOG.log(System.Logger.Level.INFO, "backend jvm: " + deviceDescription());
         }
@@ -582,6 +590,81 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
             activationsF32.gluBackward(executor, shape, x.f32(), dy.f32(), dx.f32());
         }
         toc(KernelId.GLU_BACKWARD, t0);
+    }
+
+    // ---- ends of the model: embedding, pooling, losses (issue 15)
+
+    @Override
+    protected void runEmbedding(EmbeddingShape shape, JvmIndexBuffer tokens, JvmBuffer table, JvmBuffer y) {
+        long t0 = tic();
+        if (table.precision() == Precision.F64) {
+            endsF64.embedding(executor, shape, tokens.values(), table.f64(), y.f64());
+        } else {
+            endsF32.embedding(executor, shape, tokens.values(), table.f32(), y.f32());
+        }
+        toc(KernelId.EMBEDDING, t0);
+    }
+
+    @Override
+    protected void runEmbeddingBackward(EmbeddingShape shape, JvmIndexBuffer order, JvmIndexBuffer starts, JvmBuffer dy,
+                                        JvmBuffer dTable) {
+        long t0 = tic();
+        if (dy.precision() == Precision.F64) {
+            endsF64.embeddingBackward(executor, shape, order.values(), starts.values(), dy.f64(), dTable.f64());
+        } else {
+            endsF32.embeddingBackward(executor, shape, order.values(), starts.values(), dy.f32(), dTable.f32());
+        }
+        toc(KernelId.EMBEDDING_BACKWARD, t0);
+    }
+
+    @Override
+    protected void runPool(PoolShape shape, JvmIndexBuffer lengths, JvmBuffer x, JvmBuffer y) {
+        long t0 = tic();
+        if (x.precision() == Precision.F64) {
+            endsF64.pool(executor, shape, lengths.values(), x.f64(), y.f64());
+        } else {
+            endsF32.pool(executor, shape, lengths.values(), x.f32(), y.f32());
+        }
+        toc(KernelId.POOL, t0);
+    }
+
+    @Override
+    protected void runPoolBackward(PoolShape shape, JvmIndexBuffer lengths, JvmBuffer dy, JvmBuffer dx) {
+        long t0 = tic();
+        if (dy.precision() == Precision.F64) {
+            endsF64.poolBackward(executor, shape, lengths.values(), dy.f64(), dx.f64());
+        } else {
+            endsF32.poolBackward(executor, shape, lengths.values(), dy.f32(), dx.f32());
+        }
+        toc(KernelId.POOL_BACKWARD, t0);
+    }
+
+    @Override
+    protected void runCrossEntropy(LossShape shape, JvmBuffer logits, JvmIndexBuffer targets, double scale, JvmBuffer grad,
+                                   JvmBuffer scalars, int scalarsOffset) {
+        long t0 = tic();
+        if (logits.precision() == Precision.F64) {
+            endsF64.crossEntropy(executor, shape, logits.f64(), targets.values(), scale, grad.f64(), scalars.f64(),
+                scalarsOffset);
+        } else {
+            endsF32.crossEntropy(executor, shape, logits.f32(), targets.values(), (float) scale, grad.f32(), scalars.f32(),
+                scalarsOffset);
+        }
+        toc(KernelId.CROSS_ENTROPY, t0);
+    }
+
+    @Override
+    protected void runMse(LossShape shape, JvmBuffer outputs, JvmBuffer targets, JvmIndexBuffer lengths, double scale,
+                          JvmBuffer grad, JvmBuffer scalars, int scalarsOffset) {
+        long t0 = tic();
+        if (outputs.precision() == Precision.F64) {
+            endsF64.mse(executor, shape, outputs.f64(), targets.f64(), lengths.values(), scale, grad.f64(), scalars.f64(),
+                scalarsOffset);
+        } else {
+            endsF32.mse(executor, shape, outputs.f32(), targets.f32(), lengths.values(), (float) scale, grad.f32(),
+                scalars.f32(), scalarsOffset);
+        }
+        toc(KernelId.MSE, t0);
     }
 
     @Override

@@ -67,7 +67,22 @@ enum ClKernel {
     GELU("gelu", buffer("x"), buffer("y"), integer("count")),
     GELU_BACKWARD("geluBackward", buffer("x"), buffer("dy"), buffer("dx"), integer("count")),
     GLU("glu", buffer("x"), buffer("y"), integer("length"), integer("hc")),
-    GLU_BACKWARD("gluBackward", buffer("x"), buffer("dy"), buffer("dx"), integer("length"), integer("hc"));
+    GLU_BACKWARD("gluBackward", buffer("x"), buffer("dy"), buffer("dx"), integer("length"), integer("hc")),
+    // ---- ends of the model: embedding, pooling, losses (issue 15), ends.cl
+    EMBEDDING("embedding", indices("tokens"), buffer("table"), buffer("y"), integer("length"), integer("dim"),
+        integer("vocabulary")),
+    EMBEDDING_BACKWARD("embeddingBackward", indices("order"), indices("starts"), buffer("dy"), buffer("dTable"),
+        integer("length"), integer("dim"), integer("positions")),
+    POOL("pool", indices("lengths"), buffer("x"), buffer("y"), integer("rows"), integer("channels"), integer("length"),
+        integer("mean")),
+    POOL_BACKWARD("poolBackward", indices("lengths"), buffer("dy"), buffer("dx"), integer("channels"), integer("length"),
+        integer("mean")),
+    CROSS_ENTROPY("crossEntropy", buffer("logits"), indices("targets"), buffer("grad"), buffer("terms"), buffer("status"),
+        integer("classes"), integer("length"), real("scale")),
+    MSE("mse", buffer("outputs"), buffer("targets"), indices("lengths"), buffer("grad"), buffer("terms"), buffer("status"),
+        integer("outputsPer"), integer("length"), real("scale")),
+    LOSS_PARTIALS("lossPartials", buffer("terms"), buffer("status"), buffer("partials"), integer("count"), integer("chunk")),
+    LOSS_TOTAL("lossTotal", buffer("partials"), buffer("scalars"), integer("offset"), integer("chunks"));
 
     /** What a kernel parameter is, and what the launcher accepts for it. */
     enum Kind {
@@ -78,7 +93,9 @@ enum ClKernel {
         /** {@code const real}: a {@link Double}, passed as float or double by the launch's precision. */
         REAL,
         /** {@code __local} pointer: a {@link ClRuntime.Local} giving its size in bytes. */
-        LOCAL
+        LOCAL,
+        /** {@code __global const int*}: a {@link ClIndexBuffer} of this backend, open, in a launch of either precision. */
+        INDICES
     }
 
     /** One parameter: its name in the source and its kind. */
@@ -121,5 +138,9 @@ enum ClKernel {
 
     private static Param local(String name) {
         return new Param(name, Kind.LOCAL);
+    }
+
+    private static Param indices(String name) {
+        return new Param(name, Kind.INDICES);
     }
 }

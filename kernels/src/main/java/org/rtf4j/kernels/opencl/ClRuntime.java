@@ -602,6 +602,7 @@ final class ClRuntime implements ClQueue {
                     }
                 }
                 case LOCAL -> CL.clSetKernelArg(ck, i, ((Local) a).bytes(), null);
+                case INDICES -> CL.clSetKernelArg(ck, i, Sizeof.cl_mem, Pointer.to(((ClIndexBuffer) a).storage.mem));
                 default -> throw new IllegalStateException("unknown parameter kind " + params.get(i));
             }
         }
@@ -634,6 +635,15 @@ final class ClRuntime implements ClQueue {
             case INT -> bad = a instanceof Integer ? null : "is " + describe(a);
             case REAL -> bad = a instanceof Double ? null : "is " + describe(a);
             case LOCAL -> bad = a instanceof Local ? null : "is " + describe(a);
+            case INDICES -> {
+                if (!(a instanceof ClIndexBuffer)) {
+                    bad = "is " + describe(a);
+                } else if (((ClIndexBuffer) a).storage.runtime != this) {
+                    bad = "is an index buffer of another backend";
+                } else if (((ClIndexBuffer) a).storage.mem == null) {
+                    bad = "is a closed index buffer";
+                }
+            }
             default -> bad = "has an unknown kind";
         }
         if (bad != null) {

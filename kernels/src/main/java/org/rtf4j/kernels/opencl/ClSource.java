@@ -10,12 +10,14 @@ import java.util.List;
  * concatenated in this order (each later file uses the types and helpers of {@code common.cl}, and the
  * convolution uses the FFT's): {@code common.cl} (precision types, complex helpers, bit tests),
  * {@code fft.cl}, {@code convolution.cl}, {@code rational.cl} (RTF spectrum), {@code modal.cl} (S4D
- * Vandermonde, S4 Cauchy) and {@code dense.cl} (GEMM, activations). {@link ClKernel} lists every
+ * Vandermonde, S4 Cauchy), {@code dense.cl} (GEMM, activations) and {@code ends.cl} (embedding, pooling,
+ * losses). {@link ClKernel} lists every
  * {@code __kernel} of the whole program; {@code ClKernelSourceTest} checks it against {@link #text()}.
  */
 final class ClSource {
     /** The files, in program order. */
-    static final List<String> FILES = List.of("common.cl", "fft.cl", "convolution.cl", "rational.cl", "modal.cl", "dense.cl");
+    static final List<String> FILES = List.of("common.cl", "fft.cl", "convolution.cl", "rational.cl", "modal.cl", "dense.cl",
+        "ends.cl");
 
     private static final String TEXT = load();
 
