@@ -525,7 +525,7 @@ public interface Backend extends AutoCloseable {
      * <p><b>Accuracy.</b> With u = 2⁻⁵³ (float64) or 2⁻²⁴ (float32) and the float64 values of the same inputs:
      * each gradient element within {@code (2K + 8)·u·|scale|}; the loss sum within
      * {@code (2K + BLOCK + log2(B·ℓ) + 4)·u·Σ(1 + loss_i)} over the counted targets; the counts exact (below
-     * 2²⁴); the same bits on any thread count ({@code CrossEntropyTest}). OpenCL within twice those bounds of the
+     * 2²⁴); the same bits on any thread count ({@code LossTest}). OpenCL within twice those bounds of the
      * JVM, counts equal ({@code OpenClEndsTest}).
      */
     void crossEntropy(LossShape shape, DeviceBuffer logits, IndexBuffer targets, double scale, DeviceBuffer grad,
@@ -544,7 +544,7 @@ public interface Backend extends AutoCloseable {
      *
      * <p><b>Accuracy.</b> With u as for {@link #crossEntropy}: each gradient element within
      * {@code 4·u·|2·d·scale|}, the sum of squares within {@code (BLOCK + log2(B·K·ℓ) + 3)·u·Σd²}, the count
-     * exact, the same bits on any thread count ({@code MseTest}); OpenCL within twice those bounds of the JVM
+     * exact, the same bits on any thread count ({@code LossTest}); OpenCL within twice those bounds of the JVM
      * ({@code OpenClEndsTest}).
      */
     void mse(LossShape shape, DeviceBuffer outputs, DeviceBuffer targets, IndexBuffer lengths, double scale,

@@ -33,7 +33,9 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * {@link org.rtf4j.kernels.spectral.ModalShape#VANDERMONDE_BLOCK} lags); float32 Cauchy ≤ 1e-3, set by
  * the conditioning of its nodes; GEMM ({@code JvmGemmF64}) bit-identical to a plain loop in the buffer's
  * precision on any thread count; GLU bit-identical to the host model's float64 formulas, GELU within
- * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}). OpenCL's accuracy per device kind is
+ * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}); the embedding and its scatter-add exact
+ * (additions in the grouping's order), the pooled mean and the loss sums in {@code LossShape}'s pairwise order
+ * on any thread count ({@code JvmEndsF64}). OpenCL's accuracy per device kind is
  * stated in {@code OpenClBackend}.
  */
 public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer> {
