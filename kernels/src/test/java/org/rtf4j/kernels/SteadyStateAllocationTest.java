@@ -25,6 +25,10 @@ import org.rtf4j.kernels.dense.AxpyShape;
 import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.Span;
+import org.rtf4j.kernels.dense.EmbeddingShape;
+import org.rtf4j.kernels.dense.LossShape;
+import org.rtf4j.kernels.dense.PoolShape;
+import org.rtf4j.kernels.dense.TokenGroups;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
@@ -284,7 +288,47 @@ class SteadyStateAllocationTest {
         calls.put(KernelId.SUM_SQUARES, () -> be.sumSquares(weight, lgw, partials, 0));
         AdamWStep st = AdamWStep.of(1e-3, 0.01, 0.9, 0.999, 1e-8, 3, 1.0);
         calls.put(KernelId.ADAMW, () -> be.adamW(weight, st, lw, lgw, optM, optV, partials, 1));
+        // ---- ends of the model (issue 15): embedding (V = 7) to (B, H, L), mean pooling, losses over 5 classes
+        EmbeddingShape es = new EmbeddingShape(z.batch(), ell, 7, z.channels());
+        int[] tokens = new int[es.positions()];
+        int[] targets = new int[es.positions()];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = r.nextInt(7);
+            targets[i] = r.nextInt(-1, 5);
+        }
+        int[] lengths = new int[z.batch()];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = 1 + r.nextInt(ell);
+        }
+        TokenGroups groups = TokenGroups.of(tokens, 7);
+        org.rtf4j.kernels.backend.IndexBuffer tk = indices(be, tokens);
+        org.rtf4j.kernels.backend.IndexBuffer order = indices(be, groups.order());
+        org.rtf4j.kernels.backend.IndexBuffer starts = indices(be, groups.starts());
+        org.rtf4j.kernels.backend.IndexBuffer tg = indices(be, targets);
+        org.rtf4j.kernels.backend.IndexBuffer len = indices(be, lengths);
+        DeviceBuffer table = put(be, p, r, es.tableCount(), 1);
+        DeviceBuffer ex = be.allocate(p, es.outputCount());
+        DeviceBuffer edy = put(be, p, r, es.outputCount(), 1e-3);
+        PoolShape ps = new PoolShape(z.batch(), z.channels(), ell, PoolShape.Mode.MEAN);
+        DeviceBuffer pooled = be.allocate(p, ps.outputCount());
+        LossShape ls = new LossShape(z.batch(), 5, ell);
+        DeviceBuffer logits = put(be, p, r, ls.count(), 3);
+        DeviceBuffer lt = put(be, p, r, ls.count(), 3);
+        DeviceBuffer lg = be.allocate(p, ls.count());
+        DeviceBuffer scalars = be.allocate(p, LossShape.SCALARS);
+        calls.put(KernelId.EMBEDDING, () -> be.embedding(es, tk, table, ex));
+        calls.put(KernelId.EMBEDDING_BACKWARD, () -> be.embeddingBackward(es, order, starts, edy, table));
+        calls.put(KernelId.POOL, () -> be.pool(ps, len, ex, pooled));
+        calls.put(KernelId.POOL_BACKWARD, () -> be.poolBackward(ps, len, pooled, ex));
+        calls.put(KernelId.CROSS_ENTROPY, () -> be.crossEntropy(ls, logits, tg, 0.01, lg, scalars, 0));
+        calls.put(KernelId.MSE, () -> be.mse(ls, logits, lt, len, 0.01, lg, scalars, 0));
         return calls;
+    }
+
+    private static org.rtf4j.kernels.backend.IndexBuffer indices(JvmBackend be, int[] v) {
+        org.rtf4j.kernels.backend.IndexBuffer b = be.allocateIndices(v.length);
+        be.writeIndices(b, 0, v, 0, v.length);
+        return b;
     }
 
     private static DeviceBuffer put(JvmBackend be, Precision p, SplittableRandom r, int length, double scale) {

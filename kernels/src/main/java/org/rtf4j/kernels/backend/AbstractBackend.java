@@ -14,6 +14,10 @@ import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.dense.DropoutShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.NormShape;
+import org.rtf4j.kernels.dense.EmbeddingShape;
+import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.LossShape;
+import org.rtf4j.kernels.dense.PoolShape;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -146,6 +150,21 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     protected abstract void runDropoutBackward(DropoutShape shape, B dy, B dx);
 
     protected abstract void runMaskPadding(NormShape shape, I lengths, B x);
+    // ---- ends of the model: embedding, pooling, losses (issue 15)
+
+    protected abstract void runEmbedding(EmbeddingShape shape, I tokens, B table, B y);
+
+    protected abstract void runEmbeddingBackward(EmbeddingShape shape, I order, I starts, B dy, B dTable);
+
+    protected abstract void runPool(PoolShape shape, I lengths, B x, B y);
+
+    protected abstract void runPoolBackward(PoolShape shape, I lengths, B dy, B dx);
+
+    protected abstract void runCrossEntropy(LossShape shape, B logits, I targets, double scale, B grad, B scalars,
+                                            int scalarsOffset);
+
+    protected abstract void runMse(LossShape shape, B outputs, B targets, I lengths, double scale, B grad, B scalars,
+                                   int scalarsOffset);
 
     /**
      * Starts the read checked by {@link #readLater} or {@link #readAddLater} ({@code add}): {@code src} is ours,
@@ -427,6 +446,76 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
         }
     }
 
+    // ---- ends of the model: embedding, pooling, losses (issue 15)
+
+    @Override
+    public final void embedding(EmbeddingShape shape, IndexBuffer tokens, DeviceBuffer table, DeviceBuffer y) {
+        notNull(shape);
+        Precision p = precisionOf(table, "table");
+        distinct("y", y, "table", table);
+        runEmbedding(shape, needIndices(tokens, "tokens", shape.positions()), need(table, "table", shape.tableCount(), p),
+            need(y, "y", shape.outputCount(), p));
+    }
+
+    @Override
+    public final void embeddingBackward(EmbeddingShape shape, IndexBuffer order, IndexBuffer starts, DeviceBuffer dy,
+                                        DeviceBuffer dTable) {
+        notNull(shape);
+        Precision p = precisionOf(dy, "dy");
+        distinct("dTable", dTable, "dy", dy);
+        runEmbeddingBackward(shape, needIndices(order, "order", shape.positions()),
+            needIndices(starts, "starts", (long) shape.vocabulary() + 1), need(dy, "dy", shape.outputCount(), p),
+            need(dTable, "dTable", shape.tableCount(), p));
+    }
+
+    @Override
+    public final void pool(PoolShape shape, IndexBuffer lengths, DeviceBuffer x, DeviceBuffer y) {
+        notNull(shape);
+        Precision p = precisionOf(x, "x");
+        distinct("y", y, "x", x);
+        runPool(shape, needIndices(lengths, "lengths", shape.batch()), need(x, "x", shape.inputCount(), p),
+            need(y, "y", shape.outputCount(), p));
+    }
+
+    @Override
+    public final void poolBackward(PoolShape shape, IndexBuffer lengths, DeviceBuffer dy, DeviceBuffer dx) {
+        notNull(shape);
+        Precision p = precisionOf(dy, "dy");
+        distinct("dx", dx, "dy", dy);
+        runPoolBackward(shape, needIndices(lengths, "lengths", shape.batch()), need(dy, "dy", shape.outputCount(), p),
+            need(dx, "dx", shape.inputCount(), p));
+    }
+
+    @Override
+    public final void crossEntropy(LossShape shape, DeviceBuffer logits, IndexBuffer targets, double scale,
+                                   DeviceBuffer grad, DeviceBuffer scalars, int scalarsOffset) {
+        notNull(shape);
+        Precision p = precisionOf(logits, "logits");
+        finite("scale", scale);
+        distinct("scalars", scalars, "logits", logits);
+        distinct("scalars", scalars, "grad", grad);
+        B s = need(scalars, "scalars", 0, p);
+        range("scalars", s.length(), scalarsOffset, LossShape.SCALARS);
+        runCrossEntropy(shape, need(logits, "logits", shape.count(), p), needIndices(targets, "targets", shape.positions()),
+            scale, need(grad, "grad", shape.count(), p), s, scalarsOffset);
+    }
+
+    @Override
+    public final void mse(LossShape shape, DeviceBuffer outputs, DeviceBuffer targets, IndexBuffer lengths, double scale,
+                          DeviceBuffer grad, DeviceBuffer scalars, int scalarsOffset) {
+        notNull(shape);
+        Precision p = precisionOf(outputs, "outputs");
+        finite("scale", scale);
+        distinct("scalars", scalars, "outputs", outputs);
+        distinct("scalars", scalars, "grad", grad);
+        distinct("scalars", scalars, "targets", targets);
+        distinct("grad", grad, "targets", targets);
+        B s = need(scalars, "scalars", 0, p);
+        range("scalars", s.length(), scalarsOffset, LossShape.SCALARS);
+        runMse(shape, need(outputs, "outputs", shape.count(), p), need(targets, "targets", shape.count(), p),
+            needIndices(lengths, "lengths", shape.batch()), scale, need(grad, "grad", shape.count(), p), s, scalarsOffset);
+    }
+
     // ---- normalisation and dropout (issue 15)
 
     @Override
@@ -524,6 +613,12 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
                     throw new IllegalArgumentException(names[j] + " must be a buffer other than " + names[i]);
                 }
             }
+        }
+    }
+
+    private static void finite(String name, double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(name + " must be finite, got " + v);
         }
     }
 

@@ -63,7 +63,20 @@ public enum KernelId {
     /** Gradient of dropout: the same regenerated mask applied to dy. */
     DROPOUT_BACKWARD("dropoutBackward"),
     /** Zeroes the padding positions t ≥ lengths[b] of a (B, C, ℓ) signal in place. */
-    MASK_PADDING("maskPadding");
+    MASK_PADDING("maskPadding"),
+    // ---- ends of the model: embedding, pooling, losses (issue 15)
+    /** Embedding gather: token ids (B, ℓ) and a table (V, H) to vectors (B, H, ℓ). */
+    EMBEDDING("embedding"),
+    /** Embedding gradient: dy (B, H, ℓ) summed into the table's rows by token, accumulating, in a fixed order. */
+    EMBEDDING_BACKWARD("embeddingBackward"),
+    /** Masked mean or last pooling over the valid positions: (B, H, ℓ) to (B, H). */
+    POOL("pool"),
+    /** Gradient of the pooling: (B, H) to (B, H, ℓ), zeros where nothing was pooled. */
+    POOL_BACKWARD("poolBackward"),
+    /** Softmax cross-entropy with ignored targets: the logits' gradient and the loss scalars. */
+    CROSS_ENTROPY("crossEntropy"),
+    /** Mean squared error over the valid positions: the outputs' gradient and the loss scalars. */
+    MSE("mse");
 
     private final String kernelName;
 

@@ -15,6 +15,13 @@
  * {@link org.rtf4j.kernels.dense.Span}, the range of one parameter tensor in flat buffers (its squared gradient
  * norm, its AdamW update); {@link org.rtf4j.kernels.dense.AdamWStep}, the scalars of one AdamW update.
  *
+ * <p>The ends of a model: {@link org.rtf4j.kernels.dense.EmbeddingShape} (token ids to vectors and the gradient's
+ * scatter-add, through the positions grouped by token on the host by {@link org.rtf4j.kernels.dense.TokenGroups},
+ * a helper that holds the grouping, not a shape),
+ * {@link org.rtf4j.kernels.dense.PoolShape} (masked mean or last pooling) and
+ * {@link org.rtf4j.kernels.dense.LossShape} (softmax cross-entropy and MSE, the layout of the scalars a loss writes,
+ * and the pairwise summation order every backend uses for the loss sums and the pooled mean).
+ *
  * <p>Like the spectral shapes, a shape is an immutable record validated at construction that gives the
  * buffer lengths its kernel needs; it holds no data and belongs to no backend.
  */

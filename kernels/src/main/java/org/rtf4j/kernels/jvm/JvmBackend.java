@@ -16,6 +16,10 @@ import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.dense.DropoutShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.NormShape;
+import org.rtf4j.kernels.dense.EmbeddingShape;
+import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.LossShape;
+import org.rtf4j.kernels.dense.PoolShape;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FourStepPlan;
 import org.rtf4j.kernels.profile.ProfileRecord;
@@ -43,6 +47,9 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}); LayerNorm's float64 forward bit-identical to
  * the host model's formulas, the other norms within 1e-12 of them, and every norm bit-identical on any thread
  * count ({@code JvmNormsF64}). OpenCL's accuracy per device kind is
+ * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}); the embedding and its scatter-add exact
+ * (additions in the grouping's order), the pooled mean and the loss sums in {@code LossShape}'s pairwise order
+ * on any thread count ({@code JvmEndsF64}). OpenCL's accuracy per device kind is
  * stated in {@code OpenClBackend}.
  */
 public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer> {
@@ -65,6 +72,9 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
     // ---- normalisation and dropout (issue 15)
     private final JvmNormsF64 normsF64;
     private final JvmNormsF32 normsF32;
+    // ---- ends of the model: embedding, pooling, losses (issue 15)
+    private final JvmEndsF64 endsF64;
+    private final JvmEndsF32 endsF32;
     private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
     private final Profiler profiler = new Profiler();
     private volatile boolean profiling;
@@ -98,6 +108,8 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
         this.optimF32 = new JvmOptimF32(executor.threads());
         this.normsF64 = new JvmNormsF64(executor.threads());
         this.normsF32 = new JvmNormsF32(executor.threads());
+        this.endsF64 = new JvmEndsF64(executor.threads());
+        this.endsF32 = new JvmEndsF32(executor.threads());
         if (log) {
             LOG.log(System.Logger.Level.INFO, "backend jvm: " + deviceDescription());
         }
@@ -755,6 +767,81 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
             normsF32.maskPadding(executor, shape, lengths.values(), x.f32());
         }
         toc(KernelId.MASK_PADDING, t0);
+    }
+
+    // ---- ends of the model: embedding, pooling, losses (issue 15)
+
+    @Override
+    protected void runEmbedding(EmbeddingShape shape, JvmIndexBuffer tokens, JvmBuffer table, JvmBuffer y) {
+        long t0 = tic();
+        if (table.precision() == Precision.F64) {
+            endsF64.embedding(executor, shape, tokens.values(), table.f64(), y.f64());
+        } else {
+            endsF32.embedding(executor, shape, tokens.values(), table.f32(), y.f32());
+        }
+        toc(KernelId.EMBEDDING, t0);
+    }
+
+    @Override
+    protected void runEmbeddingBackward(EmbeddingShape shape, JvmIndexBuffer order, JvmIndexBuffer starts, JvmBuffer dy,
+                                        JvmBuffer dTable) {
+        long t0 = tic();
+        if (dy.precision() == Precision.F64) {
+            endsF64.embeddingBackward(executor, shape, order.values(), starts.values(), dy.f64(), dTable.f64());
+        } else {
+            endsF32.embeddingBackward(executor, shape, order.values(), starts.values(), dy.f32(), dTable.f32());
+        }
+        toc(KernelId.EMBEDDING_BACKWARD, t0);
+    }
+
+    @Override
+    protected void runPool(PoolShape shape, JvmIndexBuffer lengths, JvmBuffer x, JvmBuffer y) {
+        long t0 = tic();
+        if (x.precision() == Precision.F64) {
+            endsF64.pool(executor, shape, lengths.values(), x.f64(), y.f64());
+        } else {
+            endsF32.pool(executor, shape, lengths.values(), x.f32(), y.f32());
+        }
+        toc(KernelId.POOL, t0);
+    }
+
+    @Override
+    protected void runPoolBackward(PoolShape shape, JvmIndexBuffer lengths, JvmBuffer dy, JvmBuffer dx) {
+        long t0 = tic();
+        if (dy.precision() == Precision.F64) {
+            endsF64.poolBackward(executor, shape, lengths.values(), dy.f64(), dx.f64());
+        } else {
+            endsF32.poolBackward(executor, shape, lengths.values(), dy.f32(), dx.f32());
+        }
+        toc(KernelId.POOL_BACKWARD, t0);
+    }
+
+    @Override
+    protected void runCrossEntropy(LossShape shape, JvmBuffer logits, JvmIndexBuffer targets, double scale, JvmBuffer grad,
+                                   JvmBuffer scalars, int scalarsOffset) {
+        long t0 = tic();
+        if (logits.precision() == Precision.F64) {
+            endsF64.crossEntropy(executor, shape, logits.f64(), targets.values(), scale, grad.f64(), scalars.f64(),
+                scalarsOffset);
+        } else {
+            endsF32.crossEntropy(executor, shape, logits.f32(), targets.values(), (float) scale, grad.f32(), scalars.f32(),
+                scalarsOffset);
+        }
+        toc(KernelId.CROSS_ENTROPY, t0);
+    }
+
+    @Override
+    protected void runMse(LossShape shape, JvmBuffer outputs, JvmBuffer targets, JvmIndexBuffer lengths, double scale,
+                          JvmBuffer grad, JvmBuffer scalars, int scalarsOffset) {
+        long t0 = tic();
+        if (outputs.precision() == Precision.F64) {
+            endsF64.mse(executor, shape, outputs.f64(), targets.f64(), lengths.values(), scale, grad.f64(), scalars.f64(),
+                scalarsOffset);
+        } else {
+            endsF32.mse(executor, shape, outputs.f32(), targets.f32(), lengths.values(), (float) scale, grad.f32(),
+                scalars.f32(), scalarsOffset);
+        }
+        toc(KernelId.MSE, t0);
     }
 
     @Override

@@ -11,7 +11,8 @@
  * After the first call at a shape a kernel call allocates nothing ({@code SteadyStateAllocationTest}).
  *
  * <p><b>Precision.</b> {@code JvmKernelsF64} (FFTs, rational spectrum, convolution) and
- * {@code JvmModalKernelsF64} (Vandermonde, Cauchy) are float64 templates of generated float32 twins, by
+ * {@code JvmModalKernelsF64} (Vandermonde, Cauchy), {@code JvmGemmF64}, {@code JvmActivationsF64} and
+ * {@code JvmEndsF64} (embedding, pooling, losses) are float64 templates of generated float32 twins, by
  * the rules described in {@code org.rtf4j.kernels.fft}; the transforms themselves come from that package.
  * Layouts, argument checks and the tested accuracy of every kernel are the seam's
  * ({@link org.rtf4j.kernels.backend.Backend}, {@link org.rtf4j.kernels.backend.AbstractBackend}).

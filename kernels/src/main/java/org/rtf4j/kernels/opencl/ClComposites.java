@@ -7,6 +7,10 @@ import org.rtf4j.kernels.dense.AxpyShape;
 import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.Span;
+import org.rtf4j.kernels.dense.EmbeddingShape;
+import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.LossShape;
+import org.rtf4j.kernels.dense.PoolShape;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -276,5 +280,68 @@ final class ClComposites {
         rt.launch(ClKernel.ADAMW, param.precision, new long[] {span.count()}, null, param, grad, m, v, partials,
             span.offset(), span.count(), partialCount, st.lr(), st.weightDecay(), st.beta1(), st.oneMinusBeta1(),
             st.beta2(), st.oneMinusBeta2(), st.eps(), st.c1(), st.c2(), st.maxNorm());
+    }
+
+    // ---- ends of the model: embedding, pooling, losses (issue 15)
+
+    /** {@code embedding}: one launch over (ℓ, B·H). */
+    void embedding(EmbeddingShape s, ClIndexBuffer tokens, ClBuffer table, ClBuffer y) {
+        rt.launch(ClKernel.EMBEDDING, table.precision, new long[] {s.length(), (long) s.batch() * s.dim()}, null, tokens,
+            table, y, s.length(), s.dim(), s.vocabulary());
+    }
+
+    /** {@code embeddingBackward}: one launch over (H, V), each work item one running sum over its token's positions. */
+    void embeddingBackward(EmbeddingShape s, ClIndexBuffer order, ClIndexBuffer starts, ClBuffer dy, ClBuffer dTable) {
+        rt.launch(ClKernel.EMBEDDING_BACKWARD, dy.precision, new long[] {s.dim(), s.vocabulary()}, null, order, starts, dy,
+            dTable, s.length(), s.dim(), s.positions());
+    }
+
+    /** {@code pool}: one launch over the B·C rows. */
+    void pool(PoolShape s, ClIndexBuffer lengths, ClBuffer x, ClBuffer y) {
+        rt.launch(ClKernel.POOL, x.precision, new long[] {s.outputCount()}, null, lengths, x, y, s.outputCount(), s.channels(),
+            s.length(), s.mode() == PoolShape.Mode.MEAN ? 1 : 0);
+    }
+
+    /** {@code poolBackward}: one launch over (ℓ, B·C). */
+    void poolBackward(PoolShape s, ClIndexBuffer lengths, ClBuffer dy, ClBuffer dx) {
+        rt.launch(ClKernel.POOL_BACKWARD, dy.precision, new long[] {s.length(), s.outputCount()}, null, lengths, dy, dx,
+            s.channels(), s.length(), s.mode() == PoolShape.Mode.MEAN ? 1 : 0);
+    }
+
+    /**
+     * {@code crossEntropy}: terms and statuses per position over (ℓ, B), then {@link #lossScalars}.
+     */
+    void crossEntropy(LossShape s, ClBuffer logits, ClIndexBuffer targets, double scale, ClBuffer grad, ClBuffer scalars,
+                      int offset) {
+        Precision p = logits.precision;
+        int n = s.positions();
+        ClBuffer terms = rt.scratch(p, "lossTerms", n);
+        ClBuffer status = rt.scratch(p, "lossStatus", n);
+        rt.launch(ClKernel.CROSS_ENTROPY, p, new long[] {s.length(), s.batch()}, null, logits, targets, grad, terms, status,
+            s.outputs(), s.length(), scale);
+        lossScalars(p, terms, status, n, scalars, offset);
+    }
+
+    /** {@code mse}: terms and statuses per element over (ℓ, B·K), then {@link #lossScalars}. */
+    void mse(LossShape s, ClBuffer outputs, ClBuffer targets, ClIndexBuffer lengths, double scale, ClBuffer grad,
+             ClBuffer scalars, int offset) {
+        Precision p = outputs.precision;
+        int n = s.count();
+        ClBuffer terms = rt.scratch(p, "lossTerms", n);
+        ClBuffer status = rt.scratch(p, "lossStatus", n);
+        rt.launch(ClKernel.MSE, p, new long[] {s.length(), (long) s.batch() * s.outputs()}, null, outputs, targets, lengths,
+            grad, terms, status, s.outputs(), s.length(), scale);
+        lossScalars(p, terms, status, n, scalars, offset);
+    }
+
+    /**
+     * The loss scalars from n terms and statuses: {@code lossPartials} over chunks of {@link LossShape#CHUNK}, then
+     * {@code lossTotal} on one work item.
+     */
+    private void lossScalars(Precision p, ClBuffer terms, ClBuffer status, int n, ClBuffer scalars, int offset) {
+        int chunks = (int) (((long) n + LossShape.CHUNK - 1) / LossShape.CHUNK);
+        ClBuffer partials = rt.scratch(p, "lossPartials", 4L * chunks);
+        rt.launch(ClKernel.LOSS_PARTIALS, p, new long[] {chunks}, null, terms, status, partials, n, LossShape.CHUNK);
+        rt.launch(ClKernel.LOSS_TOTAL, p, new long[] {1}, null, partials, scalars, offset, chunks);
     }
 }

@@ -105,7 +105,22 @@ enum ClKernel {
     DROPOUT("dropout", buffer("in"), buffer("out"), integer("count"), integer("threshold"), integer("layer"),
         integer("step0"), integer("step1"), integer("key0"), integer("key1"), real("scale")),
     DROPOUT_TIED("dropoutTied", buffer("in"), buffer("out"), integer("length"), integer("threshold"), integer("layer"),
-        integer("step0"), integer("step1"), integer("key0"), integer("key1"), real("scale"));
+        integer("step0"), integer("step1"), integer("key0"), integer("key1"), real("scale")),
+    // ---- ends of the model: embedding, pooling, losses (issue 15), ends.cl
+    EMBEDDING("embedding", indices("tokens"), buffer("table"), buffer("y"), integer("length"), integer("dim"),
+        integer("vocabulary")),
+    EMBEDDING_BACKWARD("embeddingBackward", indices("order"), indices("starts"), buffer("dy"), buffer("dTable"),
+        integer("length"), integer("dim"), integer("positions")),
+    POOL("pool", indices("lengths"), buffer("x"), buffer("y"), integer("rows"), integer("channels"), integer("length"),
+        integer("mean")),
+    POOL_BACKWARD("poolBackward", indices("lengths"), buffer("dy"), buffer("dx"), integer("channels"), integer("length"),
+        integer("mean")),
+    CROSS_ENTROPY("crossEntropy", buffer("logits"), indices("targets"), buffer("grad"), buffer("terms"), buffer("status"),
+        integer("classes"), integer("length"), real("scale")),
+    MSE("mse", buffer("outputs"), buffer("targets"), indices("lengths"), buffer("grad"), buffer("terms"), buffer("status"),
+        integer("outputsPer"), integer("length"), real("scale")),
+    LOSS_PARTIALS("lossPartials", buffer("terms"), buffer("status"), buffer("partials"), integer("count"), integer("chunk")),
+    LOSS_TOTAL("lossTotal", buffer("partials"), buffer("scalars"), integer("offset"), integer("chunks"));
 
     /** What a kernel parameter is, and what the launcher accepts for it. */
     enum Kind {
@@ -118,8 +133,8 @@ enum ClKernel {
         /** {@code __local} pointer: a {@link ClRuntime.Local} giving its size in bytes. */
         LOCAL,
         /**
-         * {@code __global const int*}: the 4-byte storage {@link ClBuffer} of a {@link ClIndexBuffer} of this
-         * backend (or a 4-byte dummy), open, whatever the launch's precision.
+         * {@code __global const int*}: a {@link ClIndexBuffer} of this backend, or the 4-byte storage
+         * {@link ClBuffer} of one (or a 4-byte dummy), open, whatever the launch's precision.
          */
         INDICES
     }

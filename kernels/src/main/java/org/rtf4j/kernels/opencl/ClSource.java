@@ -11,13 +11,14 @@ import java.util.List;
  * convolution uses the FFT's): {@code common.cl} (precision types, complex helpers, bit tests),
  * {@code fft.cl}, {@code convolution.cl}, {@code rational.cl} (RTF spectrum), {@code modal.cl} (S4D
  * Vandermonde, S4 Cauchy), {@code dense.cl} (GEMM, activations), {@code optim.cl} (bias add and gradient,
- * axpy, squared norms, AdamW) and {@code norm.cl} (normalisation, dropout). {@link ClKernel} lists every
+ * axpy, squared norms, AdamW), {@code norm.cl} (normalisation, dropout) and {@code ends.cl} (embedding,
+ * pooling, losses). {@link ClKernel} lists every
  * {@code __kernel} of the whole program; {@code ClKernelSourceTest} checks it against {@link #text()}.
  */
 final class ClSource {
     /** The files, in program order. */
     static final List<String> FILES = List.of("common.cl", "fft.cl", "convolution.cl", "rational.cl", "modal.cl", "dense.cl",
-        "optim.cl", "norm.cl");
+        "optim.cl", "norm.cl", "ends.cl");
 
     private static final String TEXT = load();
 

@@ -16,6 +16,10 @@ import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.dense.DropoutShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.NormShape;
+import org.rtf4j.kernels.dense.EmbeddingShape;
+import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.LossShape;
+import org.rtf4j.kernels.dense.PoolShape;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -596,6 +600,42 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
     @Override
     protected void runMaskPadding(NormShape shape, ClIndexBuffer lengths, ClBuffer x) {
         rt.within(KernelId.MASK_PADDING, () -> norms.maskPadding(shape, lengths.storage, x));
+    }
+
+    // ---- ends of the model: embedding, pooling, losses (issue 15)
+
+    @Override
+    protected void runEmbedding(EmbeddingShape shape, ClIndexBuffer tokens, ClBuffer table, ClBuffer y) {
+        rt.within(KernelId.EMBEDDING, () -> composites.embedding(shape, tokens, table, y));
+    }
+
+    @Override
+    protected void runEmbeddingBackward(EmbeddingShape shape, ClIndexBuffer order, ClIndexBuffer starts, ClBuffer dy,
+                                        ClBuffer dTable) {
+        rt.within(KernelId.EMBEDDING_BACKWARD, () -> composites.embeddingBackward(shape, order, starts, dy, dTable));
+    }
+
+    @Override
+    protected void runPool(PoolShape shape, ClIndexBuffer lengths, ClBuffer x, ClBuffer y) {
+        rt.within(KernelId.POOL, () -> composites.pool(shape, lengths, x, y));
+    }
+
+    @Override
+    protected void runPoolBackward(PoolShape shape, ClIndexBuffer lengths, ClBuffer dy, ClBuffer dx) {
+        rt.within(KernelId.POOL_BACKWARD, () -> composites.poolBackward(shape, lengths, dy, dx));
+    }
+
+    @Override
+    protected void runCrossEntropy(LossShape shape, ClBuffer logits, ClIndexBuffer targets, double scale, ClBuffer grad,
+                                   ClBuffer scalars, int scalarsOffset) {
+        rt.within(KernelId.CROSS_ENTROPY,
+            () -> composites.crossEntropy(shape, logits, targets, scale, grad, scalars, scalarsOffset));
+    }
+
+    @Override
+    protected void runMse(LossShape shape, ClBuffer outputs, ClBuffer targets, ClIndexBuffer lengths, double scale,
+                          ClBuffer grad, ClBuffer scalars, int scalarsOffset) {
+        rt.within(KernelId.MSE, () -> composites.mse(shape, outputs, targets, lengths, scale, grad, scalars, scalarsOffset));
     }
 
     @Override

@@ -14,6 +14,10 @@ import org.rtf4j.kernels.dense.AxpyShape;
 import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.Span;
+import org.rtf4j.kernels.dense.EmbeddingShape;
+import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.LossShape;
+import org.rtf4j.kernels.dense.PoolShape;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
@@ -262,6 +266,56 @@ class DevicePlansTest {
                 String what = p + " B=" + m[0] + " H=" + m[1] + " ℓ=" + m[2] + " norms";
                 check(gpu, rec, what);
                 assertEquals(3 + 2 * 5 + 3 + 2 + 5 + 1 + 2, rec.launches.size(), what);
+            }
+        }
+    }
+
+    // ---- ends of the model: embedding, pooling, losses (issue 15)
+
+    /**
+     * The ends of the sMNIST (B=32, ℓ=784, 10 classes) and IMDB (B=16, ℓ=1024, vocabulary 256, 2 classes) models,
+     * H=64, and a per-position task of the same size (a vocabulary of 256 predicted at every position): the embedding
+     * and its backward, mean and last pooling and their backwards, cross-entropy per sequence and per position and
+     * MSE, as planned launches.
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void theEndsAtTheModelShapesFitTheDevice(GpuTable gpu) {
+        PlanRecorder rec = new PlanRecorder(gpu);
+        ClComposites cs = new ClComposites(rec, new ClFft(rec));
+        int[][] models = {{32, 784, 10}, {16, 1024, 2}};
+        int h = 64;
+        int vocabulary = 256;
+        for (Precision p : precisions(gpu)) {
+            for (int[] m : models) {
+                int batch = m[0];
+                int ell = m[1];
+                int classes = m[2];
+                rec.clear();
+                EmbeddingShape es = new EmbeddingShape(batch, ell, vocabulary, h);
+                ClIndexBuffer tokens = rec.indices(es.positions());
+                ClIndexBuffer lengths = rec.indices(batch);
+                ClBuffer table = rec.caller(p, es.tableCount());
+                ClBuffer x = rec.caller(p, es.outputCount());
+                cs.embedding(es, tokens, table, x);
+                cs.embeddingBackward(es, rec.indices(es.positions()), rec.indices(vocabulary + 1L), x, table);
+                ClBuffer pooled = rec.caller(p, (long) batch * h);
+                for (PoolShape.Mode mode : PoolShape.Mode.values()) {
+                    PoolShape ps = new PoolShape(batch, h, ell, mode);
+                    cs.pool(ps, lengths, x, pooled);
+                    cs.poolBackward(ps, lengths, pooled, x);
+                }
+                ClBuffer scalars = rec.caller(p, LossShape.SCALARS);
+                LossShape seq = LossShape.perSequence(batch, classes);
+                ClBuffer logits = rec.caller(p, seq.count());
+                cs.crossEntropy(seq, logits, rec.indices(batch), 1.0 / batch, logits, scalars, 0);
+                LossShape pos = new LossShape(batch, vocabulary, ell);
+                ClBuffer outputs = rec.caller(p, pos.count());
+                cs.crossEntropy(pos, outputs, tokens, 1.0 / pos.positions(), outputs, scalars, 0);
+                cs.mse(pos, outputs, rec.caller(p, pos.count()), lengths, 1.0 / pos.count(), outputs, scalars, 0);
+                String what = p + " B=" + batch + " ℓ=" + ell + " ends";
+                check(gpu, rec, what);
+                assertEquals(2 + 4 + 3 * 3, rec.launches.size(), what);
             }
         }
     }

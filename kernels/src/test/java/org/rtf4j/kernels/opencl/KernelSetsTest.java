@@ -21,6 +21,11 @@ import org.rtf4j.kernels.dense.AxpyShape;
 import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.Span;
+import org.rtf4j.kernels.dense.EmbeddingShape;
+import org.rtf4j.kernels.dense.GemmShape;
+import org.rtf4j.kernels.dense.LossShape;
+import org.rtf4j.kernels.dense.PoolShape;
+import org.rtf4j.kernels.dense.TokenGroups;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -197,6 +202,30 @@ class KernelSetsTest {
             be.maskPadding(ns, len, nd);
             be.dropout(new org.rtf4j.kernels.dense.DropoutShape(2, 3, 4, 0.5, false, 1, 2, 3), nx, ny);
             be.dropoutBackward(new org.rtf4j.kernels.dense.DropoutShape(2, 3, 4, 0.5, true, 1, 2, 3), ny, nd);
+        }
+        // ---- ends of the model: embedding, pooling, losses (issue 15)
+        EmbeddingShape es = new EmbeddingShape(2, 3, 4, 5);
+        int[] tokens = {0, 3, 1, 1, 2, 0};
+        TokenGroups groups = TokenGroups.of(tokens, 4);
+        int[] lengths = {3, 1};
+        try (org.rtf4j.kernels.backend.IndexBuffer tk = be.allocateIndices(6);
+             org.rtf4j.kernels.backend.IndexBuffer order = be.allocateIndices(6);
+             org.rtf4j.kernels.backend.IndexBuffer starts = be.allocateIndices(5);
+             org.rtf4j.kernels.backend.IndexBuffer len = be.allocateIndices(2);
+             DeviceBuffer table = Host.put(be, p, OpenClKernelsTest.random(r, 20)); DeviceBuffer ey = be.allocate(p, 30);
+             DeviceBuffer pooled = be.allocate(p, 10); DeviceBuffer dx = be.allocate(p, 30);
+             DeviceBuffer targets = Host.put(be, p, OpenClKernelsTest.random(r, 30)); DeviceBuffer sc = be.allocate(p, 4)) {
+            be.writeIndices(tk, 0, tokens, 0, 6);
+            be.writeIndices(order, 0, groups.order(), 0, 6);
+            be.writeIndices(starts, 0, groups.starts(), 0, 5);
+            be.writeIndices(len, 0, lengths, 0, 2);
+            be.embedding(es, tk, table, ey);
+            be.embeddingBackward(es, order, starts, ey, table);
+            PoolShape ps = new PoolShape(2, 5, 3, PoolShape.Mode.MEAN);
+            be.pool(ps, len, ey, pooled);
+            be.poolBackward(ps, len, pooled, dx);
+            be.crossEntropy(new LossShape(2, 5, 3), ey, tk, 0.25, dx, sc, 0);
+            be.mse(new LossShape(2, 5, 3), ey, targets, len, 0.25, dx, sc, 0);
         }
     }
 }
