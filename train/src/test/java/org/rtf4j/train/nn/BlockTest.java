@@ -9,7 +9,9 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.rtf4j.kernels.backend.Precision;
-import org.rtf4j.kernels.jvm.JvmExecutor;
+import org.rtf4j.kernels.backend.DeviceBuffer;
+import org.rtf4j.kernels.backend.IndexBuffer;
+import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.NumericalFailureException;
 import org.rtf4j.layer.Parameter;
@@ -93,7 +95,9 @@ class BlockTest {
         @Override
         public void forward(org.rtf4j.kernels.backend.DeviceBuffer u, int batch, int length,
                             org.rtf4j.kernels.backend.DeviceBuffer y) {
-            throw forward != null ? forward.get() : new IllegalStateException("the failing layer has no device path");
+            if (forward != null) {
+                throw forward.get();
+            }
         }
 
         @Override
@@ -111,39 +115,45 @@ class BlockTest {
         }
     }
 
-    private static Block block(SequenceLayer ssm, JvmExecutor host) {
-        ModelConfig cfg = ModelConfig.standard(LayerKind.RTF, 1, 2, 1).withDropout(0, 0);
-        return new Block("blocks.3", cfg, ssm, new SplittableRandom(1), host);
+    private static Block block(SequenceLayer ssm, JvmBackend be) {
+        ModelConfig cfg = ModelConfig.standard(LayerKind.RTF, 1, 2, 1).withDropout(0, 0).withPrecision(Precision.F64);
+        return new Block("blocks.3", 3, cfg, ssm, new SplittableRandom(1), be);
     }
 
     @Test
     void aNumericalFailureOfTheLayerNamesTheBlockInEitherPass() {
         NumericalFailureException inner = NumericalFailureException.denominator("denominator forward row 0: too small",
             0, 0, 5, 1e-12);
-        try (JvmExecutor host = new JvmExecutor(1)) {
-            NumericalFailureException f = assertThrows(NumericalFailureException.class,
-                () -> block(new Failing(() -> inner, null), host).forward(new double[8], 1, 4, null, true, 0));
-            assertEquals("blocks.3.ssm: denominator forward row 0: too small", f.getMessage());
-            assertEquals("blocks.3.ssm", f.layer());
-            assertEquals(5, f.bin());
-            assertSame(inner, f.getCause());
+        try (JvmBackend be = JvmBackend.withThreads(1); DeviceBuffer x = be.allocate(Precision.F64, 8);
+             DeviceBuffer dy = be.allocate(Precision.F64, 8); IndexBuffer lengths = be.allocateIndices(1)) {
+            be.writeIndices(lengths, 0, new int[] {4}, 0, 1);
+            try (Block a = block(new Failing(() -> inner, null), be)) {
+                NumericalFailureException f = assertThrows(NumericalFailureException.class,
+                    () -> a.forward(x, 1, 4, lengths, false, true, 0, 0));
+                assertEquals("blocks.3.ssm: denominator forward row 0: too small", f.getMessage());
+                assertEquals("blocks.3.ssm", f.layer());
+                assertEquals(5, f.bin());
+                assertSame(inner, f.getCause());
+            }
 
             NumericalFailureException grad = NumericalFailureException.nonFinite("gradient of ab has a non-finite value NaN",
                 "gradient of ab", 2, Double.NaN);
-            Block b = block(new Failing(null, () -> grad), host);
-            b.forward(new double[8], 1, 4, null, true, 0);
-            NumericalFailureException g = assertThrows(NumericalFailureException.class, () -> b.backward(new double[8]));
-            assertEquals("blocks.3.ssm", g.layer());
-            assertEquals("gradient of ab", g.quantity());
+            try (Block b = block(new Failing(null, () -> grad), be)) {
+                b.forward(x, 1, 4, lengths, false, true, 0, 0);
+                NumericalFailureException g = assertThrows(NumericalFailureException.class, () -> b.backward(dy));
+                assertEquals("blocks.3.ssm", g.layer());
+                assertEquals("gradient of ab", g.quantity());
+            }
         }
     }
 
     @Test
     void badInputPassesUnchanged() {
         IllegalArgumentException shape = new IllegalArgumentException("u has 7 elements, expected B*H*ell = 8");
-        try (JvmExecutor host = new JvmExecutor(1)) {
+        try (JvmBackend be = JvmBackend.withThreads(1); DeviceBuffer x = be.allocate(Precision.F64, 8);
+             IndexBuffer lengths = be.allocateIndices(1); Block b = block(new Failing(() -> shape, null), be)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> block(new Failing(() -> shape, null), host).forward(new double[8], 1, 4, null, true, 0));
+                () -> b.forward(x, 1, 4, lengths, false, true, 0, 0));
             assertSame(shape, e);
         }
     }
