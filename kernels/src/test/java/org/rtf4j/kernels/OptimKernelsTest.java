@@ -40,7 +40,7 @@ import org.rtf4j.kernels.testing.WithJvmBackend;
 
 /**
  * The JVM's optimiser kernels (BIAS_ADD, BIAS_GRAD, AXPY, SUM_SQUARES, ADAMW) against plain float64 references
- * ({@link OptimReference}: the host AdamW.step after Gradients.clip, the Linear bias loops, compensated sums) within
+ * ({@link OptimReference}: the float64 AdamW update after global-norm clipping (train.optim.AdamW), the Linear bias loops, compensated sums) within
  * the bounds {@code Backend} states, bit for bit where it says so (bias add, axpy, the documented blocked order,
  * float64 AdamW without clipping); the bias gradient against central differences of the bias add; the same bits on
  * 1, 2 and 3 threads; a non-finite gradient leaves parameters and moments untouched and marks its slot; arguments

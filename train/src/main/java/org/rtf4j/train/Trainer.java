@@ -23,7 +23,7 @@ import org.rtf4j.train.nn.SequenceModel;
 import org.rtf4j.train.nn.Weight;
 import org.rtf4j.train.optim.AdamW;
 import org.rtf4j.train.optim.CosineSchedule;
-import org.rtf4j.train.optim.Gradients;
+import org.rtf4j.train.optim.FiniteValues;
 import org.rtf4j.train.optim.TrainingDivergedException;
 
 /**
@@ -360,7 +360,7 @@ public final class Trainer implements AutoCloseable {
         opt.step(factor, partials, k, config.clip(), norm);
         prof.stopOutside(HostProfile.ADAMW, t, k0);
         t = prof.start();
-        Gradients.requireFiniteValues(step, model.ssmParameters());
+        FiniteValues.require(step, model.ssmParameters());
         prof.stop(HostProfile.FINITE_CHECKS, t);
         boolean regression = data.spec().target() == org.rtf4j.train.data.TaskSpec.Target.REGRESSION;
         return new StepResult(loss, regression || count == 0 ? Double.NaN : (double) correct / count,

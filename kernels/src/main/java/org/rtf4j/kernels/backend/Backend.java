@@ -526,7 +526,7 @@ public interface Backend extends AutoCloseable {
     /**
      * {@link KernelId#ADAMW}: one AdamW update of the parameter tensor in range {@code span} of {@code param},
      * from its gradient and moments at the same range of {@code grad}, {@code m} and {@code v}, exactly as the host
-     * {@code AdamW.step} after {@code Gradients.clip} (formulas in {@link AdamWStep}): first the global norm
+     * the float64 update of {@code train.optim.AdamW} after global-norm clipping (formulas in {@link AdamWStep}): first the global norm
      * {@code ‖g‖ = √(partials[0] + … + partials[k−1])}, added in slot order from 0 (k = {@code partialCount} ≥ 1,
      * the squared norms of {@link #sumSquares} of every tensor of the model); the gradient is scaled by
      * {@code maxNorm/(‖g‖ + 1e-12)} when maxNorm &gt; 0 and ‖g‖ &gt; maxNorm (in the update only: {@code grad} is

@@ -2,7 +2,7 @@ package org.rtf4j.kernels.dense;
 
 /**
  * The scalars of one AdamW update of one parameter tensor ({@code ADAMW}), as the host optimiser
- * ({@code train.optim.AdamW.step} with {@code Gradients.clip} before it) uses them:
+ * (the float64 update of {@code train.optim.AdamW}, global-norm clipping first) uses them:
  * <pre>
  *   g ← g·maxNorm/(‖g‖ + 1e-12)          when maxNorm &gt; 0 and ‖g‖ &gt; maxNorm (‖g‖ the global norm of all tensors)
  *   m ← β1·m + (1 − β1)·g

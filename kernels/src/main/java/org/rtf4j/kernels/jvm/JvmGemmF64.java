@@ -47,10 +47,7 @@ final class JvmGemmF64 {
     private final Work[] work;
     private final Task task = new Task();
 
-    /**
-     * A kernel for executors of {@code workers} threads. It keeps no reference to an executor (so that
-     * {@link HostGemm} can cache it weakly per executor).
-     */
+    /** A kernel for executors of {@code workers} threads; it keeps no reference to an executor. */
     JvmGemmF64(int workers) {
         this.work = new Work[workers];
     }

@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 
 /**
  * Plain float64 references of the optimiser kernels, written from the host code they replace, not from the
- * kernels: the host {@code AdamW.step} after {@code Gradients.clip} (train/.../optim), the bias loops of
+ * kernels: the float64 AdamW update after global-norm clipping (train.optim.AdamW), the bias loops of
  * {@code Linear}, compensated sums (Neumaier) as the "exact" value of a sum, and the blocked summation order the
  * kernels document, written out naively (all 256 lanes, the whole tree) in either precision.
  */
@@ -97,7 +97,7 @@ public final class OptimReference {
     }
 
     /**
-     * One host update, {@code Gradients.clip(maxNorm)} then {@code AdamW.step} (update count {@code step}), on
+     * One float64 update, global-norm clipping to maxNorm then AdamW (update count {@code step}), on
      * float64 copies: params, moments updated in place; the gradients are not changed (clip works on a copy).
      * Returns the global norm before clipping.
      */

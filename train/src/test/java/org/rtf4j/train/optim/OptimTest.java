@@ -54,18 +54,27 @@ class OptimTest {
     }
 
     @Test
-    void clippingScalesToTheMaximumNormAndReportsTheNormBefore() {
-        Parameter p = new Parameter("p", new int[] {2}, false);
+    void clippingScalesTheHostGroupsGradientInTheUpdateOnly() {
+        Parameter p = new Parameter("p", new int[] {2}, true);
+        Parameter q = new Parameter("q", new int[] {2}, true);
         p.grad()[0] = 3;
         p.grad()[1] = 4;
-        Map<String, Parameter> ps = Map.of("p", p);
-        assertEquals(5.0, Gradients.clip(ps, 1.0), 0);
-        assertEquals(1.0, Gradients.norm(ps), 1e-12);
-        assertEquals(1.0, Gradients.clip(ps, 0.0), 1e-12, "0 = off");
-        p.grad()[1] = Double.NaN;
+        q.grad()[0] = 0.6;
+        q.grad()[1] = 0.8;
+        AdamW clipped = new AdamW(null, Map.of(), Map.of("p", p), AdamW.Settings.of(0.1, 0.01, 0.02, 0.5));
+        AdamW plain = new AdamW(Map.of("q", q), AdamW.Settings.of(0.1, 0.01, 0.02, 0.5));
+        clipped.step(1.0, null, 0, 1.0, 5.0);
+        plain.step(1.0);
+        assertEquals(q.value()[0], p.value()[0], 1e-16, "the norm 5 clipped to 1 is the gradient / 5");
+        assertEquals(q.value()[1], p.value()[1], 1e-16);
+        assertEquals(4.0, p.grad()[1], 0, "the gradient itself is left as it was");
+        clipped.step(1.0, null, 0, 0.0, 5.0);
+        plain.step(1.0);
+        assertEquals(false, q.value()[0] == p.value()[0], "0 = off: the unclipped gradient moves p differently");
+        p.value()[1] = Double.NaN;
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-            () -> Gradients.requireFinite(7, Map.of("blocks.3.ssm.ab", p)));
-        assertEquals("training diverged at step 7 in layer blocks.3, parameter blocks.3.ssm.ab: gradient blocks.3.ssm.ab[1] = NaN",
+            () -> FiniteValues.require(7, Map.of("blocks.3.ssm.ab", p)));
+        assertEquals("training diverged at step 7 in layer blocks.3, parameter blocks.3.ssm.ab: value blocks.3.ssm.ab[1] = NaN",
             e.getMessage());
     }
 }
