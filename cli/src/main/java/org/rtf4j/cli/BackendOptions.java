@@ -37,7 +37,7 @@ final class BackendOptions {
 
     @Option(names = "--profile", arity = "0..1", fallbackValue = "",
         description = "Print the per-kernel profile (OpenCL event times, or JVM kernel calls timed by the wall clock; "
-            + "train adds its host ops as HOST rows); with a FILE also write a Chrome trace (Perfetto).")
+            + "train adds its host work as HOST rows); with a FILE also write a Chrome trace (Perfetto).")
     String profile;
 
     /** True when the chosen backend keeps its buffers on the JVM heap (the JVM backend). */
@@ -157,7 +157,8 @@ final class BackendOptions {
         out.println((be.timesDeviceEvents() ? "device profile (" + be.deviceDescription() + ")"
             : "kernel profile (" + be.deviceDescription() + ", wall clock per kernel call)") + ":");
         if (prof.summary().stream().anyMatch(e -> e.kind().equals(HostProfile.KIND))) {
-            out.println("HOST rows: the model's and the training step's host ops, wall clock, summed over blocks"
+            out.println("HOST rows: the training step's host work (batch, loss read, checks, the optimiser's host part, the"
+                + " SSM layers' host remainder), wall clock, summed over blocks"
                 + (be.timesDeviceEvents() ? " (shares mix host wall time with device time)"
                 : "; with the kernels they partition the run, so a share is a share of it"));
         }

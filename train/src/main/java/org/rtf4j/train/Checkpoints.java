@@ -94,9 +94,12 @@ public final class Checkpoints {
 
     /**
      * Writes the checkpoint of {@code step} (with the run's wall time so far, {@code seconds}) and deletes all
-     * but the newest two; returns its path.
+     * but the newest two; returns its path. Reads the model's weights and the optimiser's moments back from the
+     * backend first (the one time a run reads them).
      */
     public static Path save(Path dir, long step, TrainConfig config, SequenceModel model, AdamW opt, double seconds) {
+        model.pull();
+        opt.pull();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, Parameter> params = model.parameters();
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
@@ -311,7 +314,8 @@ public final class Checkpoints {
     /**
      * Copies parameters, buffers and (when {@code opt} is not null) the optimiser state from a checkpoint. Every
      * tensor is checked before anything is copied, so a refused checkpoint leaves the model and optimiser as
-     * they were.
+     * they were. The values go into the host views, then to the backend ({@link SequenceModel#push()},
+     * {@link AdamW#push()}).
      *
      * @throws IllegalArgumentException naming the file and the tensor, when a tensor is missing, has another
      *                                  shape than the model's, or is not a part of the model
@@ -349,8 +353,11 @@ public final class Checkpoints {
         }
         slots.forEach((name, slot) -> System.arraycopy(ck.tensors().get(name).data(), 0, slot.into(), 0,
             slot.into().length));
+        // the host views are written; the model's weights and moments live on its backend
+        model.push();
         if (opt != null) {
             opt.restoreSteps(ck.optimizerSteps());
+            opt.push();
         }
     }
 

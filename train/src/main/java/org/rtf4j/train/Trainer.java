@@ -101,8 +101,6 @@ public final class Trainer implements AutoCloseable {
             this.schedule = new CosineSchedule(config.warmup(), config.steps());
             if (ck.isPresent()) {
                 Checkpoints.restore(ck.get(), m, opt);
-                m.push();
-                opt.push();
                 step = ck.get().step();
                 secondsBefore = ck.get().seconds();
                 this.listener.log("resumed from " + ck.get().file() + " at step " + step);
@@ -243,8 +241,6 @@ public final class Trainer implements AutoCloseable {
                 }
                 boolean save = step == end || config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
                 if (save && runDir != null) {
-                    model.pull();
-                    opt.pull();
                     Checkpoints.save(runDir, step, config, model, opt, (System.nanoTime() - started) * 1e-9);
                 }
             }
