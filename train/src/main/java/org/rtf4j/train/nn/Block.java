@@ -160,18 +160,15 @@ final class Block implements AutoCloseable {
         }
         resShape = training && config.residualDropout() > 0
             ? new DropoutShape(batch, h, length, config.residualDropout(), true, seed, step, 2 * index + 1) : null;
-        if (resShape != null || config.residual()) {
+        if (resShape != null) {
             DeviceBuffer r = res.get(n);
-            if (resShape != null) {
-                be.dropout(resShape, t, r);
-            } else {
-                be.zero(r);
-                be.axpy(AxpyShape.of((int) n), 1.0, t, r);
-            }
-            if (config.residual()) {
-                be.axpy(AxpyShape.of((int) n), 1.0, x, r);
-            }
+            be.dropout(resShape, t, r);
             t = r;
+        }
+        if (config.residual()) {
+            // in place: no backward pass reads t (the SSM layer's, GELU's, dropout's and GLU's read their inputs
+            // or nothing), and t is never x
+            be.axpy(AxpyShape.of((int) n), 1.0, x, t);
         }
         if (norm != null && !config.prenorm()) {
             t = norm.forward(t, batch, length, lengths, training);
