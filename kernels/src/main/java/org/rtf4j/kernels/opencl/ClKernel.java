@@ -94,7 +94,10 @@ enum ClKernel {
         REAL,
         /** {@code __local} pointer: a {@link ClRuntime.Local} giving its size in bytes. */
         LOCAL,
-        /** {@code __global const int*}: a {@link ClIndexBuffer} of this backend, open, in a launch of either precision. */
+        /**
+         * {@code __global const int*}: the 4-byte storage {@link ClBuffer} of a {@link ClIndexBuffer} of this
+         * backend (or a 4-byte dummy), open, whatever the launch's precision.
+         */
         INDICES
     }
 
@@ -136,11 +139,11 @@ enum ClKernel {
         return new Param(name, Kind.REAL);
     }
 
-    private static Param local(String name) {
-        return new Param(name, Kind.LOCAL);
-    }
-
     private static Param indices(String name) {
         return new Param(name, Kind.INDICES);
+    }
+
+    private static Param local(String name) {
+        return new Param(name, Kind.LOCAL);
     }
 }

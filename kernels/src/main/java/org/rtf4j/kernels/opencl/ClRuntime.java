@@ -593,6 +593,7 @@ final class ClRuntime implements ClQueue {
             Object a = args[i];
             switch (params.get(i).kind()) {
                 case BUFFER -> CL.clSetKernelArg(ck, i, Sizeof.cl_mem, Pointer.to(((ClBuffer) a).mem));
+                case INDICES -> CL.clSetKernelArg(ck, i, Sizeof.cl_mem, Pointer.to(((ClBuffer) a).mem));
                 case INT -> CL.clSetKernelArg(ck, i, Sizeof.cl_int, Pointer.to(new int[] {(Integer) a}));
                 case REAL -> {
                     if (p == Precision.F64) {
@@ -602,7 +603,6 @@ final class ClRuntime implements ClQueue {
                     }
                 }
                 case LOCAL -> CL.clSetKernelArg(ck, i, ((Local) a).bytes(), null);
-                case INDICES -> CL.clSetKernelArg(ck, i, Sizeof.cl_mem, Pointer.to(((ClIndexBuffer) a).storage.mem));
                 default -> throw new IllegalStateException("unknown parameter kind " + params.get(i));
             }
         }
@@ -632,18 +632,18 @@ final class ClRuntime implements ClQueue {
                     }
                 }
             }
+            case INDICES -> {
+                if (!(a instanceof ClBuffer)) {
+                    bad = "is " + describe(a);
+                } else {
+                    ClBuffer b = (ClBuffer) a;
+                    bad = b.runtime != this ? "is a buffer of another backend" : b.mem == null ? "is a closed buffer"
+                        : b.precision.bytes() != 4 ? "has " + b.precision.bytes() + "-byte elements, not 4-byte integers" : null;
+                }
+            }
             case INT -> bad = a instanceof Integer ? null : "is " + describe(a);
             case REAL -> bad = a instanceof Double ? null : "is " + describe(a);
             case LOCAL -> bad = a instanceof Local ? null : "is " + describe(a);
-            case INDICES -> {
-                if (!(a instanceof ClIndexBuffer)) {
-                    bad = "is " + describe(a);
-                } else if (((ClIndexBuffer) a).storage.runtime != this) {
-                    bad = "is an index buffer of another backend";
-                } else if (((ClIndexBuffer) a).storage.mem == null) {
-                    bad = "is a closed index buffer";
-                }
-            }
             default -> bad = "has an unknown kind";
         }
         if (bad != null) {

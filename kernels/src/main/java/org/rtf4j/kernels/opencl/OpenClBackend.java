@@ -512,36 +512,36 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
 
     @Override
     protected void runEmbedding(EmbeddingShape shape, ClIndexBuffer tokens, ClBuffer table, ClBuffer y) {
-        rt.within(KernelId.EMBEDDING, () -> composites.embedding(shape, tokens, table, y));
+        rt.within(KernelId.EMBEDDING, () -> composites.embedding(shape, tokens.storage, table, y));
     }
 
     @Override
     protected void runEmbeddingBackward(EmbeddingShape shape, ClIndexBuffer order, ClIndexBuffer starts, ClBuffer dy,
                                         ClBuffer dTable) {
-        rt.within(KernelId.EMBEDDING_BACKWARD, () -> composites.embeddingBackward(shape, order, starts, dy, dTable));
+        rt.within(KernelId.EMBEDDING_BACKWARD, () -> composites.embeddingBackward(shape, order.storage, starts.storage, dy, dTable));
     }
 
     @Override
     protected void runPool(PoolShape shape, ClIndexBuffer lengths, ClBuffer x, ClBuffer y) {
-        rt.within(KernelId.POOL, () -> composites.pool(shape, lengths, x, y));
+        rt.within(KernelId.POOL, () -> composites.pool(shape, lengths.storage, x, y));
     }
 
     @Override
     protected void runPoolBackward(PoolShape shape, ClIndexBuffer lengths, ClBuffer dy, ClBuffer dx) {
-        rt.within(KernelId.POOL_BACKWARD, () -> composites.poolBackward(shape, lengths, dy, dx));
+        rt.within(KernelId.POOL_BACKWARD, () -> composites.poolBackward(shape, lengths.storage, dy, dx));
     }
 
     @Override
     protected void runCrossEntropy(LossShape shape, ClBuffer logits, ClIndexBuffer targets, double scale, ClBuffer grad,
                                    ClBuffer scalars, int scalarsOffset) {
         rt.within(KernelId.CROSS_ENTROPY,
-            () -> composites.crossEntropy(shape, logits, targets, scale, grad, scalars, scalarsOffset));
+            () -> composites.crossEntropy(shape, logits, targets.storage, scale, grad, scalars, scalarsOffset));
     }
 
     @Override
     protected void runMse(LossShape shape, ClBuffer outputs, ClBuffer targets, ClIndexBuffer lengths, double scale,
                           ClBuffer grad, ClBuffer scalars, int scalarsOffset) {
-        rt.within(KernelId.MSE, () -> composites.mse(shape, outputs, targets, lengths, scale, grad, scalars, scalarsOffset));
+        rt.within(KernelId.MSE, () -> composites.mse(shape, outputs, targets, lengths.storage, scale, grad, scalars, scalarsOffset));
     }
 
     @Override

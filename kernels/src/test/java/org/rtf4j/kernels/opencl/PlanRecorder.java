@@ -30,11 +30,6 @@ final class PlanRecorder implements ClQueue {
         return buffer(p, length);
     }
 
-    /** A caller index buffer of {@code length} integers (4 bytes each). */
-    ClIndexBuffer indices(long length) {
-        return new ClIndexBuffer(buffer(Precision.F32, length));
-    }
-
     private ClBuffer buffer(Precision p, long length) {
         bufferBytes.add(ClBuffer.bytes(p, length));
         return new ClBuffer(null, p, (int) Math.min(Integer.MAX_VALUE, length), false, "plan", null);
@@ -57,9 +52,16 @@ final class PlanRecorder implements ClQueue {
                 + args.length);
         }
         long localBytes = 0;
-        for (Object a : args) {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
             if (a instanceof ClRuntime.Local) {
                 localBytes += ((ClRuntime.Local) a).bytes();
+            }
+            if (k.params().get(i).kind() == ClKernel.Kind.INDICES) {
+                if (!(a instanceof ClBuffer) || ((ClBuffer) a).precision.bytes() != 4) {
+                    throw new IllegalStateException("kernel " + k.functionName() + " gets " + a + " for 4-byte indices");
+                }
+                continue;
             }
             if (a instanceof ClBuffer && ((ClBuffer) a).precision != p) {
                 throw new IllegalStateException("kernel " + k.functionName() + " gets a " + ((ClBuffer) a).precision
