@@ -58,6 +58,10 @@ import org.rtf4j.kernels.spectral.RationalShape;
  *       z_k − w_m as on the JVM; the nodes come from {@code tanpi} of small exact ratios.</li>
  *   <li>GELU, GLU and their backwards: per element within twice the JVM's bounds of the JVM's values
  *       ({@code Backend.gelu}, {@code Backend.glu}; measured at most 0.4 of that on PoCL).</li>
+ *   <li>The model's ends ({@code ends.cl}): the embedding and its scatter-add bit for bit the JVM's (additions
+ *       in the same order); pooling's mean within 4·u·|y|; the losses' gradients and sums within twice the
+ *       JVM's bounds of the JVM's values and their counts exact ({@code Backend.crossEntropy}, {@code mse});
+ *       also under the fast-math profile.</li>
  * </ul>
  *
  * <p><b>Launches</b> are planned from the device's limits ({@code LaunchPlanner}, {@link DeviceLimits}):

@@ -22,7 +22,9 @@
  *       — the Bluestein chirp and the real-split tables are the JVM plans' own ({@code BluesteinTables},
  *       {@code RealFftPlan.splitTable});</li>
  *   <li>{@code ClComposites}: the rational spectrum, FFT convolution and modal kernels, forward and
- *       backward, as sequences of {@code ClKernel} launches and {@code ClFft} transforms.</li>
+ *       backward, as sequences of {@code ClKernel} launches and {@code ClFft} transforms; the model's ends
+ *       (embedding, pooling, losses of {@code ends.cl}), whose integer arguments are the 4-byte storage of
+ *       index buffers and whose loss sums take two more launches (chunk partials, then one total).</li>
  * </ul>
  */
 package org.rtf4j.kernels.opencl;
