@@ -284,26 +284,28 @@ final class ClComposites {
 
     // ---- ends of the model: embedding, pooling, losses (issue 15)
 
+    // Index arguments (tokens, groupings, lengths, targets) are the 4-byte storage of the caller's index buffers.
+
     /** {@code embedding}: one launch over (ℓ, B·H). */
-    void embedding(EmbeddingShape s, ClIndexBuffer tokens, ClBuffer table, ClBuffer y) {
+    void embedding(EmbeddingShape s, ClBuffer tokens, ClBuffer table, ClBuffer y) {
         rt.launch(ClKernel.EMBEDDING, table.precision, new long[] {s.length(), (long) s.batch() * s.dim()}, null, tokens,
             table, y, s.length(), s.dim(), s.vocabulary());
     }
 
     /** {@code embeddingBackward}: one launch over (H, V), each work item one running sum over its token's positions. */
-    void embeddingBackward(EmbeddingShape s, ClIndexBuffer order, ClIndexBuffer starts, ClBuffer dy, ClBuffer dTable) {
+    void embeddingBackward(EmbeddingShape s, ClBuffer order, ClBuffer starts, ClBuffer dy, ClBuffer dTable) {
         rt.launch(ClKernel.EMBEDDING_BACKWARD, dy.precision, new long[] {s.dim(), s.vocabulary()}, null, order, starts, dy,
             dTable, s.length(), s.dim(), s.positions());
     }
 
     /** {@code pool}: one launch over the B·C rows. */
-    void pool(PoolShape s, ClIndexBuffer lengths, ClBuffer x, ClBuffer y) {
+    void pool(PoolShape s, ClBuffer lengths, ClBuffer x, ClBuffer y) {
         rt.launch(ClKernel.POOL, x.precision, new long[] {s.outputCount()}, null, lengths, x, y, s.outputCount(), s.channels(),
             s.length(), s.mode() == PoolShape.Mode.MEAN ? 1 : 0);
     }
 
     /** {@code poolBackward}: one launch over (ℓ, B·C). */
-    void poolBackward(PoolShape s, ClIndexBuffer lengths, ClBuffer dy, ClBuffer dx) {
+    void poolBackward(PoolShape s, ClBuffer lengths, ClBuffer dy, ClBuffer dx) {
         rt.launch(ClKernel.POOL_BACKWARD, dy.precision, new long[] {s.length(), s.outputCount()}, null, lengths, dy, dx,
             s.channels(), s.length(), s.mode() == PoolShape.Mode.MEAN ? 1 : 0);
     }
@@ -311,7 +313,7 @@ final class ClComposites {
     /**
      * {@code crossEntropy}: terms and statuses per position over (ℓ, B), then {@link #lossScalars}.
      */
-    void crossEntropy(LossShape s, ClBuffer logits, ClIndexBuffer targets, double scale, ClBuffer grad, ClBuffer scalars,
+    void crossEntropy(LossShape s, ClBuffer logits, ClBuffer targets, double scale, ClBuffer grad, ClBuffer scalars,
                       int offset) {
         Precision p = logits.precision;
         int n = s.positions();
@@ -323,7 +325,7 @@ final class ClComposites {
     }
 
     /** {@code mse}: terms and statuses per element over (ℓ, B·K), then {@link #lossScalars}. */
-    void mse(LossShape s, ClBuffer outputs, ClBuffer targets, ClIndexBuffer lengths, double scale, ClBuffer grad,
+    void mse(LossShape s, ClBuffer outputs, ClBuffer targets, ClBuffer lengths, double scale, ClBuffer grad,
              ClBuffer scalars, int offset) {
         Precision p = outputs.precision;
         int n = s.count();

@@ -133,8 +133,8 @@ enum ClKernel {
         /** {@code __local} pointer: a {@link ClRuntime.Local} giving its size in bytes. */
         LOCAL,
         /**
-         * {@code __global const int*}: a {@link ClIndexBuffer} of this backend, or the 4-byte storage
-         * {@link ClBuffer} of one (or a 4-byte dummy), open, whatever the launch's precision.
+         * {@code __global const int*}: the 4-byte storage {@link ClBuffer} of a {@link ClIndexBuffer} of this
+         * backend (or a 4-byte dummy), open, whatever the launch's precision.
          */
         INDICES
     }

@@ -593,7 +593,7 @@ final class ClRuntime implements ClQueue {
             Object a = args[i];
             switch (params.get(i).kind()) {
                 case BUFFER -> CL.clSetKernelArg(ck, i, Sizeof.cl_mem, Pointer.to(((ClBuffer) a).mem));
-                case INDICES -> CL.clSetKernelArg(ck, i, Sizeof.cl_mem, Pointer.to(indexStorage(a).mem));
+                case INDICES -> CL.clSetKernelArg(ck, i, Sizeof.cl_mem, Pointer.to(((ClBuffer) a).mem));
                 case INT -> CL.clSetKernelArg(ck, i, Sizeof.cl_int, Pointer.to(new int[] {(Integer) a}));
                 case REAL -> {
                     if (p == Precision.F64) {
@@ -615,11 +615,6 @@ final class ClRuntime implements ClQueue {
         queued(ev, "KERNEL", k.functionName(), 0, null, null);
     }
 
-    /** The 4-byte device memory of an index argument: an index buffer's storage, or such a buffer itself (a dummy). */
-    private static ClBuffer indexStorage(Object a) {
-        return a instanceof ClIndexBuffer ? ((ClIndexBuffer) a).storage : (ClBuffer) a;
-    }
-
     private void check(ClKernel k, Precision p, ClKernel.Param param, Object a) {
         String bad = null;
         switch (param.kind()) {
@@ -638,10 +633,10 @@ final class ClRuntime implements ClQueue {
                 }
             }
             case INDICES -> {
-                if (!(a instanceof ClBuffer) && !(a instanceof ClIndexBuffer)) {
+                if (!(a instanceof ClBuffer)) {
                     bad = "is " + describe(a);
                 } else {
-                    ClBuffer b = indexStorage(a);
+                    ClBuffer b = (ClBuffer) a;
                     bad = b.runtime != this ? "is a buffer of another backend" : b.mem == null ? "is a closed buffer"
                         : b.precision.bytes() != 4 ? "has " + b.precision.bytes() + "-byte elements, not 4-byte integers" : null;
                 }

@@ -73,6 +73,10 @@ import org.rtf4j.kernels.spectral.RationalShape;
  *   <li>LayerNorm, BatchNorm and their backwards: within the JVM's float32 bounds of the JVM (float64 1e-12),
  *       with products not fused ({@code norm.cl}); bit for bit the JVM on PoCL. The padding mask and dropout
  *       are exact, their masks the JVM's bit for bit (Philox4x32-10, integer only).</li>
+ *   <li>The model's ends ({@code ends.cl}): the embedding and its scatter-add bit for bit the JVM's (additions
+ *       in the same order); pooling's mean within 4·u·|y|; the losses' gradients and sums within twice the
+ *       JVM's bounds of the JVM's values and their counts exact ({@code Backend.crossEntropy}, {@code mse});
+ *       also under the fast-math profile.</li>
  * </ul>
  *
  * <p><b>Launches</b> are planned from the device's limits ({@code LaunchPlanner}, {@link DeviceLimits}):
@@ -606,36 +610,36 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
 
     @Override
     protected void runEmbedding(EmbeddingShape shape, ClIndexBuffer tokens, ClBuffer table, ClBuffer y) {
-        rt.within(KernelId.EMBEDDING, () -> composites.embedding(shape, tokens, table, y));
+        rt.within(KernelId.EMBEDDING, () -> composites.embedding(shape, tokens.storage, table, y));
     }
 
     @Override
     protected void runEmbeddingBackward(EmbeddingShape shape, ClIndexBuffer order, ClIndexBuffer starts, ClBuffer dy,
                                         ClBuffer dTable) {
-        rt.within(KernelId.EMBEDDING_BACKWARD, () -> composites.embeddingBackward(shape, order, starts, dy, dTable));
+        rt.within(KernelId.EMBEDDING_BACKWARD, () -> composites.embeddingBackward(shape, order.storage, starts.storage, dy, dTable));
     }
 
     @Override
     protected void runPool(PoolShape shape, ClIndexBuffer lengths, ClBuffer x, ClBuffer y) {
-        rt.within(KernelId.POOL, () -> composites.pool(shape, lengths, x, y));
+        rt.within(KernelId.POOL, () -> composites.pool(shape, lengths.storage, x, y));
     }
 
     @Override
     protected void runPoolBackward(PoolShape shape, ClIndexBuffer lengths, ClBuffer dy, ClBuffer dx) {
-        rt.within(KernelId.POOL_BACKWARD, () -> composites.poolBackward(shape, lengths, dy, dx));
+        rt.within(KernelId.POOL_BACKWARD, () -> composites.poolBackward(shape, lengths.storage, dy, dx));
     }
 
     @Override
     protected void runCrossEntropy(LossShape shape, ClBuffer logits, ClIndexBuffer targets, double scale, ClBuffer grad,
                                    ClBuffer scalars, int scalarsOffset) {
         rt.within(KernelId.CROSS_ENTROPY,
-            () -> composites.crossEntropy(shape, logits, targets, scale, grad, scalars, scalarsOffset));
+            () -> composites.crossEntropy(shape, logits, targets.storage, scale, grad, scalars, scalarsOffset));
     }
 
     @Override
     protected void runMse(LossShape shape, ClBuffer outputs, ClBuffer targets, ClIndexBuffer lengths, double scale,
                           ClBuffer grad, ClBuffer scalars, int scalarsOffset) {
-        rt.within(KernelId.MSE, () -> composites.mse(shape, outputs, targets, lengths, scale, grad, scalars, scalarsOffset));
+        rt.within(KernelId.MSE, () -> composites.mse(shape, outputs, targets, lengths.storage, scale, grad, scalars, scalarsOffset));
     }
 
     @Override

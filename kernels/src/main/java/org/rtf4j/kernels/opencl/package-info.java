@@ -22,10 +22,12 @@
  *       — the Bluestein chirp and the real-split tables are the JVM plans' own ({@code BluesteinTables},
  *       {@code RealFftPlan.splitTable});</li>
  *   <li>{@code ClComposites}: the rational spectrum, FFT convolution and modal kernels, forward and
- *       backward, as sequences of {@code ClKernel} launches and {@code ClFft} transforms;</li>
- *   <li>{@code ClNorms}: LayerNorm, BatchNorm, the padding mask and dropout ({@code norm.cl}); index
- *       buffers (sequence lengths) reach kernels as {@code __global const int*} parameters of kind
- *       {@code INDICES}.</li>
+ *       backward, as sequences of {@code ClKernel} launches and {@code ClFft} transforms; the optimiser glue
+ *       ({@code optim.cl}) and the model's ends (embedding, pooling, losses of {@code ends.cl}, whose loss
+ *       sums take two more launches: chunk partials, then one total);</li>
+ *   <li>{@code ClNorms}: LayerNorm, BatchNorm, the padding mask and dropout ({@code norm.cl}). Index
+ *       buffers (tokens, lengths, targets) reach kernels as {@code __global const int*} parameters of kind
+ *       {@code INDICES}: the 4-byte storage of an index buffer.</li>
  * </ul>
  */
 package org.rtf4j.kernels.opencl;

@@ -45,7 +45,7 @@ class ClKernelSourceTest {
         String type = m.group(1).replace("*", " ").trim();
         String name = m.group(2);
         ClKernel.Kind kind;
-        if (type.contains("__global") && type.replace("const", "").replace("__global", "").trim().equals("int")) {
+        if (type.contains("__global") && type.replace("__global", "").replace("const", "").trim().equals("int")) {
             kind = ClKernel.Kind.INDICES;
         } else if (type.contains("__global")) {
             kind = ClKernel.Kind.BUFFER;
@@ -102,13 +102,13 @@ class ClKernelSourceTest {
     void theParserReadsEveryKindAndSkipsComments() {
         String src = "// __kernel void commented(const int a) {}\n"
             + "/* __kernel void block(const int b) {} */\n"
-            + "__kernel void k(__global const real2* x, __global real* y,\n    const int n, const real s, __local real2* buf,\n"
-            + "    __global const int* lengths) {}\n";
+            + "__kernel void k(__global const real2* x, __global real* y,\n    const int n, const real s, __local real2* buf,"
+            + " __global const int* len) {}\n";
         Map<String, List<ClKernel.Param>> k = kernels(src);
         assertEquals(List.of("k"), List.copyOf(k.keySet()));
         assertEquals(List.of(new ClKernel.Param("x", ClKernel.Kind.BUFFER), new ClKernel.Param("y", ClKernel.Kind.BUFFER),
             new ClKernel.Param("n", ClKernel.Kind.INT), new ClKernel.Param("s", ClKernel.Kind.REAL),
-            new ClKernel.Param("buf", ClKernel.Kind.LOCAL), new ClKernel.Param("lengths", ClKernel.Kind.INDICES)), k.get("k"));
+            new ClKernel.Param("buf", ClKernel.Kind.LOCAL), new ClKernel.Param("len", ClKernel.Kind.INDICES)), k.get("k"));
     }
 
     /**

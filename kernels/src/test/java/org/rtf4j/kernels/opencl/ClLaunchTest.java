@@ -64,6 +64,30 @@ class ClLaunchTest {
         }
     }
 
+    /** Index buffers (issue 15): an INDICES parameter takes the open 4-byte storage of this backend's index buffers. */
+    @Test
+    void indexArgumentsAreCheckedAgainstTheirKind() {
+        ClRuntime rt = cl.runtime();
+        long[] g = {4, 1};
+        try (DeviceBuffer d = cl.allocate(Precision.F64, 8)) {
+            ClBuffer x = (ClBuffer) d;
+            ClIndexBuffer closed = (ClIndexBuffer) cl.allocateIndices(4);
+            closed.close();
+            refused("kernel pool parameter lengths (INDICES) has 8-byte elements, not 4-byte integers",
+                () -> rt.launch(ClKernel.POOL, Precision.F64, g, null, x, x, x, 4, 1, 1, 1));
+            refused("kernel pool parameter lengths (INDICES) is a ClIndexBuffer",
+                () -> rt.launch(ClKernel.POOL, Precision.F64, g, null, closed, x, x, 4, 1, 1, 1));
+            refused("kernel pool parameter lengths (INDICES) is a closed buffer",
+                () -> rt.launch(ClKernel.POOL, Precision.F64, g, null, closed.storage, x, x, 4, 1, 1, 1));
+            try (OpenClBackend other = OpenClTesting.backend()) {
+                ClIndexBuffer foreign = (ClIndexBuffer) other.allocateIndices(4);
+                refused("kernel pool parameter lengths (INDICES) is a buffer of another backend",
+                    () -> rt.launch(ClKernel.POOL, Precision.F64, g, null, foreign.storage, x, x, 4, 1, 1, 1));
+                foreign.close();
+            }
+        }
+    }
+
     @Test
     void aCheckedLaunchRuns() {
         try (DeviceBuffer d = cl.allocate(Precision.F32, 8)) {

@@ -293,12 +293,12 @@ class DevicePlansTest {
                 int classes = m[2];
                 rec.clear();
                 EmbeddingShape es = new EmbeddingShape(batch, ell, vocabulary, h);
-                ClIndexBuffer tokens = rec.indices(es.positions());
-                ClIndexBuffer lengths = rec.indices(batch);
+                ClBuffer tokens = rec.caller(Precision.F32, es.positions());
+                ClBuffer lengths = rec.caller(Precision.F32, batch);
                 ClBuffer table = rec.caller(p, es.tableCount());
                 ClBuffer x = rec.caller(p, es.outputCount());
                 cs.embedding(es, tokens, table, x);
-                cs.embeddingBackward(es, rec.indices(es.positions()), rec.indices(vocabulary + 1L), x, table);
+                cs.embeddingBackward(es, rec.caller(Precision.F32, es.positions()), rec.caller(Precision.F32, vocabulary + 1L), x, table);
                 ClBuffer pooled = rec.caller(p, (long) batch * h);
                 for (PoolShape.Mode mode : PoolShape.Mode.values()) {
                     PoolShape ps = new PoolShape(batch, h, ell, mode);
@@ -308,7 +308,7 @@ class DevicePlansTest {
                 ClBuffer scalars = rec.caller(p, LossShape.SCALARS);
                 LossShape seq = LossShape.perSequence(batch, classes);
                 ClBuffer logits = rec.caller(p, seq.count());
-                cs.crossEntropy(seq, logits, rec.indices(batch), 1.0 / batch, logits, scalars, 0);
+                cs.crossEntropy(seq, logits, rec.caller(Precision.F32, batch), 1.0 / batch, logits, scalars, 0);
                 LossShape pos = new LossShape(batch, vocabulary, ell);
                 ClBuffer outputs = rec.caller(p, pos.count());
                 cs.crossEntropy(pos, outputs, tokens, 1.0 / pos.positions(), outputs, scalars, 0);

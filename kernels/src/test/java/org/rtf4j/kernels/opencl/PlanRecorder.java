@@ -30,11 +30,6 @@ final class PlanRecorder implements ClQueue {
         return buffer(p, length);
     }
 
-    /** A caller index buffer of {@code length} integers (4 bytes each). */
-    ClIndexBuffer indices(long length) {
-        return new ClIndexBuffer(buffer(Precision.F32, length));
-    }
-
     private ClBuffer buffer(Precision p, long length) {
         bufferBytes.add(ClBuffer.bytes(p, length));
         return new ClBuffer(null, p, (int) Math.min(Integer.MAX_VALUE, length), false, "plan", null);
