@@ -304,8 +304,14 @@ __kernel void dropout(__global const real* in, __global real* out, const int cou
     int q = get_global_id(0);
     int i0 = 4 * q;
     if (i0 >= count) return;
-    uint4 w = philox4x32_10((uint4) ((uint) q, (uint) layer, (uint) step0, (uint) step1), (uint) key0, (uint) key1);
     int e = min(count, i0 + 4);
+    if (threshold == 0) {  // p = 0: every element kept, no draw needed
+        for (int i = i0; i < e; i++) {
+            out[i] = in[i] * scale;
+        }
+        return;
+    }
+    uint4 w = philox4x32_10((uint4) ((uint) q, (uint) layer, (uint) step0, (uint) step1), (uint) key0, (uint) key1);
     for (int i = i0; i < e; i++) {
         real m = (philoxWord(w, i - i0) >> 8) >= (uint) threshold ? scale : (real) 0;
         out[i] = in[i] * m;
@@ -319,9 +325,13 @@ __kernel void dropoutTied(__global const real* in, __global real* out, const int
     int t = get_global_id(0);
     int r = get_global_id(1);
     if (t >= length) return;
+    size_t i = (size_t) r * length + t;
+    if (threshold == 0) {  // p = 0: every element kept, no draw needed
+        out[i] = in[i] * scale;
+        return;
+    }
     uint4 w = philox4x32_10((uint4) ((uint) r >> 2, (uint) layer, (uint) step0, (uint) step1), (uint) key0, (uint) key1);
     real m = (philoxWord(w, r & 3) >> 8) >= (uint) threshold ? scale : (real) 0;
-    size_t i = (size_t) r * length + t;
     out[i] = in[i] * m;
 }
 
