@@ -185,6 +185,7 @@ class DropoutTest extends WithJvmBackend {
         double[] x = Host.round(p, NormReference.uniform(5, s.count(), -1, 1));
         sameBits("p = 0", x, NormRuns.dropout(be, p, s, x, false));
         sameBits("p = 0 backward", x, NormRuns.dropout(be, p, s, x, true));
+        sameBits("p = 0 tied", x, NormRuns.dropout(be, p, s.withTied(), x, false));
         DropoutShape d = new DropoutShape(2, 3, 11, 0.5, false, 1, 2, 3);
         try (var b = Host.put(be, p, x)) {
             be.dropout(d, b, b);

@@ -322,6 +322,43 @@ class SteadyStateAllocationTest {
         calls.put(KernelId.POOL_BACKWARD, () -> be.poolBackward(ps, len, pooled, ex));
         calls.put(KernelId.CROSS_ENTROPY, () -> be.crossEntropy(ls, logits, tg, 0.01, lg, scalars, 0));
         calls.put(KernelId.MSE, () -> be.mse(ls, logits, lt, len, 0.01, lg, scalars, 0));
+        // ---- normalisation and dropout (issue 15), on (B, H, L) with padding
+        org.rtf4j.kernels.dense.NormShape ns = new org.rtf4j.kernels.dense.NormShape(z.batch(), z.channels(), ell);
+        org.rtf4j.kernels.backend.IndexBuffer nlengths = be.allocateIndices(z.batch());
+        int[] lv = new int[z.batch()];
+        for (int i = 0; i < lv.length; i++) {
+            lv[i] = Math.max(1, ell - 3 * i);
+        }
+        be.writeIndices(nlengths, 0, lv, 0, lv.length);
+        DeviceBuffer nx = put(be, p, r, ns.count(), 1);
+        DeviceBuffer ny = be.allocate(p, ns.count());
+        DeviceBuffer ndy = put(be, p, r, ns.count(), 1);
+        DeviceBuffer ndx = be.allocate(p, ns.count());
+        DeviceBuffer ng = put(be, p, r, z.channels(), 1);
+        DeviceBuffer nb = put(be, p, r, z.channels(), 1);
+        DeviceBuffer nm = be.allocate(p, ns.positions());
+        DeviceBuffer ni = be.allocate(p, ns.positions());
+        DeviceBuffer ndg = be.allocate(p, z.channels());
+        DeviceBuffer ndb = be.allocate(p, z.channels());
+        DeviceBuffer rm = be.allocate(p, z.channels());
+        DeviceBuffer rv = put(be, p, r, z.channels(), 1);
+        org.rtf4j.kernels.dense.DropoutShape drop = new org.rtf4j.kernels.dense.DropoutShape(z.batch(), z.channels(), ell, 0.1,
+            false, 1, 2, 3);
+        org.rtf4j.kernels.dense.DropoutShape tied = drop.withTied();
+        calls.put(KernelId.LAYER_NORM, () -> be.layerNorm(ns, nx, ng, nb, ny, nm, ni));
+        calls.put(KernelId.LAYER_NORM_BACKWARD, () -> be.layerNormBackward(ns, nx, ng, nm, ni, ndy, ndx, ndg, ndb));
+        calls.put(KernelId.BATCH_NORM, () -> {
+            be.batchNorm(ns, true, nx, nlengths, ng, nb, rm, rv, ny, nm, ni);
+            be.batchNorm(ns, false, nx, null, ng, nb, rm, rv, ny, nm, ni);
+        });
+        calls.put(KernelId.BATCH_NORM_BACKWARD, () -> be.batchNormBackward(ns, true, nx, nlengths, ng, nm, ni, ndy, ndx, ndg,
+            ndb));
+        calls.put(KernelId.DROPOUT, () -> {
+            be.dropout(drop, nx, ny);
+            be.dropout(tied, nx, ny);
+        });
+        calls.put(KernelId.DROPOUT_BACKWARD, () -> be.dropoutBackward(drop, ndy, ndx));
+        calls.put(KernelId.MASK_PADDING, () -> be.maskPadding(ns, nlengths, ndx));
         return calls;
     }
 

@@ -523,7 +523,8 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
                                 DeviceBuffer mean, DeviceBuffer invStd) {
         notNull(shape);
         Precision p = precisionOf(x, "x");
-        distinct(new String[] {"x", "y", "mean", "invStd"}, new DeviceBuffer[] {x, y, mean, invStd});
+        notAmong("mean", mean, "x", x, "y", y, null, null, null, null);
+        notAmong("invStd", invStd, "x", x, "y", y, "mean", mean, null, null);
         int n = shape.count();
         int c = shape.channels();
         runLayerNorm(shape, need(x, "x", n, p), need(gamma, "gamma", c, p), need(beta, "beta", c, p), need(y, "y", n, p),
@@ -536,8 +537,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
                                         DeviceBuffer dBeta) {
         notNull(shape);
         Precision p = precisionOf(x, "x");
-        distinct(new String[] {"dy", "dx", "x", "gamma", "mean", "invStd", "dGamma", "dBeta"},
-            new DeviceBuffer[] {dy, dx, x, gamma, mean, invStd, dGamma, dBeta});
+        gradientsApart(x, gamma, mean, invStd, dy, dx, dGamma, dBeta);
         int n = shape.count();
         int c = shape.channels();
         runLayerNormBackward(shape, need(x, "x", n, p), need(gamma, "gamma", c, p), need(mean, "mean", shape.positions(), p),
@@ -551,8 +551,11 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
                                 DeviceBuffer mean, DeviceBuffer invStd) {
         notNull(shape);
         Precision p = precisionOf(x, "x");
-        distinct(new String[] {"x", "y", "runningMean", "runningVar", "mean", "invStd"},
-            new DeviceBuffer[] {x, y, runningMean, runningVar, mean, invStd});
+        notAmong("runningMean", runningMean, "x", x, "y", y, null, null, null, null);
+        notAmong("runningVar", runningVar, "x", x, "y", y, "runningMean", runningMean, null, null);
+        notAmong("mean", mean, "x", x, "y", y, "runningMean", runningMean, "runningVar", runningVar);
+        notAmong("invStd", invStd, "x", x, "y", y, "runningMean", runningMean, "runningVar", runningVar);
+        notAmong("invStd", invStd, "mean", mean, null, null, null, null, null, null);
         int n = shape.count();
         int c = shape.channels();
         runBatchNorm(shape, training, need(x, "x", n, p), lengths == null ? null : needIndices(lengths, "lengths", shape.batch()),
@@ -566,8 +569,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
                                         DeviceBuffer dx, DeviceBuffer dGamma, DeviceBuffer dBeta) {
         notNull(shape);
         Precision p = precisionOf(x, "x");
-        distinct(new String[] {"dy", "dx", "x", "gamma", "mean", "invStd", "dGamma", "dBeta"},
-            new DeviceBuffer[] {dy, dx, x, gamma, mean, invStd, dGamma, dBeta});
+        gradientsApart(x, gamma, mean, invStd, dy, dx, dGamma, dBeta);
         int n = shape.count();
         int c = shape.channels();
         runBatchNormBackward(shape, training, need(x, "x", n, p),
@@ -602,17 +604,26 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
         runMaskPadding(shape, needIndices(lengths, "lengths", shape.batch()), need(x, "x", shape.count(), p));
     }
 
+    /** The outputs dx (which may be dy), dGamma and dBeta of a norm backward are apart from every other buffer. */
+    private static void gradientsApart(DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer mean, DeviceBuffer invStd,
+                                       DeviceBuffer dy, DeviceBuffer dx, DeviceBuffer dGamma, DeviceBuffer dBeta) {
+        notAmong("dx", dx, "x", x, "gamma", gamma, "mean", mean, "invStd", invStd);
+        notAmong("dGamma", dGamma, "x", x, "gamma", gamma, "mean", mean, "invStd", invStd);
+        notAmong("dGamma", dGamma, "dy", dy, "dx", dx, null, null, null, null);
+        notAmong("dBeta", dBeta, "x", x, "gamma", gamma, "mean", mean, "invStd", invStd);
+        notAmong("dBeta", dBeta, "dy", dy, "dx", dx, "dGamma", dGamma, null, null);
+    }
+
     /**
-     * Refuses a buffer given twice among {@code buffers}, except that the first two (an input and the output
-     * that may overwrite it) may be one.
+     * Refuses output {@code out} when it is one of the other buffers given (names null are skipped); written out
+     * without arrays so that the check allocates nothing.
      */
-    private static void distinct(String[] names, DeviceBuffer[] buffers) {
-        for (int i = 0; i < buffers.length; i++) {
-            for (int j = i + 1; j < buffers.length; j++) {
-                if (buffers[i] != null && buffers[i] == buffers[j] && !(i == 0 && j == 1)) {
-                    throw new IllegalArgumentException(names[j] + " must be a buffer other than " + names[i]);
-                }
-            }
+    private static void notAmong(String outName, DeviceBuffer out, String n1, DeviceBuffer b1, String n2, DeviceBuffer b2,
+                                 String n3, DeviceBuffer b3, String n4, DeviceBuffer b4) {
+        String clash = out == null ? null : out == b1 && n1 != null ? n1 : out == b2 && n2 != null ? n2
+            : out == b3 && n3 != null ? n3 : out == b4 && n4 != null ? n4 : null;
+        if (clash != null) {
+            throw new IllegalArgumentException(outName + " must be a buffer other than " + clash);
         }
     }
 

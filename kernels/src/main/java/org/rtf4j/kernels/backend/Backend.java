@@ -561,8 +561,8 @@ public interface Backend extends AutoCloseable {
      * <p><b>Accuracy.</b> The JVM's float64 is bit-identical to those formulas evaluated in float64 in that order
      * (the host model's {@code LayerNorm}); float32 (on float32 inputs) within 2e-6·log2(2C) of them in the
      * {@code Check} measure (max error / max(1, max|reference|), per output: y, mean, invStd; measured 3.7e-7)
-     * ({@code NormTest}). OpenCL within the same bound of the JVM, float64 within 1e-12 (bit for bit on PoCL,
-     * whose sqrt and division are correctly rounded; {@code OpenClNormTest}).
+     * ({@code NormTest}). OpenCL within the same bound of the JVM, float64 within 1e-12 (bit for bit on PoCL's
+     * CPU device, the tested one; {@code OpenClNormTest}).
      */
     void layerNorm(NormShape shape, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer y,
                    DeviceBuffer mean, DeviceBuffer invStd);
@@ -598,7 +598,8 @@ public interface Backend extends AutoCloseable {
      * {@code y = γ·(x − mean)·invStd + β}, {@code invStd = 1/√(var + 1e-5)}; {@code mean} and {@code invStd}
      * (C each) are written for {@link #batchNormBackward}. The valid sums are deterministic: per row (b, c)
      * over t &lt; lengths[b] in chunks of {@value NormShape#CHUNK} (each in order, chunk sums in order), then over b in
-     * order. A channel without valid positions gets NaN statistics (0/0), as the host model. {@code y} may be
+     * order. A NaN or infinity at a valid position makes its channel's statistics and outputs NaN (in training);
+     * a channel without valid positions gets NaN statistics (0/0), as the host model. {@code y} may be
      * {@code x}; the statistics buffers are distinct from each other and from x, y.
      *
      * <p><b>Accuracy.</b> float64 within 1e-12 of a float64 reference of the host model's {@code BatchNorm}
@@ -641,8 +642,8 @@ public interface Backend extends AutoCloseable {
      *
      * <p><b>Accuracy.</b> Exact: each output is the product of x and 0 or the rounded scale, so float64 and
      * float32 results on every backend are that product bit for bit, and the masks of every backend and precision
-     * are the same ({@code DropoutTest}, {@code OpenClNormTest}, which also check the keep fraction and the
-     * independence of neighbouring decisions, and Philox against Random123's known answers).
+     * are the same ({@code DropoutTest}, {@code OpenClNormTest}; {@code DropoutTest} also checks Philox against
+     * Random123's known answers, the keep fraction and the independence of neighbouring decisions).
      */
     void dropout(DropoutShape shape, DeviceBuffer x, DeviceBuffer y);
 

@@ -597,6 +597,16 @@ final class JvmNormsF64 {
             int c3 = s.step1();
             int th = threshold;
             double keep = scale;
+            if (th == 0) {
+                // p = 0: every element kept with scale 1, no draw needed (the same products as with the draws)
+                int n = s.count();
+                int i0 = s.tied() ? (int) Math.min(n, (long) from * rowsPerUnit() * s.length()) : from * BLOCK;
+                int i1 = s.tied() ? (int) Math.min(n, (long) to * rowsPerUnit() * s.length()) : (int) Math.min(n, (long) to * BLOCK);
+                for (int i = i0; i < i1; i++) {
+                    out[i] = in[i] * keep;
+                }
+                return;
+            }
             if (s.tied()) {
                 int rows = s.batch() * s.channels();
                 int per = rowsPerUnit();

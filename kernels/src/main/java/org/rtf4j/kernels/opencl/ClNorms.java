@@ -12,7 +12,8 @@ import org.rtf4j.kernels.dense.NormShape;
  * kernels do not read ({@code hasLengths = 0}).
  *
  * <p>Launches, planned by {@link LaunchPlanner#free}: per position (B·ℓ work-items: LayerNorm and its dx), per
- * row (B·C: the chunked row sums), per channel (C: the totals in order of b, BatchNorm's statistics) and per
+ * chunk ((⌈ℓ/{@value NormShape#CHUNK}⌉, B·C): the chunk partial sums), per channel (C: the row totals from the
+ * partials and the channel totals in the JVM's order, BatchNorm's statistics) and per
  * element ((ℓ, B·C): BatchNorm's output and dx, the mask, tied dropout; ⌈B·C·ℓ/4⌉: dropout, one Philox call per
  * work-item).
  */
@@ -33,58 +34,66 @@ final class ClNorms {
             s.channels(), s.length(), s.positions());
     }
 
-    /** LayerNorm backward: the row partials of dγ, dβ, their channel totals, then dx (which may overwrite dy). */
+    /** Chunks of {@link NormShape#CHUNK} positions per row. */
+    private static int chunks(NormShape s) {
+        return (s.length() + NormShape.CHUNK - 1) / NormShape.CHUNK;
+    }
+
+    /** LayerNorm backward: the chunk partials of dγ, dβ, their channel totals, then dx (which may overwrite dy). */
     void layerNormBackward(NormShape s, ClBuffer x, ClBuffer gamma, ClBuffer mean, ClBuffer invStd, ClBuffer dy,
                            ClBuffer dx, ClBuffer dGamma, ClBuffer dBeta) {
         Precision p = x.precision;
-        ClBuffer rowA = rt.scratch(p, "normRowsA", s.rows());
-        ClBuffer rowB = rt.scratch(p, "normRowsB", s.rows());
+        int chunks = chunks(s);
+        ClBuffer partA = rt.scratch(p, "normPartsA", (long) s.rows() * chunks);
+        ClBuffer partB = rt.scratch(p, "normPartsB", (long) s.rows() * chunks);
         ClBuffer none = rt.dummy(Precision.F32);
-        rt.launch(ClKernel.NORM_ROW_SUMS, p, new long[] {s.rows()}, null, x, dy, mean, invStd, none, rowA, rowB,
-            s.channels(), s.length(), s.rows(), 1, 0);
-        rt.launch(ClKernel.CHANNEL_TOTALS, p, new long[] {s.channels()}, null, rowA, rowB, none, dGamma, dBeta, rt.dummy(p),
-            s.batch(), s.channels(), s.length(), 0, 0);
+        rt.launch(ClKernel.NORM_CHUNK_SUMS, p, new long[] {chunks, s.rows()}, null, x, dy, mean, invStd, none, partA, partB,
+            s.channels(), s.length(), chunks, 1, 0);
+        rt.launch(ClKernel.CHANNEL_TOTALS, p, new long[] {s.channels()}, null, partA, partB, none, dGamma, dBeta,
+            rt.dummy(p), s.batch(), s.channels(), s.length(), chunks, 0, 0);
         rt.launch(ClKernel.LAYER_NORM_BACKWARD, p, new long[] {s.positions()}, null, x, gamma, mean, invStd, dy, dx,
             s.channels(), s.length(), s.positions());
     }
 
-    /** BatchNorm: sums, mean, squared deviations, variance and running update (training), then the output. */
+    /** BatchNorm: chunk sums, mean, squared deviations, variance and running update (training), then the output. */
     void batchNorm(NormShape s, boolean training, ClBuffer x, ClBuffer lengths, ClBuffer gamma, ClBuffer beta,
                    ClBuffer runningMean, ClBuffer runningVar, ClBuffer y, ClBuffer mean, ClBuffer invStd) {
         Precision p = x.precision;
         ClBuffer len = indicesOrDummy(lengths);
         int has = lengths == null ? 0 : 1;
         int tr = training ? 1 : 0;
-        ClBuffer rowA = rt.scratch(p, "normRowsA", s.rows());
+        int chunks = chunks(s);
+        ClBuffer part = rt.scratch(p, "normPartsA", (long) s.rows() * chunks);
         if (training) {
-            rt.launch(ClKernel.VALID_ROW_SUMS, p, new long[] {s.rows()}, null, x, len, rt.dummy(p), rowA, s.channels(),
-                s.length(), s.rows(), has, 0);
+            rt.launch(ClKernel.VALID_CHUNK_SUMS, p, new long[] {chunks, s.rows()}, null, x, len, rt.dummy(p), part,
+                s.channels(), s.length(), chunks, has, 0);
         }
-        rt.launch(ClKernel.BATCH_NORM_MEAN, p, new long[] {s.channels()}, null, rowA, len, runningMean, mean, s.batch(),
-            s.channels(), s.length(), has, tr);
+        rt.launch(ClKernel.BATCH_NORM_MEAN, p, new long[] {s.channels()}, null, part, len, runningMean, mean, s.batch(),
+            s.channels(), s.length(), chunks, has, tr);
         if (training) {
-            rt.launch(ClKernel.VALID_ROW_SUMS, p, new long[] {s.rows()}, null, x, len, mean, rowA, s.channels(), s.length(),
-                s.rows(), has, 1);
+            rt.launch(ClKernel.VALID_CHUNK_SUMS, p, new long[] {chunks, s.rows()}, null, x, len, mean, part, s.channels(),
+                s.length(), chunks, has, 1);
         }
-        rt.launch(ClKernel.BATCH_NORM_VARIANCE, p, new long[] {s.channels()}, null, rowA, len, mean, runningMean,
-            runningVar, invStd, s.batch(), s.channels(), s.length(), has, tr);
+        rt.launch(ClKernel.BATCH_NORM_VARIANCE, p, new long[] {s.channels()}, null, part, len, mean, runningMean,
+            runningVar, invStd, s.batch(), s.channels(), s.length(), chunks, has, tr);
         rt.launch(ClKernel.NORM_APPLY, p, new long[] {s.length(), s.rows()}, null, x, gamma, beta, mean, invStd, y,
             s.channels(), s.length());
     }
 
-    /** BatchNorm backward: row partials, channel totals (kept with n), then dx (which may overwrite dy). */
+    /** BatchNorm backward: chunk partials, channel totals (kept with n), then dx (which may overwrite dy). */
     void batchNormBackward(NormShape s, boolean training, ClBuffer x, ClBuffer lengths, ClBuffer gamma, ClBuffer mean,
                            ClBuffer invStd, ClBuffer dy, ClBuffer dx, ClBuffer dGamma, ClBuffer dBeta) {
         Precision p = x.precision;
         ClBuffer len = indicesOrDummy(lengths);
         int has = lengths == null ? 0 : 1;
-        ClBuffer rowA = rt.scratch(p, "normRowsA", s.rows());
-        ClBuffer rowB = rt.scratch(p, "normRowsB", s.rows());
+        int chunks = chunks(s);
+        ClBuffer partA = rt.scratch(p, "normPartsA", (long) s.rows() * chunks);
+        ClBuffer partB = rt.scratch(p, "normPartsB", (long) s.rows() * chunks);
         ClBuffer sums = rt.scratch(p, "normChannelSums", 3L * s.channels());
-        rt.launch(ClKernel.NORM_ROW_SUMS, p, new long[] {s.rows()}, null, x, dy, mean, invStd, len, rowA, rowB,
-            s.channels(), s.length(), s.rows(), 0, has);
-        rt.launch(ClKernel.CHANNEL_TOTALS, p, new long[] {s.channels()}, null, rowA, rowB, len, dGamma, dBeta, sums,
-            s.batch(), s.channels(), s.length(), has, 1);
+        rt.launch(ClKernel.NORM_CHUNK_SUMS, p, new long[] {chunks, s.rows()}, null, x, dy, mean, invStd, len, partA, partB,
+            s.channels(), s.length(), chunks, 0, has);
+        rt.launch(ClKernel.CHANNEL_TOTALS, p, new long[] {s.channels()}, null, partA, partB, len, dGamma, dBeta, sums,
+            s.batch(), s.channels(), s.length(), chunks, has, 1);
         rt.launch(ClKernel.BATCH_NORM_BACKWARD, p, new long[] {s.length(), s.rows()}, null, x, len, gamma, mean, invStd,
             dy, dx, sums, s.channels(), s.length(), has, training ? 1 : 0);
     }

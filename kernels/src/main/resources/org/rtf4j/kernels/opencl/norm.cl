@@ -1,8 +1,8 @@
 // RTF4J device kernels: normalisation and dropout of the model (built after common.cl; see ClSource).
 // LayerNorm, BatchNorm over the valid positions, the padding mask, and dropout with Philox4x32-10 masks.
 // The formulas are the JVM kernels' (JvmNormsF64); sums over positions run in the JVM's fixed order (a row
-// (b, c) in chunks of NORM_CHUNK positions, then the rows of a channel in order of b), one work-item per row or
-// channel, so the results do not depend on the launch. Lengths are `__global const int*` of B values clamped
+// (b, c) in chunks of NORM_CHUNK positions, then the rows of a channel in order of b), one work-item per chunk
+// and per channel, so the results do not depend on the launch. Lengths are `__global const int*` of B values clamped
 // to [0, length]; hasLengths = 0 means every position is valid (the buffer is then not read).
 
 // No contraction of a*b + c into fma in this file (restored at its end): the JVM rounds every product, and
@@ -92,52 +92,63 @@ __kernel void layerNormBackward(__global const real* x, __global const real* gam
 
 // ------------------------------------------------------------------------------------- sums over positions
 
-// Row partials of the parameter gradients for row r = (b, h), over its valid positions in chunks:
-// rowA[r] = sum dy xh, rowB[r] = sum dy, xh = (x - mean) invStd with the statistics per position (perPosition,
-// LayerNorm: index b length + t) or per channel (BatchNorm: index h). Global (B C).
-__kernel void normRowSums(__global const real* x, __global const real* dy, __global const real* mean,
-                          __global const real* invStd, __global const int* lengths, __global real* rowA,
-                          __global real* rowB, const int channels, const int length, const int rows,
-                          const int perPosition, const int hasLengths) {
-    int r = get_global_id(0);
-    if (r >= rows) return;
+// The JVM's order of a sum over positions: row (b, h) in chunks of NORM_CHUNK positions, each chunk in order
+// (one work-item per chunk here, global (chunks, B C)), the chunk sums of the row in order from 0 (rowTotal),
+// the row totals of a channel in order of b from 0 (one work-item per channel).
+
+// Row r's total: its valid chunk partials (j NORM_CHUNK < v) of part (rows x chunks) in order.
+inline real rowTotal(__global const real* part, const int r, const int chunks, const int v) {
+    real s = 0;
+    for (int j = 0; j * NORM_CHUNK < v; j++) {
+        s += part[(size_t) r * chunks + j];
+    }
+    return s;
+}
+
+// Chunk partials of the parameter gradients for chunk j of row r = (b, h), over its valid positions:
+// partA = sum dy xh, partB = sum dy, xh = (x - mean) invStd with the statistics per position (perPosition,
+// LayerNorm: index b length + t) or per channel (BatchNorm: index h). Global (chunks, B C).
+__kernel void normChunkSums(__global const real* x, __global const real* dy, __global const real* mean,
+                            __global const real* invStd, __global const int* lengths, __global real* partA,
+                            __global real* partB, const int channels, const int length, const int chunks,
+                            const int perPosition, const int hasLengths) {
+    int j = get_global_id(0);
+    int r = get_global_id(1);
+    if (j >= chunks) return;
     int b = r / channels;
     int h = r - b * channels;
     int v = normValid(lengths, hasLengths, b, length);
     size_t row = (size_t) r * length;
     size_t o = (size_t) b * length;
-    real sg = 0;
-    real sb = 0;
-    for (int t0 = 0; t0 < v; t0 += NORM_CHUNK) {
-        int t1 = min(v, t0 + NORM_CHUNK);
-        real cg = 0;
-        real cb = 0;
-        for (int t = t0; t < t1; t++) {
-            real g = dy[row + t];
-            real xh = perPosition ? (x[row + t] - mean[o + t]) * invStd[o + t] : (x[row + t] - mean[h]) * invStd[h];
-            cg += g * xh;
-            cb += g;
-        }
-        sg += cg;
-        sb += cb;
+    int t0 = j * NORM_CHUNK;
+    int t1 = min(v, t0 + NORM_CHUNK);
+    real cg = 0;
+    real cb = 0;
+    for (int t = t0; t < t1; t++) {
+        real g = dy[row + t];
+        real xh = perPosition ? (x[row + t] - mean[o + t]) * invStd[o + t] : (x[row + t] - mean[h]) * invStd[h];
+        cg += g * xh;
+        cb += g;
     }
-    rowA[r] = sg;
-    rowB[r] = sb;
+    partA[(size_t) r * chunks + j] = cg;
+    partB[(size_t) r * chunks + j] = cb;
 }
 
-// Per channel h the row partials in order of b, added to dGamma (rowA) and dBeta (rowB); with keep the totals
-// and the count of valid positions go to sums (sums[h] = sum rowA, sums[C + h] = sum rowB, sums[2C + h] = n).
-// Global (C).
-__kernel void channelTotals(__global const real* rowA, __global const real* rowB, __global const int* lengths,
+// Per channel h the row totals of partA, partB in order of b, added to dGamma (partA) and dBeta (partB); with keep
+// the totals and the count of valid positions go to sums (sums[h] = total A, sums[C + h] = total B,
+// sums[2C + h] = n). Global (C).
+__kernel void channelTotals(__global const real* partA, __global const real* partB, __global const int* lengths,
                             __global real* dGamma, __global real* dBeta, __global real* sums, const int batch,
-                            const int channels, const int length, const int hasLengths, const int keep) {
+                            const int channels, const int length, const int chunks, const int hasLengths,
+                            const int keep) {
     int h = get_global_id(0);
     if (h >= channels) return;
     real sa = 0;
     real sb = 0;
     for (int b = 0; b < batch; b++) {
-        sa += rowA[b * channels + h];
-        sb += rowB[b * channels + h];
+        int v = normValid(lengths, hasLengths, b, length);
+        sa += rowTotal(partA, b * channels + h, chunks, v);
+        sb += rowTotal(partB, b * channels + h, chunks, v);
     }
     dGamma[h] += sa;
     dBeta[h] += sb;
@@ -150,44 +161,42 @@ __kernel void channelTotals(__global const real* rowA, __global const real* rowB
 
 // ---------------------------------------------------------------------------------------------- BatchNorm
 
-// Row r's sum over its valid positions in chunks: of x (centred = 0) or of (x - centre[h])^2. Global (B C).
-__kernel void validRowSums(__global const real* x, __global const int* lengths, __global const real* centre,
-                           __global real* rowA, const int channels, const int length, const int rows,
-                           const int hasLengths, const int centred) {
-    int r = get_global_id(0);
-    if (r >= rows) return;
+// Chunk j of row r over its valid positions: the sum of x (centred = 0) or of (x - centre[h])^2. Global (chunks, B C).
+__kernel void validChunkSums(__global const real* x, __global const int* lengths, __global const real* centre,
+                             __global real* part, const int channels, const int length, const int chunks,
+                             const int hasLengths, const int centred) {
+    int j = get_global_id(0);
+    int r = get_global_id(1);
+    if (j >= chunks) return;
     int b = r / channels;
     int h = r - b * channels;
     int v = normValid(lengths, hasLengths, b, length);
     size_t row = (size_t) r * length;
     real m = centred ? centre[h] : (real) 0;
-    real s = 0;
-    for (int t0 = 0; t0 < v; t0 += NORM_CHUNK) {
-        int t1 = min(v, t0 + NORM_CHUNK);
-        real cs = 0;
-        for (int t = t0; t < t1; t++) {
-            if (centred) {
-                real d = x[row + t] - m;
-                cs += d * d;
-            } else {
-                cs += x[row + t];
-            }
+    int t0 = j * NORM_CHUNK;
+    int t1 = min(v, t0 + NORM_CHUNK);
+    real cs = 0;
+    for (int t = t0; t < t1; t++) {
+        if (centred) {
+            real d = x[row + t] - m;
+            cs += d * d;
+        } else {
+            cs += x[row + t];
         }
-        s += cs;
     }
-    rowA[r] = s;
+    part[(size_t) r * chunks + j] = cs;
 }
 
-// BatchNorm's mean of channel h: training sum_b rowA / n, eval the running mean. Global (C).
-__kernel void batchNormMean(__global const real* rowA, __global const int* lengths, __global const real* runningMean,
+// BatchNorm's mean of channel h: training the row totals of part in order of b over n, eval the running mean. Global (C).
+__kernel void batchNormMean(__global const real* part, __global const int* lengths, __global const real* runningMean,
                             __global real* mean, const int batch, const int channels, const int length,
-                            const int hasLengths, const int training) {
+                            const int chunks, const int hasLengths, const int training) {
     int h = get_global_id(0);
     if (h >= channels) return;
     if (training) {
         real s = 0;
         for (int b = 0; b < batch; b++) {
-            s += rowA[b * channels + h];
+            s += rowTotal(part, b * channels + h, chunks, normValid(lengths, hasLengths, b, length));
         }
         mean[h] = s / (real) normCount(lengths, hasLengths, batch, length);
     } else {
@@ -195,13 +204,13 @@ __kernel void batchNormMean(__global const real* rowA, __global const int* lengt
     }
 }
 
-// BatchNorm's variance of channel h (training: v = sum_b rowA, var = v / n, running statistics updated with the
+// BatchNorm's variance of channel h (training: v = the row totals of part in order of b, var = v / n, running statistics updated with the
 // unbiased v / (n - 1), var itself when n = 1; eval: the running variance) and invStd = 1 / sqrt(var + eps).
 // Global (C).
-__kernel void batchNormVariance(__global const real* rowA, __global const int* lengths, __global const real* mean,
+__kernel void batchNormVariance(__global const real* part, __global const int* lengths, __global const real* mean,
                                 __global real* runningMean, __global real* runningVar, __global real* invStd,
-                                const int batch, const int channels, const int length, const int hasLengths,
-                                const int training) {
+                                const int batch, const int channels, const int length, const int chunks,
+                                const int hasLengths, const int training) {
     int h = get_global_id(0);
     if (h >= channels) return;
     real var;
@@ -209,7 +218,7 @@ __kernel void batchNormVariance(__global const real* rowA, __global const int* l
         int n = normCount(lengths, hasLengths, batch, length);
         real v = 0;
         for (int b = 0; b < batch; b++) {
-            v += rowA[b * channels + h];
+            v += rowTotal(part, b * channels + h, chunks, normValid(lengths, hasLengths, b, length));
         }
         var = v / (real) n;
         runningMean[h] = ((real) 1 - NORM_MOMENTUM) * runningMean[h] + NORM_MOMENTUM * mean[h];
@@ -304,8 +313,14 @@ __kernel void dropout(__global const real* in, __global real* out, const int cou
     int q = get_global_id(0);
     int i0 = 4 * q;
     if (i0 >= count) return;
-    uint4 w = philox4x32_10((uint4) ((uint) q, (uint) layer, (uint) step0, (uint) step1), (uint) key0, (uint) key1);
     int e = min(count, i0 + 4);
+    if (threshold == 0) {  // p = 0: every element kept, no draw needed
+        for (int i = i0; i < e; i++) {
+            out[i] = in[i] * scale;
+        }
+        return;
+    }
+    uint4 w = philox4x32_10((uint4) ((uint) q, (uint) layer, (uint) step0, (uint) step1), (uint) key0, (uint) key1);
     for (int i = i0; i < e; i++) {
         real m = (philoxWord(w, i - i0) >> 8) >= (uint) threshold ? scale : (real) 0;
         out[i] = in[i] * m;
@@ -319,9 +334,13 @@ __kernel void dropoutTied(__global const real* in, __global real* out, const int
     int t = get_global_id(0);
     int r = get_global_id(1);
     if (t >= length) return;
+    size_t i = (size_t) r * length + t;
+    if (threshold == 0) {  // p = 0: every element kept, no draw needed
+        out[i] = in[i] * scale;
+        return;
+    }
     uint4 w = philox4x32_10((uint4) ((uint) r >> 2, (uint) layer, (uint) step0, (uint) step1), (uint) key0, (uint) key1);
     real m = (philoxWord(w, r & 3) >> 8) >= (uint) threshold ? scale : (real) 0;
-    size_t i = (size_t) r * length + t;
     out[i] = in[i] * m;
 }
 
