@@ -20,7 +20,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.jvm.JvmBackend;
-import org.rtf4j.kernels.jvm.JvmExecutor;
 import org.rtf4j.kernels.opencl.DeviceProfile;
 import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.layer.LayerKind;
@@ -61,10 +60,10 @@ import org.rtf4j.train.nn.Pooling;
  *   half of them are that long: the first example of every batch is full, the others full with probability
  *   1/2 and otherwise of a uniform length in [128, 1024), so that the batch is masked as a real one.</li>
  * </ul>
- * {@code precision} sets the SSM layers' precision (the rest of today's model is float64 host code).
- * {@code backend}: {@code jvm} with {@code threads} workers (one executor for the kernels and the host loops,
- * as {@code ./rtf4j train --threads} makes it), or {@code opencl} (a GPU first, or {@code -Drtf4j.opencl.device};
- * {@code -Drtf4j.opencl.profile} emulates a device profile) with {@code threads} host workers.
+ * {@code precision} is the whole model's (every op runs on the backend, see the README's Training section).
+ * {@code backend}: {@code jvm} with {@code threads} workers (as {@code ./rtf4j train --threads} makes it), or
+ * {@code opencl} (a GPU first, or {@code -Drtf4j.opencl.device}; {@code -Drtf4j.opencl.profile} emulates a
+ * device profile; {@code threads} is then unused).
  *
  * <p><b>Run</b> (after {@code mvn -B -pl bench -am package -DskipTests}; an sMNIST update takes one to a few
  * seconds, so a 10 s iteration is a few updates, a fork about 1.5 minutes, the default 3 forks × 4 cases
@@ -151,21 +150,19 @@ public class TrainStepBench {
                 r.trainer.update();
             }
             double secs = (System.nanoTime() - t0) * 1e-9;
-            System.out.printf(Locale.ROOT, "%s, SSM layers %s, %s: %d profiled updates after %d, %.3f s per update%n",
+            System.out.printf(Locale.ROOT, "%s, model in %s, %s: %d profiled updates after %d, %.3f s per update%n",
                 m, p, jvm.deviceDescription(), profiled, warmup, secs / profiled);
             System.out.print(jvm.profiler().table());
         }
     }
 
-    /** A trainer of one of the shapes on its generated data, with the backend and host threads it runs on. */
+    /** A trainer of one of the shapes on its generated data, with the backend it runs on. */
     static final class Run implements AutoCloseable {
         final Backend backend;
-        final JvmExecutor host;
         final Trainer trainer;
 
-        private Run(Backend backend, JvmExecutor host, Trainer trainer) {
+        private Run(Backend backend, Trainer trainer) {
             this.backend = backend;
-            this.host = host;
             this.trainer = trainer;
         }
 
@@ -190,30 +187,22 @@ public class TrainStepBench {
                     throw new IllegalArgumentException("model must be smnist or imdb, got " + model);
             }
             Backend be;
-            JvmExecutor host;
             switch (backendName) {
                 case "jvm":
-                    JvmBackend jvm = JvmBackend.withThreads(threads);
-                    be = jvm;
-                    host = jvm.executor();
+                    be = JvmBackend.withThreads(threads);
                     break;
                 case "opencl":
                     be = OpenClBackend.create(System.getProperty("rtf4j.opencl.platform"),
                         System.getProperty("rtf4j.opencl.device"), System.getProperty("rtf4j.opencl.options", ""),
                         DeviceProfile.named(System.getProperty("rtf4j.opencl.profile")));
-                    host = new JvmExecutor(threads);
                     break;
                 default:
                     throw new IllegalArgumentException("backend must be jvm or opencl, got " + backendName);
             }
             try {
-                return new Run(be, backendName.equals("jvm") ? null : host,
-                    new Trainer(config, data, be, null, null));
+                return new Run(be, new Trainer(config, data, be, null, null));
             } catch (RuntimeException e) {
                 be.close();
-                if (!backendName.equals("jvm")) {
-                    host.close();
-                }
                 throw e;
             }
         }
@@ -223,18 +212,12 @@ public class TrainStepBench {
             try {
                 trainer.close();
             } finally {
-                try {
-                    backend.close();
-                } finally {
-                    if (host != null) {
-                        host.close();
-                    }
-                }
+                backend.close();
             }
         }
     }
 
-    /** results/smnist-rtf/command.txt with {@code precision} SSM layers. */
+    /** results/smnist-rtf/command.txt in {@code precision}. */
     static TrainConfig smnist(Precision precision) {
         ModelConfig m = new ModelConfig(LayerKind.RTF, 4, 64, 64, false, ModelConfig.Norm.LAYER, true,
             ModelConfig.Activation.GELU, true, true, 0.1, 0.0, Pooling.MEAN, precision, RtfConfig.Constraint.L1_MONTEL);
@@ -243,7 +226,7 @@ public class TrainStepBench {
             2000, 100, 1);
     }
 
-    /** results/imdb-rtf/command.txt with {@code precision} SSM layers. */
+    /** results/imdb-rtf/command.txt in {@code precision}. */
     static TrainConfig imdb(Precision precision) {
         ModelConfig m = new ModelConfig(LayerKind.RTF, 2, 64, 4, true, ModelConfig.Norm.LAYER, true,
             ModelConfig.Activation.GELU, true, true, 0.0, 0.0, Pooling.MEAN, precision, RtfConfig.Constraint.L1_MONTEL);
