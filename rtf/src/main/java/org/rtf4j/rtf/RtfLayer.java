@@ -35,6 +35,13 @@ import org.rtf4j.layer.NumericalFailureException;
  *       bidirectional layer (the reference has numA scalars for 2·numA denominators).</li>
  * </ul>
  *
+ * <p><b>Denominators near the unit circle.</b> With each denominator the layer passes its margin
+ * {@code 1 − Σ|a_n|} to the spectrum kernel: under l1-Montel exactly {@code (|s| + MONTEL_EPS)/Z}, as the
+ * normaliser defines it, otherwise computed in float64. For a margin ≥ 0 the kernel evaluates A at its small
+ * bins as the margin plus non-negative terms ({@link Backend#rationalSpectrum}), so a float32 layer resolves
+ * the near-integrator denominators the constraint allows (margins down to about 1e-8, the float32 default
+ * {@code minDenominator} under the constraint) instead of refusing them as noise.
+ *
  * <p>All kernels run on the {@link Backend} given to the constructor; the layer keeps its intermediates in
  * backend buffers and moves only inputs, outputs, parameters, gradients and the 2·numA denominator
  * magnitudes (per direction) across the seam. A forward or backward pass blocks on a device backend once:
