@@ -145,8 +145,8 @@ public final class RtfLayer extends ConvolutionalLayer {
     /**
      * Heap bytes of a layer's host arrays: {@code ab}, {@code h_0} (and {@code scalar}) with their gradients
      * (float64, 16 bytes a value), the effective denominators (numA·N per direction, and numA·N per direction
-     * more under the constraint for their gradients) and the magnitudes (2·numA per direction), as the
-     * constructor allocates them. Saturates instead of overflowing.
+     * more under the constraint for their gradients), the magnitudes (2·numA per direction) and the margins
+     * (numA per direction), as the constructor allocates them. Saturates instead of overflowing.
      */
     public static long hostBytes(RtfConfig c) {
         long dirs = c.directions();
@@ -154,14 +154,15 @@ public final class RtfLayer extends ConvolutionalLayer {
         long n = c.order();
         long numA = c.numA();
         long params = MemoryCheck.plus(MemoryCheck.times(dirs, numA + h, n), MemoryCheck.times(dirs, h), numA);
-        long host = MemoryCheck.plus(MemoryCheck.times(2 * dirs, numA, n), MemoryCheck.times(2 * dirs, numA));
+        long host = MemoryCheck.plus(MemoryCheck.times(2 * dirs, numA, n), MemoryCheck.times(3 * dirs, numA));
         return MemoryCheck.plus(MemoryCheck.times(16, params), MemoryCheck.times(8, host));
     }
 
     /**
      * Bytes of the backend buffers the constructor allocates: per direction the denominators and numerators
      * with their gradients (2·(numA + H)·N), h_0 and its gradient (2H), the spectra of A, B and the kernel
-     * (2·(P/2 + 1)·(numA + 2H)) and the magnitudes (2·numA); once the backward work spectrum 2·(P/2 + 1)·H;
+     * (2·(P/2 + 1)·(numA + 2H)), the magnitudes (2·numA) and the margins (numA); once the backward work
+     * spectrum 2·(P/2 + 1)·H;
      * in the layer's precision. The convolution's per-shape buffers come on top
      * ({@link ConvolutionalLayer#convolutionBytes}). Saturates instead of overflowing.
      */
@@ -171,7 +172,7 @@ public final class RtfLayer extends ConvolutionalLayer {
         long numA = c.numA();
         long bins = c.rationalShape().bins();
         long perDirection = MemoryCheck.plus(MemoryCheck.times(2, numA + h, n), MemoryCheck.times(2, h),
-            MemoryCheck.times(2, bins, numA + 2 * h), MemoryCheck.times(2, numA));
+            MemoryCheck.times(2, bins, numA + 2 * h), MemoryCheck.times(3, numA));
         long elements = MemoryCheck.plus(MemoryCheck.times(c.directions(), perDirection), MemoryCheck.times(2, bins, h));
         return MemoryCheck.times(elements, c.precision().bytes());
     }
