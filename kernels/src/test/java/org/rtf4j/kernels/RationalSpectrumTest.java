@@ -16,6 +16,7 @@ import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.WithJvmBackend;
 import org.rtf4j.kernels.testing.Golden;
 import org.rtf4j.kernels.testing.Host;
+import org.rtf4j.kernels.testing.Margins;
 
 /** The rational spectrum kernel and its backward against every rtf_kernel_*.json golden file. */
 class RationalSpectrumTest extends WithJvmBackend {
@@ -48,13 +49,14 @@ class RationalSpectrumTest extends WithJvmBackend {
         int pp = s.fftLength();
         double vt = Check.values(p, pp);
         double gt = Check.gradients(p, pp);
-        try (DeviceBuffer ba = Host.put(be, p, a); DeviceBuffer bb = Host.put(be, p, b); DeviceBuffer bh = Host.put(be, p, h0);
+        try (DeviceBuffer ba = Host.put(be, p, a); DeviceBuffer bm = Host.put(be, p, Margins.of(a, order));
+             DeviceBuffer bb = Host.put(be, p, b); DeviceBuffer bh = Host.put(be, p, h0);
              DeviceBuffer sa = be.allocate(p, 2 * bins * numA); DeviceBuffer sb = be.allocate(p, 2 * bins * h);
              DeviceBuffer sk = be.allocate(p, 2 * bins * h); DeviceBuffer mm = be.allocate(p, 2 * numA);
              DeviceBuffer k = be.allocate(p, h * ell); DeviceBuffer gk = Host.put(be, p, g.real("inputs.gk"));
              DeviceBuffer da = be.allocate(p, numA * order); DeviceBuffer db = be.allocate(p, h * order);
              DeviceBuffer dh0 = be.allocate(p, h); DeviceBuffer work = be.allocate(p, s.backwardWorkLength())) {
-            be.rationalSpectrum(s, ba, bb, bh, sa, sb, sk, mm);
+            be.rationalSpectrum(s, ba, bm, bb, bh, sa, sb, sk, mm);
             if (g.has("outputs.A_spec")) {
                 Check.close(name + " A " + p, Host.get(be, sa), g.complex("outputs.A_spec"), vt);
                 Check.close(name + " B " + p, Host.get(be, sb), g.complex("outputs.B_spec"), vt);
@@ -74,11 +76,12 @@ class RationalSpectrumTest extends WithJvmBackend {
         // a(z) = 1 - z^-1 vanishes at z = 1 (bin 0); a(z) = 1 + z^-1 vanishes at z = -1 (bin P/2)
         RationalShape s = new RationalShape(2, 2, 1, 16);
         double[] a = {-1.0, 1.0};
-        try (DeviceBuffer ba = Host.put(be, Precision.F64, a); DeviceBuffer bb = Host.put(be, Precision.F64, new double[] {1, 1});
+        try (DeviceBuffer ba = Host.put(be, Precision.F64, a); DeviceBuffer bm = Host.put(be, Precision.F64, Margins.of(a, 1));
+             DeviceBuffer bb = Host.put(be, Precision.F64, new double[] {1, 1});
              DeviceBuffer bh = Host.put(be, Precision.F64, new double[] {0, 0});
              DeviceBuffer sa = be.allocate(Precision.F64, 2 * s.bins() * 2); DeviceBuffer sb = be.allocate(Precision.F64, 2 * s.bins() * 2);
              DeviceBuffer sk = be.allocate(Precision.F64, 2 * s.bins() * 2); DeviceBuffer mm = be.allocate(Precision.F64, 4)) {
-            be.rationalSpectrum(s, ba, bb, bh, sa, sb, sk, mm);
+            be.rationalSpectrum(s, ba, bm, bb, bh, sa, sb, sk, mm);
             double[] m = Host.get(be, mm);
             assertEquals(0.0, m[0], 1e-15, Arrays.toString(m));
             assertEquals(0.0, m[1], 0.0, Arrays.toString(m));

@@ -189,6 +189,7 @@ class SteadyStateAllocationTest {
         DeviceBuffer specB = be.allocate(p, 2 * rbins * z.channels());
         DeviceBuffer specK = be.allocate(p, 2 * rbins * z.channels());
         DeviceBuffer minMag = be.allocate(p, 2 * z.numA());
+        DeviceBuffer margin = put(be, p, r, z.numA(), 0.5);
         DeviceBuffer gk = put(be, p, r, z.channels() * z.length(), 1);
         DeviceBuffer da = be.allocate(p, z.numA() * z.order());
         DeviceBuffer db = be.allocate(p, z.channels() * z.order());
@@ -237,7 +238,7 @@ class SteadyStateAllocationTest {
         });
         calls.put(KernelId.FFT_REAL_FORWARD, () -> be.fftRealForward(n, rows, real, n, n, rspec));
         calls.put(KernelId.FFT_REAL_INVERSE, () -> be.fftRealInverse(n, rows, rspec, real, n, n));
-        calls.put(KernelId.RATIONAL_SPECTRUM, () -> be.rationalSpectrum(rs, a, b, h0, specA, specB, specK, minMag));
+        calls.put(KernelId.RATIONAL_SPECTRUM, () -> be.rationalSpectrum(rs, a, margin, b, h0, specA, specB, specK, minMag));
         calls.put(KernelId.RATIONAL_SPECTRUM_BACKWARD,
             () -> be.rationalSpectrumBackward(rs, gk, z.length(), specA, specB, da, db, dh0, work));
         calls.put(KernelId.FFT_CONV, () -> be.fftConv(cs, kf, kb, u, y, kSpec, uSpec));

@@ -144,7 +144,7 @@ class DeviceLayersTest {
             layer.backward(u, new double[u.length]);
             long wall = System.nanoTime() - t0;
             int e = 4; // float32 bytes
-            long params = (long) numA * order + (long) h * order + h;        // a, b, h0 uploaded each forward
+            long params = (long) numA * order + numA + (long) h * order + h; // a, margins, b, h0 uploaded each forward
             long toDevice = (params + (long) batch * h * len              // forward: parameters, u
                 + (long) batch * h * len) * e;                               // backward: gy
             long toHost = ((long) batch * h * len + 2L * numA                // forward: y, denominator magnitudes

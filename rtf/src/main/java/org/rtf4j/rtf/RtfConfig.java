@@ -16,8 +16,9 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * @param h0Init          initialisation of {@code h_0}
  * @param precision       compute precision
  * @param minDenominator  smallest allowed relative magnitude {@code |a(z_k)| / (1 + Σ|a_n|)} at any of
- *                        the P/2+1 kernel bins; below it forward refuses the parameters (default 1e-5
- *                        for float32, 1e-10 for float64)
+ *                        the P/2+1 kernel bins; below it forward refuses the parameters (default
+ *                        {@link #defaultMinDenominator}: 1e-10 for float64; for float32 1e-5 without a
+ *                        constraint and 1e-8 under l1-Montel)
  * @param seed            seed of the initialisation
  */
 public record RtfConfig(int channels, int order, int maxLength, int numA, boolean bidirectional,
@@ -71,9 +72,20 @@ public record RtfConfig(int channels, int order, int maxLength, int numA, boolea
         return new RationalShape(numA, channels, order, maxLength);
     }
 
-    /** Default threshold for a precision. */
-    public static double defaultMinDenominator(Precision p) {
-        return p == Precision.F64 ? 1e-10 : 1e-5;
+    /**
+     * Default threshold for a precision and a constraint. float64: 1e-10. float32 without a constraint:
+     * 1e-5, where the float32 spectrum's own error (a few ulps of 1 + Σ|a_n| times log2 P when
+     * Σ|a_n| &gt; 1) is still a small part of |a(z_k)|. float32 under l1-Montel: 1e-8. There the margin
+     * m = 1 − Σ|a_n| = (|s| + 1e-6)/Z is known exactly, |a(z_k)| ≥ m at every bin, and the spectrum kernel
+     * evaluates its small bins without cancellation ({@code Backend.rationalSpectrum}), to a relative
+     * error of at most about 2^-24·sqrt(2/|a(z_k)|), under 1e-3 above this threshold; 1e-5 would refuse
+     * margins the constraint allows and float32 now resolves (a ListOps run stopped at 3e-6).
+     */
+    public static double defaultMinDenominator(Precision p, Constraint c) {
+        if (p == Precision.F64) {
+            return 1e-10;
+        }
+        return c == Constraint.L1_MONTEL ? 1e-8 : 1e-5;
     }
 
     /** A builder with defaults: numA = H, causal, no constraint, zero init, h0 ~ N(0,1), float32, seed 0. */
@@ -144,7 +156,7 @@ public record RtfConfig(int channels, int order, int maxLength, int numA, boolea
 
         public RtfConfig build() {
             double md = minDenominator != null ? minDenominator
-                : defaultMinDenominator(precision == null ? Precision.F32 : precision);
+                : defaultMinDenominator(precision == null ? Precision.F32 : precision, constraint);
             return new RtfConfig(channels, order, maxLength, numA, bidirectional, constraint, init, h0Init,
                 precision, md, seed);
         }

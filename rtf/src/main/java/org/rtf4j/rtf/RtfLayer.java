@@ -35,6 +35,13 @@ import org.rtf4j.layer.NumericalFailureException;
  *       bidirectional layer (the reference has numA scalars for 2·numA denominators).</li>
  * </ul>
  *
+ * <p><b>Denominators near the unit circle.</b> With each denominator the layer passes its margin
+ * {@code 1 − Σ|a_n|} to the spectrum kernel: under l1-Montel exactly {@code (|s| + MONTEL_EPS)/Z}, as the
+ * normaliser defines it, otherwise computed in float64. For a margin ≥ 0 the kernel evaluates A at its small
+ * bins as the margin plus non-negative terms ({@link Backend#rationalSpectrum}), so a float32 layer resolves
+ * the near-integrator denominators the constraint allows (margins down to about 1e-8, the float32 default
+ * {@code minDenominator} under the constraint) instead of refusing them as noise.
+ *
  * <p>All kernels run on the {@link Backend} given to the constructor; the layer keeps its intermediates in
  * backend buffers and moves only inputs, outputs, parameters, gradients and the 2·numA denominator
  * magnitudes (per direction) across the seam. A forward or backward pass blocks on a device backend once:
@@ -57,6 +64,7 @@ public final class RtfLayer extends ConvolutionalLayer {
     private final List<Parameter> params;
 
     private final DeviceBuffer[] bufA;
+    private final DeviceBuffer[] bufMargin;
     private final DeviceBuffer[] bufB;
     private final DeviceBuffer[] bufH0;
     private final DeviceBuffer[] specA;
@@ -68,6 +76,8 @@ public final class RtfLayer extends ConvolutionalLayer {
     private final DeviceBuffer[] gradH0;
     private final DeviceBuffer work;
     private final double[] aEff;
+    /** The denominators' margins 1 − Σ|a_n|, one per row of {@link #aEff}: (|s| + eps)/Z under l1-Montel. */
+    private final double[] margins;
     /** Denominator magnitudes, 2·numA per direction, read during the forward pass. */
     private final double[] hostMag;
     /** The denominators' gradients (a = θ/Z) in the rows of {@code ab}, read during a constrained backward pass. */
@@ -100,6 +110,7 @@ public final class RtfLayer extends ConvolutionalLayer {
 
         int bins = shape.bins();
         bufA = new DeviceBuffer[dirs];
+        bufMargin = new DeviceBuffer[dirs];
         bufB = new DeviceBuffer[dirs];
         bufH0 = new DeviceBuffer[dirs];
         specA = new DeviceBuffer[dirs];
@@ -111,6 +122,7 @@ public final class RtfLayer extends ConvolutionalLayer {
         gradH0 = new DeviceBuffer[dirs];
         for (int d = 0; d < dirs; d++) {
             bufA[d] = be.allocate(p, numA * order);
+            bufMargin[d] = be.allocate(p, numA);
             bufB[d] = be.allocate(p, h * order);
             bufH0[d] = be.allocate(p, h);
             specA[d] = be.allocate(p, 2 * bins * numA);
@@ -123,6 +135,7 @@ public final class RtfLayer extends ConvolutionalLayer {
         }
         work = be.allocate(p, shape.backwardWorkLength());
         aEff = new double[dirs * numA * order];
+        margins = new double[dirs * numA];
         hostMag = new double[dirs * 2 * numA];
         hostDa = new double[scalar != null ? dirs * numA * order : 0];
         magReads = new PendingRead[dirs];
@@ -132,8 +145,8 @@ public final class RtfLayer extends ConvolutionalLayer {
     /**
      * Heap bytes of a layer's host arrays: {@code ab}, {@code h_0} (and {@code scalar}) with their gradients
      * (float64, 16 bytes a value), the effective denominators (numA·N per direction, and numA·N per direction
-     * more under the constraint for their gradients) and the magnitudes (2·numA per direction), as the
-     * constructor allocates them. Saturates instead of overflowing.
+     * more under the constraint for their gradients), the magnitudes (2·numA per direction) and the margins
+     * (numA per direction), as the constructor allocates them. Saturates instead of overflowing.
      */
     public static long hostBytes(RtfConfig c) {
         long dirs = c.directions();
@@ -141,14 +154,15 @@ public final class RtfLayer extends ConvolutionalLayer {
         long n = c.order();
         long numA = c.numA();
         long params = MemoryCheck.plus(MemoryCheck.times(dirs, numA + h, n), MemoryCheck.times(dirs, h), numA);
-        long host = MemoryCheck.plus(MemoryCheck.times(2 * dirs, numA, n), MemoryCheck.times(2 * dirs, numA));
+        long host = MemoryCheck.plus(MemoryCheck.times(2 * dirs, numA, n), MemoryCheck.times(3 * dirs, numA));
         return MemoryCheck.plus(MemoryCheck.times(16, params), MemoryCheck.times(8, host));
     }
 
     /**
      * Bytes of the backend buffers the constructor allocates: per direction the denominators and numerators
      * with their gradients (2·(numA + H)·N), h_0 and its gradient (2H), the spectra of A, B and the kernel
-     * (2·(P/2 + 1)·(numA + 2H)) and the magnitudes (2·numA); once the backward work spectrum 2·(P/2 + 1)·H;
+     * (2·(P/2 + 1)·(numA + 2H)), the magnitudes (2·numA) and the margins (numA); once the backward work
+     * spectrum 2·(P/2 + 1)·H;
      * in the layer's precision. The convolution's per-shape buffers come on top
      * ({@link ConvolutionalLayer#convolutionBytes}). Saturates instead of overflowing.
      */
@@ -158,7 +172,7 @@ public final class RtfLayer extends ConvolutionalLayer {
         long numA = c.numA();
         long bins = c.rationalShape().bins();
         long perDirection = MemoryCheck.plus(MemoryCheck.times(2, numA + h, n), MemoryCheck.times(2, h),
-            MemoryCheck.times(2, bins, numA + 2 * h), MemoryCheck.times(2, numA));
+            MemoryCheck.times(2, bins, numA + 2 * h), MemoryCheck.times(3, numA));
         long elements = MemoryCheck.plus(MemoryCheck.times(c.directions(), perDirection), MemoryCheck.times(2, bins, h));
         return MemoryCheck.times(elements, c.precision().bytes());
     }
@@ -265,15 +279,14 @@ public final class RtfLayer extends ConvolutionalLayer {
      */
     @Override
     protected void generateKernels(int length) {
-        if (scalar != null) {
-            computeEffective();
-        }
+        computeEffective();
         for (int d = 0; d < dirs; d++) {
             // without a constraint the effective denominators are the raw rows, which lead the (a; b) block
             be.write(bufA[d], 0, scalar == null ? ab.value() : aEff, d * numA * order, numA * order);
+            be.write(bufMargin[d], 0, margins, d * numA, numA);
             be.write(bufB[d], 0, ab.value(), (dirs * numA + d * h) * order, h * order);
             be.write(bufH0[d], 0, h0.value(), d * h, h);
-            be.rationalSpectrum(shape, bufA[d], bufB[d], bufH0[d], specA[d], specB[d], specK[d], minMag[d]);
+            be.rationalSpectrum(shape, bufA[d], bufMargin[d], bufB[d], bufH0[d], specA[d], specB[d], specK[d], minMag[d]);
             magReads[d] = be.readLater(minMag[d], 0, hostMag, d * 2 * numA, 2 * numA);
             be.fftRealInverse(shape.fftLength(), h, specK[d], d == 0 ? kf : kb, length, length);
         }
@@ -302,27 +315,45 @@ public final class RtfLayer extends ConvolutionalLayer {
             if (!(m >= cfg.minDenominator())) {
                 int per = h / numA;
                 int bin = (int) mags[at + 2 * g + 1];
+                String hint = scalar == null ? "a pole on or near the unit circle; raise or lower RtfConfig.minDenominator,"
+                    + " or use the l1-Montel constraint"
+                    : String.format("the l1-Montel margin (|s|+1e-6)/Z is %.3e; lower RtfConfig.minDenominator",
+                        margins[d * numA + g]);
                 throw NumericalFailureException.denominator(String.format(
                     "denominator %s row %d (channels %d..%d): relative magnitude |a(z_k)|/(1+sum|a_n|) = %.3e at bin k=%d"
-                        + " of P=%d is below the threshold minDenominator=%.1e (a pole on or near the unit circle;"
-                        + " raise or lower RtfConfig.minDenominator, or use the l1-Montel constraint)",
+                        + " of P=%d is below the threshold minDenominator=%.1e (%s)",
                     d == 0 ? "forward" : "backward", g, g * per, (g + 1) * per - 1, m, bin,
-                    shape.fftLength(), cfg.minDenominator()), d, g, bin, m);
+                    shape.fftLength(), cfg.minDenominator(), hint), d, g, bin, m);
             }
         }
     }
 
+    /**
+     * The effective denominators and their margins {@code 1 − Σ|a_n|}: without a constraint a = θ and the
+     * margin is computed in float64 (it may be negative); under l1-Montel a = θ/Z and the margin is
+     * {@code (|s| + eps)/Z} exactly as the normaliser defines it, rather than 1 minus a sum of rounded
+     * values, so the spectrum kernel can evaluate A near its smallest bins without cancellation
+     * ({@link Backend#rationalSpectrum}).
+     */
     private void computeEffective() {
         double[] v = ab.value();
         for (int d = 0; d < dirs; d++) {
             for (int g = 0; g < numA; g++) {
                 int row = (d * numA + g) * order;
-                double z = 1.0;
                 if (scalar != null) {
-                    z = montelNorm(v, row, scalar.value()[g]);
-                }
-                for (int j = 0; j < order; j++) {
-                    aEff[row + j] = v[row + j] / z;
+                    double s = scalar.value()[g];
+                    double z = montelNorm(v, row, s);
+                    for (int j = 0; j < order; j++) {
+                        aEff[row + j] = v[row + j] / z;
+                    }
+                    margins[d * numA + g] = (Math.abs(s) + MONTEL_EPS) / z;
+                } else {
+                    double sum = 0;
+                    for (int j = 0; j < order; j++) {
+                        aEff[row + j] = v[row + j];
+                        sum += Math.abs(v[row + j]);
+                    }
+                    margins[d * numA + g] = 1.0 - sum;
                 }
             }
         }
@@ -410,7 +441,7 @@ public final class RtfLayer extends ConvolutionalLayer {
         int lags = order + 1;
         // The recurrence is a float64 host computation whatever the layer's backend and precision: its
         // kernel lags come from the host routine, the JVM spectrum kernel in float64 on this thread.
-        RationalLags.Result host = RationalLags.compute(shape, aEff, 0, ab.value(), numA * order, h0.value(), lags);
+        RationalLags.Result host = RationalLags.compute(shape, aEff, 0, margins, ab.value(), numA * order, h0.value(), lags);
         checkDenominators(0, host.magnitudes(), 0);
         double[] k = host.lags();
         double[] cRev = new double[h * order];
@@ -436,7 +467,7 @@ public final class RtfLayer extends ConvolutionalLayer {
 
     @Override
     protected void closeKernelResources() {
-        for (DeviceBuffer[] arr : new DeviceBuffer[][] {bufA, bufB, bufH0, specA, specB, specK, minMag, gradA, gradB, gradH0}) {
+        for (DeviceBuffer[] arr : new DeviceBuffer[][] {bufA, bufMargin, bufB, bufH0, specA, specB, specK, minMag, gradA, gradB, gradH0}) {
             for (DeviceBuffer b : arr) {
                 b.close();
             }

@@ -7,7 +7,9 @@
  * with the order N, and the input convolution is the shared FFT convolution of
  * {@link org.rtf4j.layer.ConvolutionalLayer}. Parameters keep the reference layout of ruke1ire/RTF
  * ({@code ab}, {@code h_0}, {@code scalar}). A denominator whose relative magnitude falls below
- * {@code RtfConfig.minDenominator} at a kernel bin is refused, naming direction, row and bin.
+ * {@code RtfConfig.minDenominator} at a kernel bin is refused, naming direction, row and bin; the layer
+ * gives the kernel each denominator's margin 1 − Σ|a_n| (exact under l1-Montel), with which float32
+ * resolves denominators close to the unit circle.
  *
  * <p>The recurrence is float64 host code whatever the layer's precision: its coefficients come from the host
  * routine {@link org.rtf4j.kernels.recurrent.RationalLags} and each step is

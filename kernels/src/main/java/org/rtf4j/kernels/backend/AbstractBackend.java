@@ -92,7 +92,8 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
 
     protected abstract void runFftRealInverse(int n, int rows, B in, B out, int outStride, int outLength);
 
-    protected abstract void runRationalSpectrum(RationalShape shape, B a, B b, B h0, B specA, B specB, B specK, B minMagnitude);
+    protected abstract void runRationalSpectrum(RationalShape shape, B a, B margin, B b, B h0, B specA, B specB, B specK,
+                                                B minMagnitude);
 
     protected abstract void runRationalSpectrumBackward(RationalShape shape, B gk, int ell, B specA, B specB, B da, B db,
                                                         B dh0, B work);
@@ -233,11 +234,13 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     }
 
     @Override
-    public final void rationalSpectrum(RationalShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer h0,
-                                       DeviceBuffer specA, DeviceBuffer specB, DeviceBuffer specK, DeviceBuffer minMagnitude) {
+    public final void rationalSpectrum(RationalShape shape, DeviceBuffer a, DeviceBuffer margin, DeviceBuffer b,
+                                       DeviceBuffer h0, DeviceBuffer specA, DeviceBuffer specB, DeviceBuffer specK,
+                                       DeviceBuffer minMagnitude) {
         Precision p = precisionOf(a, "a");
         int bins = shape.bins();
         runRationalSpectrum(shape, need(a, "a", (long) shape.numA() * shape.order(), p),
+            need(margin, "margin", shape.numA(), p),
             need(b, "b", (long) shape.channels() * shape.order(), p), need(h0, "h0", shape.channels(), p),
             need(specA, "specA", 2L * bins * shape.numA(), p), need(specB, "specB", 2L * bins * shape.channels(), p),
             need(specK, "specK", 2L * bins * shape.channels(), p), need(minMagnitude, "minMagnitude", 2L * shape.numA(), p));

@@ -277,21 +277,36 @@ public interface Backend extends AutoCloseable {
     void fftRealInverse(int n, int rows, DeviceBuffer in, DeviceBuffer out, int outStride, int outLength);
 
     /**
-     * {@link KernelId#RATIONAL_SPECTRUM}: from denominators {@code a} (numA, N), numerators {@code b} (H, N)
-     * and {@code h0} (H), computes with one batched real FFT of length P the spectra
-     * {@code specA} (numA, P/2+1) of rows (1, a_1..a_N, 0..), {@code specB} (H, P/2+1) of rows
+     * {@link KernelId#RATIONAL_SPECTRUM}: from denominators {@code a} (numA, N), their margins {@code margin}
+     * (numA), numerators {@code b} (H, N) and {@code h0} (H), computes with one batched real FFT of length P
+     * the spectra {@code specA} (numA, P/2+1) of rows (1, a_1..a_N, 0..), {@code specB} (H, P/2+1) of rows
      * (0, b_1..b_N, 0..) and {@code specK = B/A_{g(c)} + h0} (H, P/2+1), g(c) = ⌊c·numA/H⌋; and in
      * {@code minMagnitude} (2·numA) for each denominator g the smallest relative magnitude
      * {@code |A_g[k]| / (1 + Σ|a_g,n|)} at index 2g and its bin k at index 2g+1.
      *
+     * <p><b>Margins.</b> The caller passes {@code m_g = 1 − Σ_n|a_g,n|}, computed where it is known
+     * exactly (under the l1-Montel constraint it is {@code (|s_g| + 1e-6)/Z_g}) or else in float64. For
+     * m_g ≥ 0 (every root inside the disk by Montel's bound, and |A_g| ≥ m_g on the circle),
+     * {@code A_g(z) = m_g + Σ_n (|a_g,n| + a_g,n z^−n)}, whose real part is m_g plus the non-negative terms
+     * {@code |a_n|(1 ± cos nω)}: a sum without cancellation, while the FFT's sums (absolute error a few ulps
+     * of 1 + Σ|a_n| times log2 P) and the rounded coefficients ({@code 1 + Σ fl(a_n)}) lose a small m_g.
+     * So for m_g ≥ 0 every bin where the FFT gives {@code |A| < RationalShape.REFINE_BELOW·(1 + Σ|a|)} is
+     * evaluated again directly in that form (O(N) per bin, the sines of exactly reduced integer ratios),
+     * and the minimum magnitude is taken after that. A negative margin changes nothing (that form would
+     * cancel too).
+     *
      * <p><b>Accuracy.</b> specA, specB, specK and the kernel {@code irfft_P(specK)[0:ℓ]} are within the
      * values budget (float64 1e-10, float32 2e-6·log2 P) of the {@code rtf_kernel_*} golden files: N from 1
      * to 64, L up to 1000, stable denominators (roots inside the unit circle), shared and per-channel
-     * denominators. For a root on the unit circle the minimum magnitude is 0 within 1e-15 (float64) at the
-     * right bin. The error of B/A grows as |A| shrinks, so no such bound holds near a root on the circle;
-     * that is what minMagnitude is for ({@code RationalSpectrumTest}).
+     * denominators. For m_g ≥ 0 each refined bin has a relative error of a few ulps times N plus about
+     * ulp·sqrt(2/|A_k|) (the imaginary part's, where its terms cancel), so float32 keeps the relative
+     * accuracy of A, K and the kernel near a Montel margin of 1e-8, where the plain float32 FFT has none
+     * ({@code RationalMarginTest} states the bounds). For a root on the unit circle the minimum magnitude
+     * is 0 within 1e-15 (float64) at the right bin. Without a margin (m_g &lt; 0) the error of B/A grows as
+     * |A| shrinks, so no such bound holds near a root on the circle; that is what minMagnitude is for
+     * ({@code RationalSpectrumTest}).
      */
-    void rationalSpectrum(RationalShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer h0,
+    void rationalSpectrum(RationalShape shape, DeviceBuffer a, DeviceBuffer margin, DeviceBuffer b, DeviceBuffer h0,
                           DeviceBuffer specA, DeviceBuffer specB, DeviceBuffer specK, DeviceBuffer minMagnitude);
 
     /**

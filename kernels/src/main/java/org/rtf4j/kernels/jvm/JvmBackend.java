@@ -456,14 +456,14 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
     }
 
     @Override
-    protected void runRationalSpectrum(RationalShape shape, JvmBuffer a, JvmBuffer b, JvmBuffer h0, JvmBuffer specA,
-                                       JvmBuffer specB, JvmBuffer specK, JvmBuffer minMag) {
+    protected void runRationalSpectrum(RationalShape shape, JvmBuffer a, JvmBuffer margin, JvmBuffer b, JvmBuffer h0,
+                                       JvmBuffer specA, JvmBuffer specB, JvmBuffer specK, JvmBuffer minMag) {
         long t0 = tic();
         if (a.precision() == Precision.F64) {
-            kernelsF64.rationalSpectrum(shape, a.f64(), b.f64(), h0.f64(), specA.f64(), specB.f64(),
+            kernelsF64.rationalSpectrum(shape, a.f64(), margin.f64(), b.f64(), h0.f64(), specA.f64(), specB.f64(),
                 specK.f64(), minMag.f64());
         } else {
-            kernelsF32.rationalSpectrum(shape, a.f32(), b.f32(), h0.f32(), specA.f32(), specB.f32(),
+            kernelsF32.rationalSpectrum(shape, a.f32(), margin.f32(), b.f32(), h0.f32(), specA.f32(), specB.f32(),
                 specK.f32(), minMag.f32());
         }
         toc(KernelId.RATIONAL_SPECTRUM, t0);

@@ -182,12 +182,13 @@ final class JvmKernelsF64 {
         }
     }
 
-    synchronized void rationalSpectrum(RationalShape shape, double[] a, double[] b, double[] h0, double[] specA,
-                                       double[] specB, double[] specK, double[] minMag) {
+    synchronized void rationalSpectrum(RationalShape shape, double[] a, double[] margin, double[] b, double[] h0,
+                                       double[] specA, double[] specB, double[] specK, double[] minMag) {
         RationalSpectrum t = rationalSpectrum;
         t.shape = shape;
         t.plan = RealFftPlan.of(shape.fftLength());
         t.a = a;
+        t.margin = margin;
         t.b = b;
         t.h0 = h0;
         t.specA = specA;
@@ -197,11 +198,16 @@ final class JvmKernelsF64 {
         t.call(ex);
     }
 
-    /** Phase 0: spectra of the denominators and their smallest magnitude; phase 1: numerators and K = B/A + h0. */
+    /**
+     * Phase 0: spectra of the denominators (for a margin m ≥ 0, bins with |A| below
+     * {@link RationalShape#REFINE_BELOW} of 1 + Σ|a| evaluated again directly, {@link #denominatorAt}) and
+     * their smallest magnitude; phase 1: numerators and K = B/A + h0.
+     */
     private final class RationalSpectrum extends KernelTask {
         RationalShape shape;
         RealFftPlan plan;
         double[] a;
+        double[] margin;
         double[] b;
         double[] h0;
         double[] specA;
@@ -233,6 +239,7 @@ final class JvmKernelsF64 {
             int bins = shape.bins();
             int pad = order + 1;
             double[] s = sc.bufferF64(w, pad + plan.scratchLength());
+            int p = shape.fftLength();
             for (int g = from; g < to; g++) {
                 // row (1, a_1 .. a_N), zero-padded to P by the transform
                 s[0] = 1.0;
@@ -242,6 +249,9 @@ final class JvmKernelsF64 {
                     s[j] = v;
                     norm += Math.abs(v);
                 }
+                double m = margin[g];
+                // only a margin m ≥ 0 makes the direct form free of cancellation (0 refines nothing)
+                double refine = m >= 0 ? norm * (double) RationalShape.REFINE_BELOW : 0.0;
                 int o = 2 * bins * g;
                 FftF64.realForward(plan, s, 0, pad, specA, o, s, pad);
                 double best = Double.POSITIVE_INFINITY;
@@ -250,6 +260,13 @@ final class JvmKernelsF64 {
                     double re = specA[o + 2 * k];
                     double im = specA[o + 2 * k + 1];
                     double mag = (double) Math.sqrt(re * re + im * im);
+                    if (mag < refine) {
+                        // the transform's error is about eps·norm·log2 P: small |A| is evaluated again
+                        denominatorAt(a, g * order, order, m, k, p, specA, o + 2 * k);
+                        re = specA[o + 2 * k];
+                        im = specA[o + 2 * k + 1];
+                        mag = (double) Math.sqrt(re * re + im * im);
+                    }
                     if (mag < best || mag != mag) {
                         best = mag;
                         arg = k;
@@ -291,6 +308,7 @@ final class JvmKernelsF64 {
             shape = null;
             plan = null;
             a = null;
+            margin = null;
             b = null;
             h0 = null;
             specA = null;
@@ -298,6 +316,46 @@ final class JvmKernelsF64 {
             specK = null;
             minMag = null;
         }
+    }
+
+    /**
+     * {@code A(z_k) = m + Σ_n (|a_n| + a_n e^{−2πikn/P})} into {@code spec[o]} (re) and {@code spec[o+1]}
+     * (im), with {@code a_n = a[off + n − 1]}, n = 1..N. The real part is m plus the non-negative terms
+     * {@code 2|a_n| sin²(πj/P)} (a_n &lt; 0) or {@code 2 a_n cos²(πj/P)} (a_n ≥ 0), j = nk mod P, so for
+     * m ≥ 0 it is a sum without cancellation, accurate to a few ulps relative whatever its size; the
+     * imaginary part {@code −Σ a_n sin(2πj/P)} has an absolute error of a few ulps of Σ|a_n sin(2πj/P)|,
+     * at most about eps·sqrt(2·Re A) when Σ|a_n| ≤ 1. The sines are of integer ratios reduced exactly
+     * before the division ({@link #sinPi}).
+     */
+    private static void denominatorAt(double[] a, int off, int order, double m, int k, int p, double[] spec, int o) {
+        double re = m;
+        double im = 0.0;
+        for (int n = 1; n <= order; n++) {
+            double v = a[off + n - 1];
+            int j = (int) ((long) n * k % p);
+            double half = v < 0 ? sinPi(j, p) : sinPi(p / 2 - j, p);
+            re += 2 * Math.abs(v) * half * half;
+            im -= v * sinPi(2 * j, p);
+        }
+        spec[o] = re;
+        spec[o + 1] = im;
+    }
+
+    /**
+     * sin(π·num/den), den &gt; 0: the integer ratio reduced to [0, 1/2] before it is divided, so a sine
+     * near 0 keeps its relative accuracy (the sine itself is evaluated in float64, then rounded).
+     */
+    private static double sinPi(int num, int den) {
+        long t = Math.floorMod((long) num, 2L * den);
+        double sign = 1.0;
+        if (t >= den) {
+            t -= den;
+            sign = -1.0;
+        }
+        if (2 * t > den) {
+            t = den - t;
+        }
+        return sign * (double) Math.sin(Math.PI * t / den);
     }
 
     synchronized void rationalSpectrumBackward(RationalShape shape, double[] gk, int ell, double[] specA, double[] specB,

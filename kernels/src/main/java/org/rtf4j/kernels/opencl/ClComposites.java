@@ -29,8 +29,8 @@ final class ClComposites {
         this.fft = fft;
     }
 
-    void rationalSpectrum(RationalShape shape, ClBuffer ba, ClBuffer bb, ClBuffer bh, ClBuffer sa, ClBuffer sb, ClBuffer sk,
-                          ClBuffer mm) {
+    void rationalSpectrum(RationalShape shape, ClBuffer ba, ClBuffer bm, ClBuffer bb, ClBuffer bh, ClBuffer sa, ClBuffer sb,
+                          ClBuffer sk, ClBuffer mm) {
         Precision p = ba.precision;
         int bins = shape.bins();
         int numA = shape.numA();
@@ -40,6 +40,8 @@ final class ClComposites {
         rt.launch(ClKernel.PAD_RATIONAL, p, new long[] {order + 1, rows}, null, ba, bb, padded, order, numA);
         ClBuffer ab = rt.scratch(p, "rationalSpectra", 2L * rows * bins);
         fft.realForward(p, shape.fftLength(), rows, padded, order + 1, order + 1, ab);
+        rt.launch(ClKernel.REFINE_DENOMINATORS, p, new long[] {bins, numA}, null, ab, ba, bm, bins, order,
+            shape.fftLength(), RationalShape.REFINE_BELOW);
         rt.launch(ClKernel.RATIONAL_DIVIDE, p, new long[] {bins, rows}, null, ab, bh, sa, sb, sk, bins, numA,
             shape.channelsPerDenominator());
         rt.launch(ClKernel.MIN_MAGNITUDE, p, new long[] {numA}, null, sa, ba, mm, bins, order, numA);

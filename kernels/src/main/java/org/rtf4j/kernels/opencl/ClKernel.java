@@ -38,6 +38,8 @@ enum ClKernel {
     KERNEL_GRADS("kernelGrads", buffer("g"), buffer("dkf"), buffer("dkb"), integer("ell"), integer("n"), integer("twoSided")),
     // rational spectrum
     PAD_RATIONAL("padRational", buffer("a"), buffer("b"), buffer("rows"), integer("order"), integer("numA")),
+    REFINE_DENOMINATORS("refineDenominators", buffer("ab"), buffer("a"), buffer("margin"), integer("bins"),
+        integer("order"), integer("p"), real("refine")),
     RATIONAL_DIVIDE("rationalDivide", buffer("ab"), buffer("h0"), buffer("specA"), buffer("specB"), buffer("specK"),
         integer("bins"), integer("numA"), integer("per")),
     MIN_MAGNITUDE("minMagnitude", buffer("specA"), buffer("a"), buffer("minMag"), integer("bins"), integer("order"),

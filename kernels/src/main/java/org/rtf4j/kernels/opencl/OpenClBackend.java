@@ -456,10 +456,10 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
     }
 
     @Override
-    protected void runRationalSpectrum(RationalShape shape, ClBuffer a, ClBuffer b, ClBuffer h0, ClBuffer specA,
-                                       ClBuffer specB, ClBuffer specK, ClBuffer minMagnitude) {
+    protected void runRationalSpectrum(RationalShape shape, ClBuffer a, ClBuffer margin, ClBuffer b, ClBuffer h0,
+                                       ClBuffer specA, ClBuffer specB, ClBuffer specK, ClBuffer minMagnitude) {
         rt.within(KernelId.RATIONAL_SPECTRUM,
-            () -> composites.rationalSpectrum(shape, a, b, h0, specA, specB, specK, minMagnitude));
+            () -> composites.rationalSpectrum(shape, a, margin, b, h0, specA, specB, specK, minMagnitude));
     }
 
     @Override

@@ -32,12 +32,15 @@ public final class RationalLags {
      * @param shape the kernel shape (numA, H, N, L)
      * @param a     denominators, {@code a[aOff + g * N + n]} for {@code g < numA}
      * @param aOff  offset of the first denominator in {@code a}
+     * @param margin the denominators' margins {@code 1 − Σ|a_g,n|}, {@code margin[g]} for {@code g < numA}
+     *              (see {@code Backend.rationalSpectrum})
      * @param b     numerators, {@code b[bOff + c * N + n]} for {@code c < H}
      * @param bOff  offset of the first numerator in {@code b}
      * @param h0    feed-through, {@code h0[c]} for {@code c < H}
      * @param count lags per channel, 1 ≤ count ≤ L
      */
-    public static Result compute(RationalShape shape, double[] a, int aOff, double[] b, int bOff, double[] h0, int count) {
+    public static Result compute(RationalShape shape, double[] a, int aOff, double[] margin, double[] b, int bOff,
+                                 double[] h0, int count) {
         int numA = shape.numA();
         int h = shape.channels();
         int order = shape.order();
@@ -49,6 +52,7 @@ public final class RationalLags {
         double[] mags = new double[2 * numA];
         try (JvmBackend host = JvmBackend.forHostComputation();
              DeviceBuffer a64 = host.allocate(Precision.F64, numA * order);
+             DeviceBuffer m64 = host.allocate(Precision.F64, numA);
              DeviceBuffer b64 = host.allocate(Precision.F64, h * order);
              DeviceBuffer h64 = host.allocate(Precision.F64, h);
              DeviceBuffer sa = host.allocate(Precision.F64, 2 * bins * numA);
@@ -57,9 +61,10 @@ public final class RationalLags {
              DeviceBuffer mm = host.allocate(Precision.F64, 2 * numA);
              DeviceBuffer kb64 = host.allocate(Precision.F64, h * count)) {
             host.write(a64, 0, a, aOff, numA * order);
+            host.write(m64, 0, margin, 0, numA);
             host.write(b64, 0, b, bOff, h * order);
             host.write(h64, 0, h0, 0, h);
-            host.rationalSpectrum(shape, a64, b64, h64, sa, sb, sk, mm);
+            host.rationalSpectrum(shape, a64, m64, b64, h64, sa, sb, sk, mm);
             host.read(mm, 0, mags, 0, mags.length);
             host.fftRealInverse(shape.fftLength(), h, sk, kb64, count, count);
             host.read(kb64, 0, k, 0, k.length);

@@ -15,6 +15,13 @@ import org.rtf4j.kernels.backend.MemoryLimitException;
 public record RationalShape(int numA, int channels, int order, int length) {
 
     /**
+     * The rational spectrum kernels evaluate a denominator again directly at every bin where the FFT gives
+     * {@code |A_k| < REFINE_BELOW · (1 + Σ|a_n|)}: there the FFT's absolute error (a few ulps of
+     * 1 + Σ|a_n| times log2 P) would be a large part of |A_k| (see {@code Backend.rationalSpectrum}).
+     */
+    public static final double REFINE_BELOW = 1.0 / 16;
+
+    /**
      * Validates the shape; every violated condition is named with its values.
      *
      * @throws IllegalArgumentException naming the first invalid size

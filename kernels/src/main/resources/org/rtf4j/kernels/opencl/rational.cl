@@ -14,6 +14,45 @@ __kernel void padRational(__global const real* a, __global const real* b, __glob
     rows[(size_t) r * (order + 1) + j] = v;
 }
 
+// sin(pi num / den), den > 0: the integer ratio reduced to [0, 1/2] before the division, so a sine near 0 keeps
+// its relative accuracy.
+inline real sinPiRatio(long num, long den) {
+    long t = num % (2 * den);
+    if (t < 0) t += 2 * den;
+    real sign = 1;
+    if (t >= den) { t -= den; sign = -1; }
+    if (2 * t > den) t = den - t;
+    return sign * sinpi((real) t / (real) den);
+}
+
+// For a denominator with margin m = 1 - sum |a| >= 0, the bins where the transform gave |A| < refine * (1 + sum |a|),
+// evaluated again directly as A = m + sum_n (|a_n| + a_n e^{-2 pi i k n / P}): the real part is m plus the
+// non-negative terms 2|a_n| sin^2(pi j / P) (a_n < 0) or 2 a_n cos^2(pi j / P) (a_n >= 0), j = nk mod P, a sum
+// without cancellation (the JVM twin is JvmKernelsF64.denominatorAt). ab holds the denominators' spectra
+// in its first numA rows. Global (bins, numA).
+__kernel void refineDenominators(__global real2* ab, __global const real* a, __global const real* margin,
+                                 const int bins, const int order, const int p, const real refine) {
+    int k = get_global_id(0);
+    int g = get_global_id(1);
+    if (k >= bins) return;
+    size_t i = (size_t) g * bins + k;
+    real re = margin[g];
+    if (!(re >= 0)) return;
+    real2 v = ab[i];
+    real norm = 1;
+    for (int n = 0; n < order; n++) norm += fabs(a[(size_t) g * order + n]);
+    if (!(sqrt(v.x * v.x + v.y * v.y) < refine * norm)) return;
+    real im = 0;
+    for (int n = 1; n <= order; n++) {
+        real an = a[(size_t) g * order + n - 1];
+        long j = ((long) n * k) % p;
+        real hs = an < 0 ? sinPiRatio(j, p) : sinPiRatio(p / 2 - j, p);
+        re += 2 * fabs(an) * hs * hs;
+        im -= an * sinPiRatio(2 * j, p);
+    }
+    ab[i] = (real2)(re, im);
+}
+
 // From the joint spectrum AB (numA + H rows): specA, specB and specK = B / A_g + h0. Global (bins, numA + H).
 __kernel void rationalDivide(__global const real2* ab, __global const real* h0, __global real2* specA,
                              __global real2* specB, __global real2* specK, const int bins, const int numA,

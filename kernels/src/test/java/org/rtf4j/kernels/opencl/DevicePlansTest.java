@@ -343,13 +343,14 @@ class DevicePlansTest {
         RationalShape rs = new RationalShape(h, h, s.order(), s.length());
         int bins = rs.bins();
         ClBuffer a = rec.caller(p, (long) h * s.order());
+        ClBuffer margin = rec.caller(p, h);
         ClBuffer b = rec.caller(p, (long) h * s.order());
         ClBuffer h0 = rec.caller(p, h);
         ClBuffer sa = rec.caller(p, 2L * bins * h);
         ClBuffer sb = rec.caller(p, 2L * bins * h);
         ClBuffer sk = rec.caller(p, 2L * bins * h);
         ClBuffer mm = rec.caller(p, 2L * h);
-        cs.rationalSpectrum(rs, a, b, h0, sa, sb, sk, mm);
+        cs.rationalSpectrum(rs, a, margin, b, h0, sa, sb, sk, mm);
         fft.realInverse(p, rs.fftLength(), h, sk, kf, s.length(), s.length());
         cs.rationalSpectrumBackward(rs, dkf, s.length(), sa, sb, rec.caller(p, (long) h * s.order()),
             rec.caller(p, (long) h * s.order()), rec.caller(p, h), rec.caller(p, rs.backwardWorkLength()));

@@ -130,12 +130,13 @@ class KernelSetsTest {
             }
         }
         RationalShape rs = new RationalShape(1, 2, 2, 9);
-        try (DeviceBuffer a = Host.put(be, p, new double[] {0.1, 0.05}); DeviceBuffer b = Host.put(be, p, OpenClKernelsTest.random(r, 4));
+        try (DeviceBuffer a = Host.put(be, p, new double[] {0.1, 0.05}); DeviceBuffer m = Host.put(be, p, new double[] {0.85});
+             DeviceBuffer b = Host.put(be, p, OpenClKernelsTest.random(r, 4));
              DeviceBuffer h0 = be.allocate(p, 2); DeviceBuffer sa = be.allocate(p, 2 * rs.bins()); DeviceBuffer sb = be.allocate(p, 4 * rs.bins());
              DeviceBuffer sk = be.allocate(p, 4 * rs.bins()); DeviceBuffer mm = be.allocate(p, 2);
              DeviceBuffer g = Host.put(be, p, OpenClKernelsTest.random(r, 18)); DeviceBuffer da = be.allocate(p, 2);
              DeviceBuffer db = be.allocate(p, 4); DeviceBuffer dh = be.allocate(p, 2); DeviceBuffer wk = be.allocate(p, rs.backwardWorkLength())) {
-            be.rationalSpectrum(rs, a, b, h0, sa, sb, sk, mm);
+            be.rationalSpectrum(rs, a, m, b, h0, sa, sb, sk, mm);
             be.rationalSpectrumBackward(rs, g, 9, sa, sb, da, db, dh, wk);
         }
         ConvShape cs = ConvShape.of(1, 2, 5, true, be);

@@ -21,6 +21,7 @@ import org.rtf4j.kernels.spectral.RationalShape;
 import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.Golden;
 import org.rtf4j.kernels.testing.Host;
+import org.rtf4j.kernels.testing.Margins;
 import org.rtf4j.kernels.testing.OpenClTesting;
 
 /**
@@ -129,17 +130,18 @@ class OpenClKernelsTest {
                 a[i] *= 0.5 / sh[2];
             }
             double tol = Check.gradients(p, s.fftLength());
-            twin("rationalSpectrum " + s, p, tol, new double[][] {a, random(r, sh[1] * sh[2]), random(r, sh[1])},
+            double[] m = Margins.of(a, sh[2]);
+            twin("rationalSpectrum " + s, p, tol, new double[][] {a, m, random(r, sh[1] * sh[2]), random(r, sh[1])},
                 new int[] {2 * bins * sh[0], 2 * bins * sh[1], 2 * bins * sh[1], 2 * sh[0]},
-                (be, b) -> be.rationalSpectrum(s, b[0], b[1], b[2], b[3], b[4], b[5], b[6]));
+                (be, b) -> be.rationalSpectrum(s, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]));
             // backward needs the forward spectra: compute them inside the op on each backend
-            twin("rationalSpectrumBackward " + s, p, tol, new double[][] {a, random(r, sh[1] * sh[2]), random(r, sh[1]),
+            twin("rationalSpectrumBackward " + s, p, tol, new double[][] {a, m, random(r, sh[1] * sh[2]), random(r, sh[1]),
                     random(r, sh[1] * ell)},
                 new int[] {2 * bins * sh[0], 2 * bins * sh[1], 2 * bins * sh[1], 2 * sh[0], sh[0] * sh[2], sh[1] * sh[2], sh[1],
                     s.backwardWorkLength()},
                 (be, b) -> {
-                    be.rationalSpectrum(s, b[0], b[1], b[2], b[4], b[5], b[6], b[7]);
-                    be.rationalSpectrumBackward(s, b[3], ell, b[4], b[5], b[8], b[9], b[10], b[11]);
+                    be.rationalSpectrum(s, b[0], b[1], b[2], b[3], b[5], b[6], b[7], b[8]);
+                    be.rationalSpectrumBackward(s, b[4], ell, b[5], b[6], b[9], b[10], b[11], b[12]);
                 });
         }
     }
@@ -156,11 +158,12 @@ class OpenClKernelsTest {
         RationalShape s = new RationalShape(3, 3, 2, 16);
         double huge = p == Precision.F32 ? 3e38 : 1.7e308;
         double[] a = {0.1, 0.2, Double.NaN, 0.3, huge, huge};
-        try (DeviceBuffer ba = Host.put(cl, p, a); DeviceBuffer bb = Host.put(cl, p, new double[6]);
+        try (DeviceBuffer ba = Host.put(cl, p, a); DeviceBuffer bm = Host.put(cl, p, Margins.of(a, 2));
+             DeviceBuffer bb = Host.put(cl, p, new double[6]);
              DeviceBuffer bh = Host.put(cl, p, new double[3]); DeviceBuffer sa = cl.allocate(p, 2 * s.bins() * 3);
              DeviceBuffer sb = cl.allocate(p, 2 * s.bins() * 3); DeviceBuffer sk = cl.allocate(p, 2 * s.bins() * 3);
              DeviceBuffer mm = cl.allocate(p, 6)) {
-            cl.rationalSpectrum(s, ba, bb, bh, sa, sb, sk, mm);
+            cl.rationalSpectrum(s, ba, bm, bb, bh, sa, sb, sk, mm);
             double[] m = Host.get(cl, mm);
             assertTrue(m[0] > 0 && Double.isFinite(m[0]), "finite row: " + m[0]);
             assertTrue(Double.isNaN(m[2]), "NaN coefficient: minimum magnitude " + m[2]);
