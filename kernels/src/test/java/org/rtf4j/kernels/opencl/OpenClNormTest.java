@@ -60,7 +60,10 @@ class OpenClNormTest {
     }
 
     static double gradients(Precision p, NormShape s) {
-        return p == Precision.F64 ? 1e-12 : 4e-6 * log2(s);
+        double t = p == Precision.F64 ? 1e-12 : 4e-6 * log2(s);
+        // -cl-fast-relaxed-math lets the device reassociate the backward's centred sums, whose rounding the
+        // 1/σ of a near-constant channel (up to 1/√ε ≈ 316) magnifies; the JVM twin rounds as written
+        return OpenClTesting.profile().buildOptions().contains("-cl-fast-relaxed-math") ? 4 * t : t;
     }
 
     static double[][] inputs(Precision p, NormShape s, long seed) {
