@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import org.rtf4j.formats.OutputFiles;
 import org.rtf4j.kernels.backend.Backend;
 import org.rtf4j.kernels.jvm.JvmBackend;
-import org.rtf4j.kernels.jvm.JvmExecutor;
 import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.train.nn.HostProfile;
@@ -22,8 +21,7 @@ final class BackendOptions {
     @Option(names = "--backend", description = "Compute backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Kind backend = Kind.jvm;
 
-    @Option(names = "--threads", description = "Worker threads of the JVM backend, and of a model's host code on "
-        + "either backend (default: available processors).")
+    @Option(names = "--threads", description = "Worker threads of the JVM backend (default: available processors).")
     Integer threads;
 
     @Option(names = "--platform", description = "OpenCL platform: index or name substring (default: any; a GPU is preferred).")
@@ -68,9 +66,9 @@ final class BackendOptions {
     }
 
     /**
-     * Creates the chosen backend for a command that runs layers only (a JVM backend owns its threads), after
-     * checking that the trace file of {@code --profile FILE} can be written, so that a bad path fails before
-     * the work. The choice is logged once by the backend. A command that runs a model uses {@link #open()}.
+     * Creates the chosen backend (a JVM backend owns its threads), after checking that the trace file of
+     * {@code --profile FILE} can be written, so that a bad path fails before the work. The choice is logged
+     * once by the backend.
      */
     Backend create() {
         if (profile != null && !profile.isEmpty()) {
@@ -88,12 +86,6 @@ final class BackendOptions {
         if (kind == Kind.opencl && threads != null) {
             throw new IllegalArgumentException("--threads sets JVM backend workers; it does not apply to --backend opencl");
         }
-        return create(kind, null, threads, platform, device, clOptions, profiled, tracing);
-    }
-
-    /** As above; a JVM backend runs on {@code host} when given (not closed with it), else on its own threads. */
-    private static Backend create(Kind kind, JvmExecutor host, Integer threads, String platform, String device,
-                                  String clOptions, boolean profiled, boolean tracing) {
         Backend be;
         Checks.threads(threads);
         if (kind == Kind.jvm) {
@@ -101,8 +93,7 @@ final class BackendOptions {
                 throw new IllegalArgumentException("--platform/--device/--cl-options select an OpenCL device; "
                     + "they do not apply to --backend jvm (add --backend opencl)");
             }
-            JvmBackend jvm = host != null ? new JvmBackend(host)
-                : JvmBackend.withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+            JvmBackend jvm = JvmBackend.withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
             jvm.setProfiling(profiled);
             be = jvm;
         } else {
@@ -110,37 +101,6 @@ final class BackendOptions {
         }
         be.profiler().setTracing(tracing);
         return be;
-    }
-
-    /** A backend with the host threads of a command that runs a whole model; closing closes both. */
-    record Compute(Backend backend, JvmExecutor host) implements AutoCloseable {
-        @Override
-        public void close() {
-            try {
-                backend.close();
-            } finally {
-                host.close();
-            }
-        }
-    }
-
-    /**
-     * For a command that runs a model (layers and host code): one executor of {@code --threads} workers
-     * (default: available processors) owns every worker thread; the JVM backend's kernels run on it, and
-     * the model's host loops on either backend. Checks the trace file first, as {@link #create()}.
-     */
-    Compute open() {
-        if (profile != null && !profile.isEmpty()) {
-            OutputFiles.check("--profile", Path.of(profile));
-        }
-        JvmExecutor host = new JvmExecutor(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        try {
-            return new Compute(create(backend, host, threads, platform, device, clOptions, profile != null,
-                profile != null && !profile.isEmpty()), host);
-        } catch (RuntimeException e) {
-            host.close();
-            throw e;
-        }
     }
 
     /** True with {@code --profile} (with or without a trace file). */

@@ -87,8 +87,8 @@ final class EvalCommand implements Callable<Integer> {
             backendOptions.convolutionFftLength(ds.spec().maxLength()));
         MemoryCheck.require("eval: " + SequenceModel.describeSizes(c.model(), ds.spec(), evalBatch),
             SequenceModel.bytesNeeded(c.model(), ds.spec(), evalBatch, backendOptions.heapBuffers(), backendOptions.workers()));
-        try (BackendOptions.Compute compute = backendOptions.open();
-             SequenceModel model = new SequenceModel(c.model(), ds.spec(), compute.backend(), c.seed())) {
+        try (Backend backend = backendOptions.create();
+             SequenceModel model = new SequenceModel(c.model(), ds.spec(), backend, c.seed())) {
             Checkpoints.restore(ck, model, null);
             Evaluation e;
             if (Progress.wanted(progress)) {
@@ -100,7 +100,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             out.println(ck.file() + " (step " + ck.step() + "): " + TrainCommand.describe(e));
             out.flush();
-            backendOptions.report(compute.backend(), out);
+            backendOptions.report(backend, out);
         }
         return 0;
     }

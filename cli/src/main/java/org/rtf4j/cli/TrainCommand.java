@@ -184,10 +184,10 @@ final class TrainCommand implements Callable<Integer> {
             clean(dir);
         }
         boolean bar = Progress.wanted(progress);
-        try (BackendOptions.Compute compute = backendOptions.open();
-             Trainer trainer = trainer(config, data, compute, dir, new Curve(out, bar, config))) {
+        try (Backend backend = backendOptions.create();
+             Trainer trainer = trainer(config, data, backend, dir, new Curve(out, bar, config))) {
             trainer.logEvery(logEvery);
-            // --profile: the model's and the step's host ops beside the backend's kernels, in one table
+            // --profile: the step's host work beside the backend's kernels (every op of the model), in one table
             trainer.profileHostOps(backendOptions.profiling());
             if (trainer.step() >= steps) {
                 out.println("run " + dir + " is complete (step " + trainer.step() + "); use --fresh to train again");
@@ -197,16 +197,15 @@ final class TrainCommand implements Callable<Integer> {
                 out.println("final " + describe(e) + "; metrics and checkpoints in " + dir);
             }
             out.flush();
-            backendOptions.report(compute.backend(), out);
+            backendOptions.report(backend, out);
         }
         return 0;
     }
 
     /** A trainer of the run directory; when its checkpoints are all unreadable, the refusal says what --fresh does. */
-    private static Trainer trainer(TrainConfig config, Dataset data, BackendOptions.Compute compute, Path dir,
-                                   Trainer.Listener listener) {
+    private static Trainer trainer(TrainConfig config, Dataset data, Backend backend, Path dir, Trainer.Listener listener) {
         try {
-            return new Trainer(config, data, compute.backend(), dir, listener);
+            return new Trainer(config, data, backend, dir, listener);
         } catch (Checkpoints.UnreadableException e) {
             throw new IllegalStateException(e.getMessage() + "; nothing was changed: --fresh starts over (deleting them)",
                 e);
