@@ -187,7 +187,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         }
         be.fftConvBackward(conv, kSpec, uSpec, gradOut, gradIn, dkf, dkb);
         enqueueKernelBackward(conv.length());
-        collectBackward();
+        collectBackward(false);
     }
 
     /** Convenience: a new output array. */
@@ -210,7 +210,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         be.write(gy, 0, gradOut, 0, conv.signalLength());
         enqueueBackward();
         be.read(du, 0, gradIn, 0, conv.signalLength());
-        collectBackward();
+        collectBackward(true);
     }
 
     /** As {@link #backward(double[], double[])}, in float32 host arrays. */
@@ -221,7 +221,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         be.write(gy, 0, gradOut, 0, conv.signalLength());
         enqueueBackward();
         be.read(du, 0, gradIn, 0, conv.signalLength());
-        collectBackward();
+        collectBackward(true);
     }
 
     private void beginForward(int inLength, int outLength, int batch, int length) {
@@ -230,6 +230,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         forwardDone = false;
         checkParameters();
         prepare(batch, length);
+        hostSignals();
     }
 
     private void beginBackward(int gyLength, int duLength) {
@@ -239,6 +240,7 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         }
         checkSignal("gy", gyLength, conv.batch(), conv.length());
         checkSignal("du", duLength, conv.batch(), conv.length());
+        hostSignals();
     }
 
     private void enqueueBackward() {
@@ -246,11 +248,12 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         enqueueKernelBackward(conv.length());
     }
 
-    private void collectBackward() {
+    /** {@code checkedInput}: the output gradient was checked finite (the host-array paths). */
+    private void collectBackward(boolean checkedInput) {
         collectKernelBackward();
         List<Parameter> ps = parameters();
         for (int i = 0; i < ps.size(); i++) {
-            gradientFinite(ps.get(i));
+            gradientFinite(ps.get(i), checkedInput);
         }
     }
 
@@ -301,9 +304,9 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
     }
 
     /**
-     * Bytes of the per-shape backend buffers {@link #prepare} allocates for one convolution shape: the kernels
-     * and their gradients (2, or 4 when bidirectional, × H·ℓ), the signals u, y, gy and du (4 × B·H·ℓ) and the
-     * kernel and input spectra (2·(n/2 + 1)·H·(B + 1)), in the precision's bytes. n is the FFT length of the
+     * Bytes of the per-shape backend buffers of one convolution shape: the kernels and their gradients (2, or 4
+     * when bidirectional, × H·ℓ), the signals u, y, gy and du (4 × B·H·ℓ; the host-array forms' only) and the
+     * kernel and input spectra (2·(n/2 + 1)·H·(B + 1)), in the precision's bytes: an upper bound. n is the FFT length of the
      * backend that runs the layer, {@link Backend#convolutionFftLength}(ℓ) (before a backend exists, the
      * backend class's own rule, e.g. {@code JvmBackend.smoothFftLength}); on the JVM backend the buffers are
      * heap arrays. Saturates instead of overflowing.
@@ -334,14 +337,23 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
         conv = shape;
         kf = be.allocate(p, conv.kernelLength());
         kb = bidirectional ? be.allocate(p, conv.kernelLength()) : null;
-        u = be.allocate(p, conv.signalLength());
-        y = be.allocate(p, conv.signalLength());
         kSpec = be.allocate(p, conv.kernelSpectrumLength());
         uSpec = be.allocate(p, conv.signalSpectrumLength());
-        gy = be.allocate(p, conv.signalLength());
-        du = be.allocate(p, conv.signalLength());
         dkf = be.allocate(p, conv.kernelLength());
         dkb = bidirectional ? be.allocate(p, conv.kernelLength()) : null;
+    }
+
+    /**
+     * The backend copies of the signals for the host-array forms (u, y, gy, du at the current shape), made on
+     * their first use: the device-buffer forms never need them.
+     */
+    private void hostSignals() {
+        if (u == null) {
+            u = be.allocate(p, conv.signalLength());
+            y = be.allocate(p, conv.signalLength());
+            gy = be.allocate(p, conv.signalLength());
+            du = be.allocate(p, conv.signalLength());
+        }
     }
 
     private void releaseShapeBuffers() {
@@ -448,12 +460,14 @@ public abstract class ConvolutionalLayer implements SequenceLayer {
      * The accumulated gradient of {@code p}, computed from a finite output gradient, finite, else a numerical
      * failure naming the parameter (the name is joined only then: a steady-state pass allocates nothing).
      */
-    private static void gradientFinite(Parameter p) {
+    private static void gradientFinite(Parameter p, boolean checkedInput) {
         double[] g = p.grad();
         int i = Finite.firstNonFinite(g);
         if (i >= 0) {
             throw NumericalFailureException.nonFinite("gradient of " + p.name() + " has a non-finite value " + g[i]
-                + " at index " + i + " (finite output gradient and parameters)", "gradient of " + p.name(), i, g[i]);
+                + " at index " + i + (checkedInput ? " (finite output gradient and parameters)"
+                : " (finite parameters; the output gradient on the backend is not checked)"), "gradient of " + p.name(), i,
+                g[i]);
         }
     }
 

@@ -106,8 +106,14 @@ public final class Trainer implements AutoCloseable {
                 this.listener.log("resumed from " + ck.get().file() + " at step " + step);
             }
             this.stepScalars = backend.allocate(config.model().precision(), LossShape.SCALARS * config.accumulate());
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        try {
             this.stepPartials = backend.allocate(config.model().precision(), m.weights().size() + 1);
         } catch (RuntimeException e) {
+            stepScalars.close();
             m.close();
             throw e;
         }
@@ -285,10 +291,21 @@ public final class Trainer implements AutoCloseable {
                 model.forward(true, config.seed(), step * accum + micro);
                 long count = model.targets();
                 model.loss(count == 0 ? 0.0 : 1.0 / ((double) count * accum), scalars, LossShape.SCALARS * micro);
-                model.backward();
             } catch (NumericalFailureException e) {
                 // the parameters left the region where a layer is defined (a denominator on the unit circle, an
                 // overflow): stop, naming the step; bad input (IllegalArgumentException) is a bug and passes
+                throw new TrainingDivergedException(step, null, e.getMessage(), e);
+            }
+            try {
+                model.backward();
+            } catch (NumericalFailureException e) {
+                // a non-finite forward pass reaches the first layer whose backward checks its gradients: say so
+                double[] sc = new double[LossShape.SCALARS];
+                backend.read(scalars, LossShape.SCALARS * micro, sc, 0, sc.length);
+                if (!Double.isFinite(sc[LossShape.LOSS_SUM])) {
+                    throw new TrainingDivergedException(step, null, "loss = " + sc[LossShape.LOSS_SUM]
+                        + " (the forward pass was not finite)", e);
+                }
                 throw new TrainingDivergedException(step, null, e.getMessage(), e);
             }
         }

@@ -671,6 +671,14 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
         return mine;
     }
 
+    /** The length of a caller's host array, or IllegalArgumentException naming it when it is null. */
+    protected static int hostLength(String name, int[] array) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return array.length;
+    }
+
     /** Checks that [offset, offset + count) lies inside [0, length). */
     protected static void range(String name, int length, int offset, int count) {
         if (offset < 0 || count < 0 || (long) offset + count > length) {

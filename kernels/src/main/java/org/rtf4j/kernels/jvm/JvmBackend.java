@@ -400,7 +400,7 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
     public void writeIndices(IndexBuffer dst, int dstOffset, int[] src, int srcOffset, int length) {
         JvmIndexBuffer d = ownIndices(dst, "dst");
         range("dst", d.length(), dstOffset, length);
-        range("src", src.length, srcOffset, length);
+        range("src", hostLength("src", src), srcOffset, length);
         System.arraycopy(src, srcOffset, d.values(), dstOffset, length);
     }
 
@@ -408,7 +408,7 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
     public void readIndices(IndexBuffer src, int srcOffset, int[] dst, int dstOffset, int length) {
         JvmIndexBuffer s = ownIndices(src, "src");
         range("src", s.length(), srcOffset, length);
-        range("dst", dst.length, dstOffset, length);
+        range("dst", hostLength("dst", dst), dstOffset, length);
         System.arraycopy(s.values(), srcOffset, dst, dstOffset, length);
     }
 

@@ -369,7 +369,7 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
         try {
             ClBuffer d = ownIndices(dst, "dst").storage;
             range("dst", d.length, dstOffset, length);
-            range("src", src.length, srcOffset, length);
+            range("src", hostLength("src", src), srcOffset, length);
             if (length > 0) {
                 rt.writeInts(d, dstOffset, src, srcOffset, length);
             }
@@ -384,7 +384,7 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
         try {
             ClBuffer s = ownIndices(src, "src").storage;
             range("src", s.length, srcOffset, length);
-            range("dst", dst.length, dstOffset, length);
+            range("dst", hostLength("dst", dst), dstOffset, length);
             if (length > 0) {
                 rt.readInts(s, srcOffset, dst, dstOffset, length);
             }

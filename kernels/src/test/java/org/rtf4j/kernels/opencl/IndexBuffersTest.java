@@ -66,6 +66,10 @@ class IndexBuffersTest {
                         () -> be.writeIndices(other, 0, new int[4], 0, 4)).getMessage();
                     assertTrue(m.startsWith("dst is a ") && m.contains("not an index buffer of"), m);
                     assertThrows(IllegalArgumentException.class, () -> be.allocateIndices(-1));
+                    assertEquals("src must not be null", assertThrows(IllegalArgumentException.class,
+                        () -> be.writeIndices(mine, 0, null, 0, 1)).getMessage());
+                    assertEquals("dst must not be null", assertThrows(IllegalArgumentException.class,
+                        () -> be.readIndices(mine, 0, null, 0, 1)).getMessage());
                 }
             }
             IndexBuffer closed = cl.allocateIndices(2);

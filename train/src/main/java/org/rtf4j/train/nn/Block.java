@@ -59,7 +59,14 @@ final class Block implements AutoCloseable {
         int h = config.channels();
         this.norm = config.norm() == ModelConfig.Norm.NONE ? null : new Norm(name + ".norm", config.norm(), h, be, p);
         this.ssm = ssm;
-        this.out = config.glu() ? new Linear(name + ".output_linear", h, 2 * h, rng, be, p) : null;
+        try {
+            this.out = config.glu() ? new Linear(name + ".output_linear", h, 2 * h, rng, be, p) : null;
+        } catch (RuntimeException e) {
+            if (norm != null) {
+                norm.close();
+            }
+            throw e;
+        }
         this.u = new Slot(be, p);
         this.v = new Slot(be, p);
         this.act = new Slot(be, p);

@@ -28,6 +28,7 @@ final class DeviceBatch implements AutoCloseable {
     private int[] startsHost = new int[0];
     private Batch batch;
     private long count;
+    private boolean grouped;
 
     DeviceBatch(Backend be, TaskSpec task, Precision p) {
         this.be = be;
@@ -47,7 +48,16 @@ final class DeviceBatch implements AutoCloseable {
         int n = b.size();
         int len = b.length();
         int positions = n * len;
+        grouped = false;
         if (task.tokens()) {
+            int v = task.vocabulary();
+            for (int i = 0; i < positions; i++) {
+                int id = b.tokens()[i];
+                if (id < 0 || id >= v) {
+                    throw new IllegalArgumentException("token at example " + i / len + ", position " + i % len
+                        + " must be in [0, " + v + "), got " + id);
+                }
+            }
             tokens = indices(tokens, positions);
             be.writeIndices(tokens, 0, b.tokens(), 0, positions);
             if (gradients) {
@@ -62,6 +72,7 @@ final class DeviceBatch implements AutoCloseable {
                 starts = indices(starts, task.vocabulary() + 1);
                 be.writeIndices(order, 0, orderHost, 0, positions);
                 be.writeIndices(starts, 0, startsHost, 0, task.vocabulary() + 1);
+                grouped = true;
             }
         } else {
             int size = n * b.channels() * len;
@@ -143,6 +154,11 @@ final class DeviceBatch implements AutoCloseable {
 
     IndexBuffer tokens() {
         return tokens;
+    }
+
+    /** Whether the loaded batch's token groups (the embedding gradient's) were written: a training load. */
+    boolean grouped() {
+        return grouped;
     }
 
     IndexBuffer tokenOrder() {

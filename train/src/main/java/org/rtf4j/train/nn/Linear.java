@@ -47,7 +47,12 @@ public final class Linear implements AutoCloseable {
             bv[i] = s * (2.0 * rng.nextDouble() - 1.0);
         }
         this.weight = new Weight(w, be, p);
-        this.bias = new Weight(b, be, p);
+        try {
+            this.bias = new Weight(b, be, p);
+        } catch (RuntimeException e) {
+            weight.close();
+            throw e;
+        }
         this.y = new Slot(be, p);
         this.dx = new Slot(be, p);
     }

@@ -39,18 +39,38 @@ final class Norm implements AutoCloseable {
         this.be = be;
         Parameter g = new Parameter(name + ".weight", new int[] {dim}, false);
         java.util.Arrays.fill(g.value(), 1.0);
-        this.gain = new Weight(g, be, p);
-        this.bias = new Weight(new Parameter(name + ".bias", new int[] {dim}, false), be, p);
+        Weight wg = null;
+        Weight wb = null;
+        Statistic mean = null;
+        Statistic var = null;
+        try {
+            wg = new Weight(g, be, p);
+            wb = new Weight(new Parameter(name + ".bias", new int[] {dim}, false), be, p);
+            if (batchNorm) {
+                double[] ones = new double[dim];
+                java.util.Arrays.fill(ones, 1.0);
+                mean = new Statistic(be, p, new double[dim]);
+                var = new Statistic(be, p, ones);
+            }
+        } catch (RuntimeException e) {
+            if (wg != null) {
+                wg.close();
+            }
+            if (wb != null) {
+                wb.close();
+            }
+            if (mean != null) {
+                mean.close();
+            }
+            throw e;
+        }
+        this.gain = wg;
+        this.bias = wb;
+        this.runningMean = mean;
+        this.runningVar = var;
         if (batchNorm) {
-            double[] ones = new double[dim];
-            java.util.Arrays.fill(ones, 1.0);
-            runningMean = new Statistic(be, p, new double[dim]);
-            runningVar = new Statistic(be, p, ones);
             statistics.put(name + ".running_mean", runningMean);
             statistics.put(name + ".running_var", runningVar);
-        } else {
-            runningMean = null;
-            runningVar = null;
         }
         this.y = new Slot(be, p);
         this.dx = new Slot(be, p);

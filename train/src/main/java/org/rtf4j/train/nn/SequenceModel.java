@@ -357,8 +357,8 @@ public final class SequenceModel implements AutoCloseable {
             throw new IllegalArgumentException("batch length must be ≤ the model's max length " + task.maxLength()
                 + ", got " + batch.length());
         }
-        input.load(batch, training);
         forwardDone = false;
+        input.load(batch, training);
     }
 
     /** Counted targets of the loaded batch (sequences, target positions, or valid positions × outputs). */
@@ -450,6 +450,9 @@ public final class SequenceModel implements AutoCloseable {
             g = blocks.get(i).backward(g);
         }
         if (embedding != null) {
+            if (!input.grouped()) {
+                throw new IllegalStateException("backward needs a batch loaded for training (load(batch, true))");
+            }
             be.embeddingBackward(new EmbeddingShape(n, len, task.vocabulary(), h), input.tokenOrder(), input.tokenStarts(),
                 g, embedding.grad());
         } else {

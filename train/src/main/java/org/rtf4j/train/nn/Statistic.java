@@ -17,7 +17,12 @@ final class Statistic implements AutoCloseable {
         this.be = be;
         this.host = initial;
         this.value = be.allocate(p, initial.length);
-        push();
+        try {
+            push();
+        } catch (RuntimeException e) {
+            value.close();
+            throw e;
+        }
     }
 
     double[] host() {

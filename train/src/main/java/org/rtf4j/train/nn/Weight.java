@@ -25,16 +25,19 @@ public final class Weight implements AutoCloseable {
         this.host = host;
         this.be = be;
         this.value = be.allocate(p, host.size());
-        DeviceBuffer g = null;
         try {
-            g = be.allocate(p, host.size());
-        } finally {
-            if (g == null) {
-                value.close();
-            }
+            this.grad = be.allocate(p, host.size());
+        } catch (RuntimeException e) {
+            value.close();
+            throw e;
         }
-        this.grad = g;
-        push();
+        try {
+            push();
+        } catch (RuntimeException e) {
+            value.close();
+            grad.close();
+            throw e;
+        }
     }
 
     /** The host view: name, shape and the values of the last {@link #pull}. */
@@ -74,8 +77,14 @@ public final class Weight implements AutoCloseable {
     /** Allocates the two zero moments (once). */
     public void moments() {
         if (first == null) {
-            first = be.allocate(value.precision(), host.size());
-            second = be.allocate(value.precision(), host.size());
+            DeviceBuffer m = be.allocate(value.precision(), host.size());
+            try {
+                second = be.allocate(value.precision(), host.size());
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+            first = m;
         }
     }
 
