@@ -8,8 +8,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rtf4j.kernels.backend.KernelId;
@@ -21,6 +19,7 @@ import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.OpenClTesting;
+import org.rtf4j.kernels.testing.WithBothBackends;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.Parameter;
 import org.rtf4j.rtf.RtfConfig;
@@ -34,28 +33,12 @@ import org.rtf4j.rtf.RtfLayer;
  * definition fixes, and runs Bluestein there as {@code fftAlgorithm} says: that shows the count sees Bluestein
  * launches.
  */
-class DeviceConvolutionLengthsTest {
+class DeviceConvolutionLengthsTest extends WithBothBackends {
     private static final Set<String> CONVOLUTION = Set.of(KernelId.FFT_CONV.kernelName(),
         KernelId.FFT_CONV_BACKWARD.kernelName());
 
-    private static OpenClBackend cl;
-    private static JvmBackend jvm;
 
-    @BeforeAll
-    static void up() {
-        cl = OpenClTesting.backend();
-        jvm = JvmBackend.withThreads(2);
-    }
 
-    @AfterAll
-    static void down() {
-        if (cl != null) {
-            cl.close();
-        }
-        if (jvm != null) {
-            jvm.close();
-        }
-    }
 
     @ParameterizedTest(name = "ell={0} bi={1}")
     @CsvSource({"1000, false", "1000, true", "2000, false", "2000, true"})

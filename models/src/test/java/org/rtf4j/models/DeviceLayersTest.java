@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,6 +13,7 @@ import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.OpenClTesting;
+import org.rtf4j.kernels.testing.WithBothBackends;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
@@ -26,25 +25,9 @@ import org.rtf4j.rtf.RtfLayer;
  * pipeline moves only inputs, outputs, parameters and gradients across the bus (bytes counted by the
  * profiler); device timers are consistent with wall time.
  */
-class DeviceLayersTest {
-    private static OpenClBackend cl;
-    private static JvmBackend jvm;
+class DeviceLayersTest extends WithBothBackends {
 
-    @BeforeAll
-    static void up() {
-        cl = OpenClTesting.backend();
-        jvm = JvmBackend.withThreads(2);
-    }
 
-    @AfterAll
-    static void down() {
-        if (cl != null) {
-            cl.close();
-        }
-        if (jvm != null) {
-            jvm.close();
-        }
-    }
 
     private static ConvolutionalLayer make(LayerKind kind, org.rtf4j.kernels.backend.Backend be, Precision p, boolean bi) {
         if (kind == LayerKind.RTF) {

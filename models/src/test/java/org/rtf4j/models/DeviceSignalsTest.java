@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rtf4j.kernels.backend.Backend;
@@ -16,6 +14,7 @@ import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.opencl.OpenClBackend;
 import org.rtf4j.kernels.testing.OpenClTesting;
+import org.rtf4j.kernels.testing.WithBothBackends;
 import org.rtf4j.layer.ConvolutionalLayer;
 import org.rtf4j.layer.LayerKind;
 import org.rtf4j.layer.Parameter;
@@ -28,25 +27,9 @@ import org.rtf4j.rtf.RtfLayer;
  * no signal crosses the bus (only parameters, RTF's denominator magnitudes and the parameter gradients);
  * bad buffers are refused in one line.
  */
-class DeviceSignalsTest {
-    private static OpenClBackend cl;
-    private static JvmBackend jvm;
+class DeviceSignalsTest extends WithBothBackends {
 
-    @BeforeAll
-    static void up() {
-        cl = OpenClTesting.backend();
-        jvm = JvmBackend.withThreads(2);
-    }
 
-    @AfterAll
-    static void down() {
-        if (cl != null) {
-            cl.close();
-        }
-        if (jvm != null) {
-            jvm.close();
-        }
-    }
 
     private static ConvolutionalLayer make(LayerKind kind, Backend be, Precision p, boolean bi) {
         if (kind == LayerKind.RTF) {

@@ -2,9 +2,6 @@ package org.rtf4j.kernels.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.rtf4j.kernels.backend.Backend;
@@ -16,6 +13,7 @@ import org.rtf4j.kernels.testing.ActivationReference;
 import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.Host;
 import org.rtf4j.kernels.testing.OpenClTesting;
+import org.rtf4j.kernels.testing.WithBothBackends;
 
 /**
  * The device's GELU, GLU and their backwards against the JVM's in both precisions, on the cases of
@@ -24,27 +22,10 @@ import org.rtf4j.kernels.testing.OpenClTesting;
  * the formulas on the JVM, within 8·2⁻⁵², as the device's exp and division need not be the JVM's), and the work
  * ran on the device.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpenClActivationTest {
+class OpenClActivationTest extends WithBothBackends {
     static final double EPS64 = 0x1p-52;
-    OpenClBackend cl;
-    JvmBackend jvm;
 
-    @BeforeAll
-    void up() {
-        cl = OpenClTesting.backend();
-        jvm = JvmBackend.withThreads(2);
-    }
 
-    @AfterAll
-    void down() {
-        if (cl != null) {
-            cl.close();
-        }
-        if (jvm != null) {
-            jvm.close();
-        }
-    }
 
     private static double unit(Precision p) {
         return p == Precision.F64 ? EPS64 : Check.EPS32;

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.rtf4j.kernels.backend.Backend;
@@ -22,6 +19,7 @@ import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.testing.EndsReference;
 import org.rtf4j.kernels.testing.Host;
 import org.rtf4j.kernels.testing.OpenClTesting;
+import org.rtf4j.kernels.testing.WithBothBackends;
 
 /**
  * The device's embedding, pooling and losses against the JVM's in both precisions, with the bounds of the
@@ -30,26 +28,9 @@ import org.rtf4j.kernels.testing.OpenClTesting;
  * correctly); the losses' gradients and sums within twice the JVM's bounds of the JVM's, the counts equal; invalid
  * tokens, groupings, lengths and targets give NaN at the same places; and the work ran on the device.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpenClEndsTest {
-    OpenClBackend cl;
-    JvmBackend jvm;
+class OpenClEndsTest extends WithBothBackends {
 
-    @BeforeAll
-    void up() {
-        cl = OpenClTesting.backend();
-        jvm = JvmBackend.withThreads(2);
-    }
 
-    @AfterAll
-    void down() {
-        if (cl != null) {
-            cl.close();
-        }
-        if (jvm != null) {
-            jvm.close();
-        }
-    }
 
     private static double unit(Precision p) {
         return p == Precision.F64 ? 0x1p-53 : 0x1p-24;

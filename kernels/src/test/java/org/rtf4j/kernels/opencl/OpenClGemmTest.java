@@ -3,9 +3,6 @@ package org.rtf4j.kernels.opencl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.rtf4j.kernels.backend.Backend;
@@ -17,6 +14,7 @@ import org.rtf4j.kernels.testing.Check;
 import org.rtf4j.kernels.testing.GemmReference;
 import org.rtf4j.kernels.testing.Host;
 import org.rtf4j.kernels.testing.OpenClTesting;
+import org.rtf4j.kernels.testing.WithBothBackends;
 
 /**
  * The device GEMM against the JVM's on every case of {@link GemmReference} (sizes 1 to 300, transposes,
@@ -25,26 +23,9 @@ import org.rtf4j.kernels.testing.OpenClTesting;
  * within half of that of the exact product; the device may fuse the multiply-adds), elements outside C
  * untouched, and the work ran on the device.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpenClGemmTest {
-    OpenClBackend cl;
-    JvmBackend jvm;
+class OpenClGemmTest extends WithBothBackends {
 
-    @BeforeAll
-    void up() {
-        cl = OpenClTesting.backend();
-        jvm = JvmBackend.withThreads(2);
-    }
 
-    @AfterAll
-    void down() {
-        if (cl != null) {
-            cl.close();
-        }
-        if (jvm != null) {
-            jvm.close();
-        }
-    }
 
     private static double[] run(Backend be, Precision p, GemmShape s, double[] a, double[] b, double[] c) {
         DeviceBuffer ba = Host.put(be, p, a);

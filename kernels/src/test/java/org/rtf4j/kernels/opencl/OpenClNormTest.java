@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.rtf4j.kernels.backend.Precision;
@@ -19,6 +16,7 @@ import org.rtf4j.kernels.testing.Host;
 import org.rtf4j.kernels.testing.NormReference;
 import org.rtf4j.kernels.testing.NormRuns;
 import org.rtf4j.kernels.testing.OpenClTesting;
+import org.rtf4j.kernels.testing.WithBothBackends;
 
 /**
  * The device's LayerNorm, BatchNorm, padding mask and dropout against the JVM's in both precisions: norms and
@@ -28,28 +26,11 @@ import org.rtf4j.kernels.testing.OpenClTesting;
  * bits when run twice; the mask and dropout bit for bit the JVM's (and float32's mask float64's); and the
  * work ran on the device.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpenClNormTest {
+class OpenClNormTest extends WithBothBackends {
     static final List<NormShape> SHAPES = List.of(new NormShape(1, 1, 1), new NormShape(1, 3, 5), new NormShape(2, 3, 7),
         new NormShape(3, 5, 300), new NormShape(2, 16, 777), new NormShape(4, 64, 130));
-    OpenClBackend cl;
-    JvmBackend jvm;
 
-    @BeforeAll
-    void up() {
-        cl = OpenClTesting.backend();
-        jvm = JvmBackend.withThreads(2);
-    }
 
-    @AfterAll
-    void down() {
-        if (cl != null) {
-            cl.close();
-        }
-        if (jvm != null) {
-            jvm.close();
-        }
-    }
 
     static double log2(NormShape s) {
         return Math.log(2.0 * Math.max(s.channels(), s.batch() * s.length())) / Math.log(2);

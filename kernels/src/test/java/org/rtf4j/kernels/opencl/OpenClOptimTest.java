@@ -18,9 +18,6 @@ import static org.rtf4j.kernels.testing.OptimRuns.unit;
 import static org.rtf4j.kernels.testing.OptimRuns.within;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.rtf4j.kernels.backend.Precision;
@@ -29,6 +26,7 @@ import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.jvm.JvmBackend;
 import org.rtf4j.kernels.testing.Host;
 import org.rtf4j.kernels.testing.OpenClTesting;
+import org.rtf4j.kernels.testing.WithBothBackends;
 import org.rtf4j.kernels.testing.OptimReference;
 import org.rtf4j.kernels.testing.OptimRuns.Reference;
 import org.rtf4j.kernels.testing.OptimRuns.State;
@@ -41,29 +39,12 @@ import org.rtf4j.kernels.testing.OptimRuns.State;
  * per-tensor layout, within twice the JVM's bound of the float64 host update and of the JVM; the same bits on a
  * second run; a non-finite gradient leaves the device state untouched and marks its slot; the work ran on the device.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpenClOptimTest {
+class OpenClOptimTest extends WithBothBackends {
     /** Backend.adamW's bound in units of u: the JVM's, doubled for the device. */
     static final double ADAMW_DEVICE = 2 * 16;
 
-    OpenClBackend cl;
-    JvmBackend jvm;
 
-    @BeforeAll
-    void up() {
-        cl = OpenClTesting.backend();
-        jvm = JvmBackend.withThreads(2);
-    }
 
-    @AfterAll
-    void down() {
-        if (cl != null) {
-            cl.close();
-        }
-        if (jvm != null) {
-            jvm.close();
-        }
-    }
 
     static final List<BiasShape> SHAPES = List.of(new BiasShape(1, 1, 1), new BiasShape(3, 5, 17), new BiasShape(32, 8, 784),
         new BiasShape(2, 3, 8200), new BiasShape(2, 2, 16385), new BiasShape(4, 130, 1));
