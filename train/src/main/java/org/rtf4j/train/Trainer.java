@@ -60,6 +60,10 @@ public final class Trainer implements AutoCloseable {
     /** The loss scalars of the micro-batches of a step, and the squared gradient norms (weights, then the SSM group). */
     private final DeviceBuffer stepScalars;
     private final DeviceBuffer stepPartials;
+    /** Their host copies (read once per step) and the weights' names in slot order, made once. */
+    private final double[] hostScalars;
+    private final double[] hostPartials;
+    private final List<String> weightNames;
     private long step;
     private double secondsBefore;
     private long logEvery = 1;
@@ -118,6 +122,9 @@ public final class Trainer implements AutoCloseable {
             throw e;
         }
         this.model = m;
+        this.hostScalars = new double[LossShape.SCALARS * config.accumulate()];
+        this.hostPartials = new double[m.weights().size() + 1];
+        this.weightNames = List.copyOf(m.weights().keySet());
     }
 
     /**
@@ -320,9 +327,10 @@ public final class Trainer implements AutoCloseable {
                 hostSquares += g * g;
             }
         }
-        backend.write(partials, slot, new double[] {hostSquares}, 0, 1);
-        double[] sc = new double[LossShape.SCALARS * accum];
-        double[] parts = new double[k];
+        double[] sc = hostScalars;
+        double[] parts = hostPartials;
+        parts[slot] = hostSquares;
+        backend.write(partials, slot, parts, slot, 1);
         PendingRead lossRead = backend.readLater(scalars, 0, sc, 0, sc.length);
         backend.readLater(partials, 0, parts, 0, k).await();
         lossRead.await();
@@ -347,7 +355,7 @@ public final class Trainer implements AutoCloseable {
             throw new TrainingDivergedException(step, null, "loss = " + loss);
         }
         t = prof.start();
-        List<String> names = new ArrayList<>(weights.keySet());
+        List<String> names = weightNames;
         double squares = 0;
         for (int i = 0; i < k; i++) {
             if (!Double.isFinite(parts[i])) {
