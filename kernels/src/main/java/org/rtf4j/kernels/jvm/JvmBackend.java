@@ -11,29 +11,31 @@ import org.rtf4j.kernels.dense.ActivationShape;
 import org.rtf4j.kernels.dense.AdamWStep;
 import org.rtf4j.kernels.dense.AxpyShape;
 import org.rtf4j.kernels.dense.BiasShape;
-import org.rtf4j.kernels.dense.GemmShape;
-import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.dense.DropoutShape;
-import org.rtf4j.kernels.dense.GemmShape;
-import org.rtf4j.kernels.dense.NormShape;
 import org.rtf4j.kernels.dense.EmbeddingShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.LossShape;
+import org.rtf4j.kernels.dense.NormShape;
 import org.rtf4j.kernels.dense.PoolShape;
+import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.fft.ComplexFftPlan;
 import org.rtf4j.kernels.fft.FourStepPlan;
-import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.profile.Profiler;
 import org.rtf4j.kernels.spectral.ConvShape;
 import org.rtf4j.kernels.spectral.ModalShape;
 import org.rtf4j.kernels.spectral.RationalShape;
 
 /**
- * The plain-Java backend: buffers are heap arrays, kernels are the {@code JvmKernelsF64}/{@code F32}
- * drivers spread over an explicit {@link JvmExecutor}. Per-worker scratch and the kernels' reusable loop
- * tasks are owned by this instance, so after the first call at a shape a kernel call allocates nothing.
- * With {@link #setProfiling} on, every kernel call is timed (wall clock around the call, which is
- * synchronous here) into {@link #profiler()}, the same kernel-level profile the OpenCL backend keeps.
+ * The plain-Java backend: buffers are heap arrays, kernels are Java loops spread over an explicit
+ * {@link JvmExecutor}. This class checks every call (with {@link AbstractBackend}), manages buffers and the
+ * backend's life, and owns the parts that do the work: the host transfers ({@code JvmHostTransfers}), the
+ * dispatch of each kernel call to its float64 or float32 kernel object ({@code JvmSpectralDispatch} for the
+ * FFTs, rational spectrum, convolution and modal kernels; {@code JvmDenseDispatch} for GEMM, activations,
+ * optimiser, norms, dropout and the model's ends) and the kernel timing ({@code JvmKernelTimer}). Per-worker
+ * scratch and the kernels' reusable loop tasks are owned by this instance, so after the first call at a shape
+ * a kernel call allocates nothing. With {@link #setProfiling} on, every kernel call is timed (wall clock
+ * around the call, which is synchronous here) into {@link #profiler()}, the same kernel-level profile the
+ * OpenCL backend keeps.
  *
  * <p>Accuracy (error against float64 on the same inputs, relative to the largest output): float64 about
  * 1e-13; float32 FFTs, convolutions and rational spectra within 2e-6·log2 n (values) and 2e-5·log2 n
@@ -43,14 +45,11 @@ import org.rtf4j.kernels.spectral.RationalShape;
  * precision on any thread count; GLU bit-identical to the host model's float64 formulas, GELU within
  * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}); the optimiser glue ({@code JvmOptimF64}:
  * bias add and gradient, axpy, squared norms, AdamW) as stated per method in {@code Backend}, its sums in one
- * blocked order, bit-identical on any thread count. OpenCL's accuracy per device kind is
- * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}); LayerNorm's float64 forward bit-identical to
- * the host model's formulas, the other norms within 1e-12 of them, and every norm bit-identical on any thread
- * count ({@code JvmNormsF64}). OpenCL's accuracy per device kind is
- * 4·2⁻⁵²·|x| of the textbook tanh form (see {@code Backend.gelu}); the embedding and its scatter-add exact
- * (additions in the grouping's order), the pooled mean and the loss sums in {@code LossShape}'s pairwise order
- * on any thread count ({@code JvmEndsF64}). OpenCL's accuracy per device kind is
- * stated in {@code OpenClBackend}.
+ * blocked order, bit-identical on any thread count; LayerNorm's float64 forward bit-identical to the host
+ * model's formulas, the other norms within 1e-12 of them, and every norm bit-identical on any thread count
+ * ({@code JvmNormsF64}); the embedding and its scatter-add exact (additions in the grouping's order), the
+ * pooled mean and the loss sums in {@code LossShape}'s pairwise order on any thread count
+ * ({@code JvmEndsF64}). OpenCL's accuracy per device kind is stated in {@code OpenClBackend}.
  */
 public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer> {
     private static final System.Logger LOG = System.getLogger("org.rtf4j.backend");
@@ -58,26 +57,11 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
     private final JvmExecutor executor;
     private final boolean ownsExecutor;
     private final JvmScratch scratch;
-    private final JvmKernelsF64 kernelsF64;
-    private final JvmKernelsF32 kernelsF32;
-    private final JvmModalKernelsF64 modalF64;
-    private final JvmModalKernelsF32 modalF32;
-    private final JvmGemmF64 gemmF64;
-    private final JvmGemmF32 gemmF32;
-    private final JvmActivationsF64 activationsF64 = new JvmActivationsF64();
-    private final JvmActivationsF32 activationsF32 = new JvmActivationsF32();
-    // ---- optimiser and linear-algebra glue (issue 15)
-    private final JvmOptimF64 optimF64;
-    private final JvmOptimF32 optimF32;
-    // ---- normalisation and dropout (issue 15)
-    private final JvmNormsF64 normsF64;
-    private final JvmNormsF32 normsF32;
-    // ---- ends of the model: embedding, pooling, losses (issue 15)
-    private final JvmEndsF64 endsF64;
-    private final JvmEndsF32 endsF32;
+    private final JvmKernelTimer timer = new JvmKernelTimer();
+    private final JvmHostTransfers transfers;
+    private final JvmSpectralDispatch spectralKernels;
+    private final JvmDenseDispatch denseKernels;
     private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
-    private final Profiler profiler = new Profiler();
-    private volatile boolean profiling;
     private boolean closed;
 
     /**
@@ -98,18 +82,9 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
         this.executor = executor;
         this.ownsExecutor = owns;
         this.scratch = new JvmScratch(executor.threads());
-        this.kernelsF64 = new JvmKernelsF64(executor, scratch);
-        this.kernelsF32 = new JvmKernelsF32(executor, scratch);
-        this.modalF64 = new JvmModalKernelsF64(executor, scratch);
-        this.modalF32 = new JvmModalKernelsF32(executor, scratch);
-        this.gemmF64 = new JvmGemmF64(executor.threads());
-        this.gemmF32 = new JvmGemmF32(executor.threads());
-        this.optimF64 = new JvmOptimF64(executor.threads());
-        this.optimF32 = new JvmOptimF32(executor.threads());
-        this.normsF64 = new JvmNormsF64(executor.threads());
-        this.normsF32 = new JvmNormsF32(executor.threads());
-        this.endsF64 = new JvmEndsF64(executor.threads());
-        this.endsF32 = new JvmEndsF32(executor.threads());
+        this.transfers = new JvmHostTransfers(executor);
+        this.spectralKernels = new JvmSpectralDispatch(executor, scratch, timer);
+        this.denseKernels = new JvmDenseDispatch(executor, timer);
         if (log) {
             LOG.log(System.Logger.Level.INFO, "backend jvm: " + deviceDescription());
         }
@@ -188,25 +163,13 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
      * {@link Profiler} names each entry by {@link KernelId#kernelName()} with kind KERNEL.
      */
     public void setProfiling(boolean on) {
-        profiling = on;
+        timer.setProfiling(on);
     }
 
     /** The kernel-level profile recorded while {@link #setProfiling profiling} was on. */
     @Override
     public Profiler profiler() {
-        return profiler;
-    }
-
-    private long tic() {
-        return profiling ? System.nanoTime() : 0L;
-    }
-
-    private void toc(KernelId id, long t0) {
-        // t0 == 0: profiling was switched on during the call, which is then not counted
-        if (profiling && t0 != 0L) {
-            long t1 = System.nanoTime();
-            profiler.record(new ProfileRecord("KERNEL", id.kernelName(), id.kernelName(), t0, t0, t0, t1, 0));
-        }
+        return timer.profiler();
     }
 
     /** The executor the kernels run on. */
@@ -228,16 +191,7 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
         JvmBuffer d = own(dst, "dst");
         range("dst", d.length(), dstOffset, length);
         range("src", src.length, srcOffset, length);
-        if (d.precision() == Precision.F64) {
-            System.arraycopy(src, srcOffset, d.f64(), dstOffset, length);
-        } else if (length >= PARALLEL_TRANSFER) {
-            transfer.run(HostTransfer.ROUND, src, srcOffset, d.f32(), dstOffset, null, length);
-        } else {
-            float[] f = d.f32();
-            for (int i = 0; i < length; i++) {
-                f[dstOffset + i] = (float) src[srcOffset + i];
-            }
-        }
+        transfers.write(d, dstOffset, src, srcOffset, length);
     }
 
     @Override
@@ -245,14 +199,7 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
         JvmBuffer d = own(dst, "dst");
         range("dst", d.length(), dstOffset, length);
         range("src", src.length, srcOffset, length);
-        if (d.precision() == Precision.F32) {
-            System.arraycopy(src, srcOffset, d.f32(), dstOffset, length);
-        } else {
-            double[] f = d.f64();
-            for (int i = 0; i < length; i++) {
-                f[dstOffset + i] = src[srcOffset + i];
-            }
-        }
+        transfers.write(d, dstOffset, src, srcOffset, length);
     }
 
     @Override
@@ -260,14 +207,7 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
         JvmBuffer s = own(src, "src");
         range("src", s.length(), srcOffset, length);
         range("dst", dst.length, dstOffset, length);
-        if (s.precision() == Precision.F64) {
-            System.arraycopy(s.f64(), srcOffset, dst, dstOffset, length);
-        } else {
-            float[] f = s.f32();
-            for (int i = 0; i < length; i++) {
-                dst[dstOffset + i] = f[srcOffset + i];
-            }
-        }
+        transfers.read(s, srcOffset, dst, dstOffset, length);
     }
 
     @Override
@@ -278,23 +218,7 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
         }
         range("src", s.length(), srcOffset, length);
         range("dst", dst.length, dstOffset, length);
-        if (length >= PARALLEL_TRANSFER) {
-            if (s.precision() == Precision.F64) {
-                transfer.run(HostTransfer.ADD_F64, dst, dstOffset, null, srcOffset, s.f64(), length);
-            } else {
-                transfer.run(HostTransfer.ADD_F32, dst, dstOffset, s.f32(), srcOffset, null, length);
-            }
-        } else if (s.precision() == Precision.F64) {
-            double[] f = s.f64();
-            for (int i = 0; i < length; i++) {
-                dst[dstOffset + i] += f[srcOffset + i];
-            }
-        } else {
-            float[] f = s.f32();
-            for (int i = 0; i < length; i++) {
-                dst[dstOffset + i] += f[srcOffset + i];
-            }
-        }
+        transfers.readAdd(s, srcOffset, dst, dstOffset, length);
     }
 
     /** Copies (or adds) at once: the JVM backend's calls are synchronous. */
@@ -308,86 +232,12 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
         return PendingRead.DONE;
     }
 
-    /**
-     * Host transfers that convert or accumulate (float64 parameters into float32 buffers, gradients added
-     * into float64 arrays) run on every worker from this many elements: these passes are as long as the
-     * parameters (H·N numbers for RTF), the part of RTF's host work that grows with N.
-     */
-    static final int PARALLEL_TRANSFER = 1 << 16;
-
-    private final HostTransfer transfer = new HostTransfer();
-
-    /** The element loops of {@link #write} (rounding) and {@link #readAdd}, split into chunks over the workers. */
-    private final class HostTransfer extends KernelTask {
-        static final int ROUND = 0;
-        static final int ADD_F32 = 1;
-        static final int ADD_F64 = 2;
-        private static final int CHUNK = 1 << 14;
-        private int mode;
-        private double[] d;
-        private int dOff;
-        private float[] f;
-        private int oOff;
-        private double[] d2;
-        private int len;
-
-        /** ROUND: f[oOff + i] = (float) d[dOff + i]; ADD_F32: d[dOff + i] += f[oOff + i]; ADD_F64: with d2. */
-        synchronized void run(int mode, double[] d, int dOff, float[] f, int oOff, double[] d2, int len) {
-            this.mode = mode;
-            this.d = d;
-            this.dOff = dOff;
-            this.f = f;
-            this.oOff = oOff;
-            this.d2 = d2;
-            this.len = len;
-            call(executor);
-        }
-
-        @Override
-        int rowCount(int phase) {
-            return (len + CHUNK - 1) / CHUNK;
-        }
-
-        @Override
-        void rows(int phase, int w, int from, int to) {
-            int a = from * CHUNK;
-            int b = Math.min(len, to * CHUNK);
-            if (mode == ROUND) {
-                for (int i = a; i < b; i++) {
-                    f[oOff + i] = (float) d[dOff + i];
-                }
-            } else if (mode == ADD_F32) {
-                for (int i = a; i < b; i++) {
-                    d[dOff + i] += f[oOff + i];
-                }
-            } else {
-                for (int i = a; i < b; i++) {
-                    d[dOff + i] += d2[oOff + i];
-                }
-            }
-        }
-
-        @Override
-        void clear() {
-            d = null;
-            f = null;
-            d2 = null;
-        }
-    }
-
     @Override
     public void read(DeviceBuffer src, int srcOffset, float[] dst, int dstOffset, int length) {
         JvmBuffer s = own(src, "src");
         range("src", s.length(), srcOffset, length);
         range("dst", dst.length, dstOffset, length);
-        if (s.precision() == Precision.F32) {
-            System.arraycopy(s.f32(), srcOffset, dst, dstOffset, length);
-        } else {
-            double[] f = s.f64();
-            for (int i = 0; i < length; i++) {
-                dst[dstOffset + i] = (float) f[srcOffset + i];
-            }
-        }
+        transfers.read(s, srcOffset, dst, dstOffset, length);
     }
 
     @Override
@@ -424,256 +274,116 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
 
     @Override
     protected void runFftComplex(int n, int rows, JvmBuffer d, boolean inverse) {
-        long t0 = tic();
-        if (d.precision() == Precision.F64) {
-            kernelsF64.fftComplex(n, rows, d.f64(), inverse);
-        } else {
-            kernelsF32.fftComplex(n, rows, d.f32(), inverse);
-        }
-        toc(KernelId.FFT_COMPLEX, t0);
+        spectralKernels.fftComplex(n, rows, d, inverse);
     }
 
     @Override
     protected void runFftRealForward(int n, int rows, JvmBuffer i, int inStride, int inLength, JvmBuffer o) {
-        long t0 = tic();
-        if (i.precision() == Precision.F64) {
-            kernelsF64.fftRealForward(n, rows, i.f64(), inStride, inLength, o.f64());
-        } else {
-            kernelsF32.fftRealForward(n, rows, i.f32(), inStride, inLength, o.f32());
-        }
-        toc(KernelId.FFT_REAL_FORWARD, t0);
+        spectralKernels.fftRealForward(n, rows, i, inStride, inLength, o);
     }
 
     @Override
     protected void runFftRealInverse(int n, int rows, JvmBuffer i, JvmBuffer o, int outStride, int outLength) {
-        long t0 = tic();
-        if (i.precision() == Precision.F64) {
-            kernelsF64.fftRealInverse(n, rows, i.f64(), o.f64(), outStride, outLength);
-        } else {
-            kernelsF32.fftRealInverse(n, rows, i.f32(), o.f32(), outStride, outLength);
-        }
-        toc(KernelId.FFT_REAL_INVERSE, t0);
+        spectralKernels.fftRealInverse(n, rows, i, o, outStride, outLength);
     }
 
     @Override
     protected void runRationalSpectrum(RationalShape shape, JvmBuffer a, JvmBuffer margin, JvmBuffer b, JvmBuffer h0,
                                        JvmBuffer specA, JvmBuffer specB, JvmBuffer specK, JvmBuffer minMag) {
-        long t0 = tic();
-        if (a.precision() == Precision.F64) {
-            kernelsF64.rationalSpectrum(shape, a.f64(), margin.f64(), b.f64(), h0.f64(), specA.f64(), specB.f64(),
-                specK.f64(), minMag.f64());
-        } else {
-            kernelsF32.rationalSpectrum(shape, a.f32(), margin.f32(), b.f32(), h0.f32(), specA.f32(), specB.f32(),
-                specK.f32(), minMag.f32());
-        }
-        toc(KernelId.RATIONAL_SPECTRUM, t0);
+        spectralKernels.rationalSpectrum(shape, a, margin, b, h0, specA, specB, specK, minMag);
     }
 
     @Override
     protected void runRationalSpectrumBackward(RationalShape shape, JvmBuffer gk, int ell, JvmBuffer specA,
                                                JvmBuffer specB, JvmBuffer da, JvmBuffer db, JvmBuffer dh0, JvmBuffer work) {
-        long t0 = tic();
-        if (gk.precision() == Precision.F64) {
-            kernelsF64.rationalSpectrumBackward(shape, gk.f64(), ell, specA.f64(), specB.f64(),
-                da.f64(), db.f64(), dh0.f64(), work.f64());
-        } else {
-            kernelsF32.rationalSpectrumBackward(shape, gk.f32(), ell, specA.f32(), specB.f32(),
-                da.f32(), db.f32(), dh0.f32(), work.f32());
-        }
-        toc(KernelId.RATIONAL_SPECTRUM_BACKWARD, t0);
+        spectralKernels.rationalSpectrumBackward(shape, gk, ell, specA, specB, da, db, dh0, work);
     }
 
     @Override
     protected void runFftConv(ConvShape shape, JvmBuffer kf, JvmBuffer kb, JvmBuffer u, JvmBuffer y, JvmBuffer kSpec,
                               JvmBuffer uSpec) {
-        long t0 = tic();
-        if (u.precision() == Precision.F64) {
-            kernelsF64.fftConv(shape, kf.f64(), kb == null ? null : kb.f64(), u.f64(), y.f64(),
-                kSpec.f64(), uSpec.f64());
-        } else {
-            kernelsF32.fftConv(shape, kf.f32(), kb == null ? null : kb.f32(), u.f32(), y.f32(),
-                kSpec.f32(), uSpec.f32());
-        }
-        toc(KernelId.FFT_CONV, t0);
+        spectralKernels.fftConv(shape, kf, kb, u, y, kSpec, uSpec);
     }
 
     @Override
     protected void runFftConvBackward(ConvShape shape, JvmBuffer kSpec, JvmBuffer uSpec, JvmBuffer gy, JvmBuffer du,
                                       JvmBuffer dkf, JvmBuffer dkb) {
-        long t0 = tic();
-        if (gy.precision() == Precision.F64) {
-            kernelsF64.fftConvBackward(shape, kSpec.f64(), uSpec.f64(), gy.f64(), du.f64(), dkf.f64(),
-                dkb == null ? null : dkb.f64());
-        } else {
-            kernelsF32.fftConvBackward(shape, kSpec.f32(), uSpec.f32(), gy.f32(), du.f32(), dkf.f32(),
-                dkb == null ? null : dkb.f32());
-        }
-        toc(KernelId.FFT_CONV_BACKWARD, t0);
+        spectralKernels.fftConvBackward(shape, kSpec, uSpec, gy, du, dkf, dkb);
     }
 
     @Override
     protected void runVandermonde(ModalShape shape, JvmBuffer logZ, JvmBuffer chat, JvmBuffer lag0, JvmBuffer k) {
-        long t0 = tic();
-        if (k.precision() == Precision.F64) {
-            modalF64.vandermonde(shape, logZ.f64(), chat.f64(), lag0 == null ? null : lag0.f64(),
-                k.f64());
-        } else {
-            modalF32.vandermonde(shape, logZ.f32(), chat.f32(), lag0 == null ? null : lag0.f32(),
-                k.f32());
-        }
-        toc(KernelId.VANDERMONDE, t0);
+        spectralKernels.vandermonde(shape, logZ, chat, lag0, k);
     }
 
     @Override
     protected void runVandermondeBackward(ModalShape shape, JvmBuffer logZ, JvmBuffer gk, JvmBuffer sums,
                                           JvmBuffer weighted, JvmBuffer lag0Grad) {
-        long t0 = tic();
-        if (gk.precision() == Precision.F64) {
-            modalF64.vandermondeBackward(shape, logZ.f64(), gk.f64(), sums.f64(), weighted.f64(),
-                lag0Grad.f64());
-        } else {
-            modalF32.vandermondeBackward(shape, logZ.f32(), gk.f32(), sums.f32(), weighted.f32(),
-                lag0Grad.f32());
-        }
-        toc(KernelId.VANDERMONDE_BACKWARD, t0);
+        spectralKernels.vandermondeBackward(shape, logZ, gk, sums, weighted, lag0Grad);
     }
 
     @Override
     protected void runCauchy(ModalShape shape, JvmBuffer w, JvmBuffer v, JvmBuffer lag0, JvmBuffer kHat) {
-        long t0 = tic();
-        if (kHat.precision() == Precision.F64) {
-            modalF64.cauchy(shape, w.f64(), v.f64(), lag0 == null ? null : lag0.f64(), kHat.f64());
-        } else {
-            modalF32.cauchy(shape, w.f32(), v.f32(), lag0 == null ? null : lag0.f32(), kHat.f32());
-        }
-        toc(KernelId.CAUCHY, t0);
+        spectralKernels.cauchy(shape, w, v, lag0, kHat);
     }
 
     @Override
     protected void runCauchyBackward(ModalShape shape, JvmBuffer w, JvmBuffer v, JvmBuffer gs, JvmBuffer gv, JvmBuffer gw,
                                      JvmBuffer gamma, JvmBuffer lag0Grad) {
-        long t0 = tic();
-        if (gs.precision() == Precision.F64) {
-            modalF64.cauchyBackward(shape, w.f64(), v.f64(), gs.f64(), gv.f64(), gw.f64(),
-                gamma.f64(), lag0Grad.f64());
-        } else {
-            modalF32.cauchyBackward(shape, w.f32(), v.f32(), gs.f32(), gv.f32(), gw.f32(),
-                gamma.f32(), lag0Grad.f32());
-        }
-        toc(KernelId.CAUCHY_BACKWARD, t0);
+        spectralKernels.cauchyBackward(shape, w, v, gs, gv, gw, gamma, lag0Grad);
     }
 
     @Override
     protected void runGemm(GemmShape shape, JvmBuffer a, JvmBuffer b, JvmBuffer c) {
-        long t0 = tic();
-        if (c.precision() == Precision.F64) {
-            gemmF64.gemm(executor, shape, a.f64(), b.f64(), c.f64());
-        } else {
-            gemmF32.gemm(executor, shape, a.f32(), b.f32(), c.f32());
-        }
-        toc(KernelId.GEMM, t0);
+        denseKernels.gemm(shape, a, b, c);
     }
 
     @Override
     protected void runGelu(ActivationShape shape, JvmBuffer x, JvmBuffer y) {
-        long t0 = tic();
-        if (x.precision() == Precision.F64) {
-            activationsF64.gelu(executor, shape, x.f64(), y.f64());
-        } else {
-            activationsF32.gelu(executor, shape, x.f32(), y.f32());
-        }
-        toc(KernelId.GELU, t0);
+        denseKernels.gelu(shape, x, y);
     }
 
     @Override
     protected void runGeluBackward(ActivationShape shape, JvmBuffer x, JvmBuffer dy, JvmBuffer dx) {
-        long t0 = tic();
-        if (x.precision() == Precision.F64) {
-            activationsF64.geluBackward(executor, shape, x.f64(), dy.f64(), dx.f64());
-        } else {
-            activationsF32.geluBackward(executor, shape, x.f32(), dy.f32(), dx.f32());
-        }
-        toc(KernelId.GELU_BACKWARD, t0);
+        denseKernels.geluBackward(shape, x, dy, dx);
     }
 
     @Override
     protected void runGlu(ActivationShape shape, JvmBuffer x, JvmBuffer y) {
-        long t0 = tic();
-        if (x.precision() == Precision.F64) {
-            activationsF64.glu(executor, shape, x.f64(), y.f64());
-        } else {
-            activationsF32.glu(executor, shape, x.f32(), y.f32());
-        }
-        toc(KernelId.GLU, t0);
+        denseKernels.glu(shape, x, y);
     }
 
     @Override
     protected void runGluBackward(ActivationShape shape, JvmBuffer x, JvmBuffer dy, JvmBuffer dx) {
-        long t0 = tic();
-        if (x.precision() == Precision.F64) {
-            activationsF64.gluBackward(executor, shape, x.f64(), dy.f64(), dx.f64());
-        } else {
-            activationsF32.gluBackward(executor, shape, x.f32(), dy.f32(), dx.f32());
-        }
-        toc(KernelId.GLU_BACKWARD, t0);
+        denseKernels.gluBackward(shape, x, dy, dx);
     }
 
     // ---- optimiser and linear-algebra glue (issue 15)
 
     @Override
     protected void runBiasAdd(BiasShape shape, JvmBuffer bias, JvmBuffer y, boolean accumulate) {
-        long t0 = tic();
-        if (y.precision() == Precision.F64) {
-            optimF64.biasAdd(executor, shape, bias.f64(), y.f64(), accumulate);
-        } else {
-            optimF32.biasAdd(executor, shape, bias.f32(), y.f32(), accumulate);
-        }
-        toc(KernelId.BIAS_ADD, t0);
+        denseKernels.biasAdd(shape, bias, y, accumulate);
     }
 
     @Override
     protected void runBiasGrad(BiasShape shape, JvmBuffer dy, JvmBuffer db) {
-        long t0 = tic();
-        if (dy.precision() == Precision.F64) {
-            optimF64.biasGrad(executor, shape, dy.f64(), db.f64());
-        } else {
-            optimF32.biasGrad(executor, shape, dy.f32(), db.f32());
-        }
-        toc(KernelId.BIAS_GRAD, t0);
+        denseKernels.biasGrad(shape, dy, db);
     }
 
     @Override
     protected void runAxpy(AxpyShape shape, double alpha, JvmBuffer x, JvmBuffer y) {
-        long t0 = tic();
-        if (y.precision() == Precision.F64) {
-            optimF64.axpy(executor, shape, alpha, x.f64(), y.f64());
-        } else {
-            optimF32.axpy(executor, shape, alpha, x.f32(), y.f32());
-        }
-        toc(KernelId.AXPY, t0);
+        denseKernels.axpy(shape, alpha, x, y);
     }
 
     @Override
     protected void runSumSquares(Span span, JvmBuffer x, JvmBuffer partials, int slot) {
-        long t0 = tic();
-        if (x.precision() == Precision.F64) {
-            optimF64.sumSquares(executor, span, x.f64(), partials.f64(), slot);
-        } else {
-            optimF32.sumSquares(executor, span, x.f32(), partials.f32(), slot);
-        }
-        toc(KernelId.SUM_SQUARES, t0);
+        denseKernels.sumSquares(span, x, partials, slot);
     }
 
     @Override
     protected void runAdamW(Span span, AdamWStep step, JvmBuffer param, JvmBuffer grad, JvmBuffer m, JvmBuffer v,
                             JvmBuffer partials, int partialCount) {
-        long t0 = tic();
-        if (param.precision() == Precision.F64) {
-            optimF64.adamW(executor, span, step, param.f64(), grad.f64(), m.f64(), v.f64(), partials.f64(), partialCount);
-        } else {
-            optimF32.adamW(executor, span, step, param.f32(), grad.f32(), m.f32(), v.f32(), partials.f32(), partialCount);
-        }
-        toc(KernelId.ADAMW, t0);
+        denseKernels.adamW(span, step, param, grad, m, v, partials, partialCount);
     }
 
     // ---- normalisation and dropout (issue 15)
@@ -681,173 +391,82 @@ public final class JvmBackend extends AbstractBackend<JvmBuffer, JvmIndexBuffer>
     @Override
     protected void runLayerNorm(NormShape shape, JvmBuffer x, JvmBuffer gamma, JvmBuffer beta, JvmBuffer y, JvmBuffer mean,
                                 JvmBuffer invStd) {
-        long t0 = tic();
-        if (x.precision() == Precision.F64) {
-            normsF64.layerNorm(executor, shape, x.f64(), gamma.f64(), beta.f64(), y.f64(), mean.f64(), invStd.f64());
-        } else {
-            normsF32.layerNorm(executor, shape, x.f32(), gamma.f32(), beta.f32(), y.f32(), mean.f32(), invStd.f32());
-        }
-        toc(KernelId.LAYER_NORM, t0);
+        denseKernels.layerNorm(shape, x, gamma, beta, y, mean, invStd);
     }
 
     @Override
     protected void runLayerNormBackward(NormShape shape, JvmBuffer x, JvmBuffer gamma, JvmBuffer mean, JvmBuffer invStd,
                                         JvmBuffer dy, JvmBuffer dx, JvmBuffer dGamma, JvmBuffer dBeta) {
-        long t0 = tic();
-        if (x.precision() == Precision.F64) {
-            normsF64.layerNormBackward(executor, shape, x.f64(), gamma.f64(), mean.f64(), invStd.f64(), dy.f64(), dx.f64(),
-                dGamma.f64(), dBeta.f64());
-        } else {
-            normsF32.layerNormBackward(executor, shape, x.f32(), gamma.f32(), mean.f32(), invStd.f32(), dy.f32(), dx.f32(),
-                dGamma.f32(), dBeta.f32());
-        }
-        toc(KernelId.LAYER_NORM_BACKWARD, t0);
+        denseKernels.layerNormBackward(shape, x, gamma, mean, invStd, dy, dx, dGamma, dBeta);
     }
 
     @Override
     protected void runBatchNorm(NormShape shape, boolean training, JvmBuffer x, JvmIndexBuffer lengths, JvmBuffer gamma,
                                 JvmBuffer beta, JvmBuffer runningMean, JvmBuffer runningVar, JvmBuffer y, JvmBuffer mean,
                                 JvmBuffer invStd) {
-        long t0 = tic();
-        int[] len = lengths == null ? null : lengths.values();
-        if (x.precision() == Precision.F64) {
-            normsF64.batchNorm(executor, shape, training, x.f64(), len, gamma.f64(), beta.f64(), runningMean.f64(),
-                runningVar.f64(), y.f64(), mean.f64(), invStd.f64());
-        } else {
-            normsF32.batchNorm(executor, shape, training, x.f32(), len, gamma.f32(), beta.f32(), runningMean.f32(),
-                runningVar.f32(), y.f32(), mean.f32(), invStd.f32());
-        }
-        toc(KernelId.BATCH_NORM, t0);
+        denseKernels.batchNorm(shape, training, x, lengths, gamma, beta, runningMean, runningVar, y, mean, invStd);
     }
 
     @Override
     protected void runBatchNormBackward(NormShape shape, boolean training, JvmBuffer x, JvmIndexBuffer lengths,
                                         JvmBuffer gamma, JvmBuffer mean, JvmBuffer invStd, JvmBuffer dy, JvmBuffer dx,
                                         JvmBuffer dGamma, JvmBuffer dBeta) {
-        long t0 = tic();
-        int[] len = lengths == null ? null : lengths.values();
-        if (x.precision() == Precision.F64) {
-            normsF64.batchNormBackward(executor, shape, training, x.f64(), len, gamma.f64(), mean.f64(), invStd.f64(),
-                dy.f64(), dx.f64(), dGamma.f64(), dBeta.f64());
-        } else {
-            normsF32.batchNormBackward(executor, shape, training, x.f32(), len, gamma.f32(), mean.f32(), invStd.f32(),
-                dy.f32(), dx.f32(), dGamma.f32(), dBeta.f32());
-        }
-        toc(KernelId.BATCH_NORM_BACKWARD, t0);
+        denseKernels.batchNormBackward(shape, training, x, lengths, gamma, mean, invStd, dy, dx, dGamma, dBeta);
     }
 
     @Override
     protected void runDropout(DropoutShape shape, JvmBuffer x, JvmBuffer y) {
-        long t0 = tic();
-        dropout(shape, x, y);
-        toc(KernelId.DROPOUT, t0);
+        denseKernels.dropout(shape, x, y);
     }
 
     @Override
     protected void runDropoutBackward(DropoutShape shape, JvmBuffer dy, JvmBuffer dx) {
-        long t0 = tic();
-        dropout(shape, dy, dx);
-        toc(KernelId.DROPOUT_BACKWARD, t0);
-    }
-
-    private void dropout(DropoutShape shape, JvmBuffer in, JvmBuffer out) {
-        if (in.precision() == Precision.F64) {
-            normsF64.dropout(executor, shape, shape.scale(), in.f64(), out.f64());
-        } else {
-            normsF32.dropout(executor, shape, (float) shape.scale(), in.f32(), out.f32());
-        }
+        denseKernels.dropoutBackward(shape, dy, dx);
     }
 
     @Override
     protected void runMaskPadding(NormShape shape, JvmIndexBuffer lengths, JvmBuffer x) {
-        long t0 = tic();
-        if (x.precision() == Precision.F64) {
-            normsF64.maskPadding(executor, shape, lengths.values(), x.f64());
-        } else {
-            normsF32.maskPadding(executor, shape, lengths.values(), x.f32());
-        }
-        toc(KernelId.MASK_PADDING, t0);
+        denseKernels.maskPadding(shape, lengths, x);
     }
 
     // ---- ends of the model: embedding, pooling, losses (issue 15)
 
     @Override
     protected void runEmbedding(EmbeddingShape shape, JvmIndexBuffer tokens, JvmBuffer table, JvmBuffer y) {
-        long t0 = tic();
-        if (table.precision() == Precision.F64) {
-            endsF64.embedding(executor, shape, tokens.values(), table.f64(), y.f64());
-        } else {
-            endsF32.embedding(executor, shape, tokens.values(), table.f32(), y.f32());
-        }
-        toc(KernelId.EMBEDDING, t0);
+        denseKernels.embedding(shape, tokens, table, y);
     }
 
     @Override
     protected void runEmbeddingBackward(EmbeddingShape shape, JvmIndexBuffer order, JvmIndexBuffer starts, JvmBuffer dy,
                                         JvmBuffer dTable) {
-        long t0 = tic();
-        if (dy.precision() == Precision.F64) {
-            endsF64.embeddingBackward(executor, shape, order.values(), starts.values(), dy.f64(), dTable.f64());
-        } else {
-            endsF32.embeddingBackward(executor, shape, order.values(), starts.values(), dy.f32(), dTable.f32());
-        }
-        toc(KernelId.EMBEDDING_BACKWARD, t0);
+        denseKernels.embeddingBackward(shape, order, starts, dy, dTable);
     }
 
     @Override
     protected void runPool(PoolShape shape, JvmIndexBuffer lengths, JvmBuffer x, JvmBuffer y) {
-        long t0 = tic();
-        if (x.precision() == Precision.F64) {
-            endsF64.pool(executor, shape, lengths.values(), x.f64(), y.f64());
-        } else {
-            endsF32.pool(executor, shape, lengths.values(), x.f32(), y.f32());
-        }
-        toc(KernelId.POOL, t0);
+        denseKernels.pool(shape, lengths, x, y);
     }
 
     @Override
     protected void runPoolBackward(PoolShape shape, JvmIndexBuffer lengths, JvmBuffer dy, JvmBuffer dx) {
-        long t0 = tic();
-        if (dy.precision() == Precision.F64) {
-            endsF64.poolBackward(executor, shape, lengths.values(), dy.f64(), dx.f64());
-        } else {
-            endsF32.poolBackward(executor, shape, lengths.values(), dy.f32(), dx.f32());
-        }
-        toc(KernelId.POOL_BACKWARD, t0);
+        denseKernels.poolBackward(shape, lengths, dy, dx);
     }
 
     @Override
     protected void runCrossEntropy(LossShape shape, JvmBuffer logits, JvmIndexBuffer targets, double scale, JvmBuffer grad,
                                    JvmBuffer scalars, int scalarsOffset) {
-        long t0 = tic();
-        if (logits.precision() == Precision.F64) {
-            endsF64.crossEntropy(executor, shape, logits.f64(), targets.values(), scale, grad.f64(), scalars.f64(),
-                scalarsOffset);
-        } else {
-            endsF32.crossEntropy(executor, shape, logits.f32(), targets.values(), (float) scale, grad.f32(), scalars.f32(),
-                scalarsOffset);
-        }
-        toc(KernelId.CROSS_ENTROPY, t0);
+        denseKernels.crossEntropy(shape, logits, targets, scale, grad, scalars, scalarsOffset);
     }
 
     @Override
     protected void runMse(LossShape shape, JvmBuffer outputs, JvmBuffer targets, JvmIndexBuffer lengths, double scale,
                           JvmBuffer grad, JvmBuffer scalars, int scalarsOffset) {
-        long t0 = tic();
-        if (outputs.precision() == Precision.F64) {
-            endsF64.mse(executor, shape, outputs.f64(), targets.f64(), lengths.values(), scale, grad.f64(), scalars.f64(),
-                scalarsOffset);
-        } else {
-            endsF32.mse(executor, shape, outputs.f32(), targets.f32(), lengths.values(), (float) scale, grad.f32(),
-                scalars.f32(), scalarsOffset);
-        }
-        toc(KernelId.MSE, t0);
+        denseKernels.mse(shape, outputs, targets, lengths, scale, grad, scalars, scalarsOffset);
     }
 
     @Override
     public long liveBytes() {
-        return live.get() + scratch.bytes() + gemmF64.scratchBytes() + gemmF32.scratchBytes() + optimF64.scratchBytes()
-            + optimF32.scratchBytes();
+        return live.get() + scratch.bytes() + denseKernels.scratchBytes();
     }
 
     /**

@@ -10,8 +10,14 @@
  * ({@code KernelTask}); a call runs one parallel loop at a time, and worker w touches only its own scratch.
  * After the first call at a shape a kernel call allocates nothing ({@code SteadyStateAllocationTest}).
  *
- * <p><b>Precision.</b> {@code JvmKernelsF64} (FFTs, rational spectrum, convolution) and
- * {@code JvmModalKernelsF64} (Vandermonde, Cauchy), {@code JvmGemmF64}, {@code JvmActivationsF64} and
+ * <p><b>Parts.</b> {@link org.rtf4j.kernels.jvm.JvmBackend} checks calls and manages buffers; it owns
+ * {@code JvmHostTransfers} (host array ↔ buffer copies with precision conversion), {@code JvmSpectralDispatch}
+ * and {@code JvmDenseDispatch} (each kernel call to its float64 or float32 kernel object) and
+ * {@code JvmKernelTimer} (the kernel profile).
+ *
+ * <p><b>Precision.</b> {@code JvmKernelsF64} (FFTs, convolution), {@code JvmRationalF64} (rational
+ * spectrum), {@code JvmModalKernelsF64} (Vandermonde, Cauchy), {@code JvmGemmF64}, {@code JvmActivationsF64},
+ * {@code JvmOptimF64} (optimiser glue), {@code JvmNormsF64} (norms, dropout, padding masks) and
  * {@code JvmEndsF64} (embedding, pooling, losses) are float64 templates of generated float32 twins, by
  * the rules described in {@code org.rtf4j.kernels.fft}; the transforms themselves come from that package.
  * Layouts, argument checks and the tested accuracy of every kernel are the seam's
