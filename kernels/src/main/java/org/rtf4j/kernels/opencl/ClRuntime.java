@@ -2,25 +2,18 @@ package org.rtf4j.kernels.opencl;
 
 import static org.jocl.CL.CL_COMPLETE;
 import static org.jocl.CL.CL_EVENT_COMMAND_EXECUTION_STATUS;
-import static org.jocl.CL.CL_FALSE;
 import static org.jocl.CL.CL_PROFILING_COMMAND_END;
 import static org.jocl.CL.CL_PROFILING_COMMAND_QUEUED;
 import static org.jocl.CL.CL_PROFILING_COMMAND_START;
 import static org.jocl.CL.CL_PROFILING_COMMAND_SUBMIT;
 import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
 import static org.jocl.CL.CL_QUEUE_PROPERTIES;
-import static org.jocl.CL.CL_TRUE;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jocl.CL;
@@ -33,33 +26,33 @@ import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
 import org.jocl.cl_event;
 import org.jocl.cl_kernel;
-import org.jocl.cl_mem;
 import org.jocl.cl_queue_properties;
 import org.rtf4j.kernels.backend.DeviceBuffer;
 import org.rtf4j.kernels.backend.KernelId;
-import org.rtf4j.kernels.backend.PendingRead;
 import org.rtf4j.kernels.backend.Precision;
 import org.rtf4j.kernels.profile.ProfileRecord;
 import org.rtf4j.kernels.profile.Profiler;
 
 /**
  * The OpenCL runtime of one backend: context and in-order profiling queue, and every command on it: the
- * checked launcher, transfers, device copies and fills, events, host waits and the errors they surface.
- * Its two resources have their own classes: {@link ClPrograms} (the program per precision, kernel objects
- * and their limits) and {@link ClMemory} (buffers, their accounting, scratch, the report at close).
+ * launcher, device copies and fills, the events of all commands, host waits and the errors they surface.
+ * Its parts have their own classes: {@link ClPrograms} (the program per precision, kernel objects and their
+ * limits), {@link ClMemory} (buffers, their accounting, scratch, the report at close), {@link ClTransfers}
+ * (the host transfers through staging buffers, owned here as {@link #transfers}; their commands are recorded
+ * here) and {@link ClLaunchArgs} (a launch's arguments, checked and set).
  *
  * <p><b>Queued, not waited.</b> Launches, host-to-device writes, device copies, fills and deferred reads
  * are queued without waiting; the in-order queue runs them in order. A queued command stays in a pending
  * list (event, kind, name, operation) until it is known complete, then its profiling times are recorded.
  * The host blocks on the device (a <em>host wait</em>, counted in the profiler as a record of kind
- * {@code WAIT} with the time blocked) only in a blocking {@link #read}, in {@link #waitAll} (an awaited
- * deferred read that is not yet complete, the profile read by {@link OpenClBackend#profiler()},
+ * {@code WAIT} with the time blocked) only in a blocking read ({@link #blocked}), in {@link #waitAll} (an
+ * awaited deferred read that is not yet complete, the profile read by {@link OpenClBackend#profiler()},
  * {@link #close()}, more than {@value #MAX_PENDING} commands pending), and in the error path. After a
  * blocking read returned, every earlier command has completed (in-order queue), so the pending list is
- * collected without a further wait. Writes and deferred reads go through direct host staging buffers
- * (JOCL queues a non-blocking transfer only from direct memory), kept referenced by their pending command
- * and reused once it completed. A device error of a queued command surfaces at the next wait as one line
- * naming the failed commands (or, when none can be told, the operations queued since the last wait).
+ * collected without a further wait. Writes and deferred reads go through host staging buffers
+ * ({@link ClTransfers}), kept referenced by their pending command and reused once it completed. A device
+ * error of a queued command surfaces at the next wait as one line naming the failed commands (or, when
+ * none can be told, the operations queued since the last wait).
  *
  * <p><b>One lock.</b> Every entry point of {@link OpenClBackend} and {@link ClBuffer#close()} holds
  * {@link #lock}, so concurrent calls are serialised as the {@code Backend} contract promises: kernel
@@ -75,10 +68,6 @@ final class ClRuntime implements ClQueue {
 
     /** Commands pending beyond which the completed ones are collected, and all waited for if that is not enough. */
     static final int MAX_PENDING = 4096;
-    /** Bytes of one host staging buffer at most, by default; longer transfers are queued in pieces. */
-    static final int STAGING_CHUNK = 1 << 26;
-    /** Bytes of staging buffers kept for reuse at most. */
-    private static final long STAGING_KEPT = 1L << 28;
     /** Failed commands named one by one in an error message at most. */
     private static final int NAMED_FAILURES = 6;
 
@@ -86,6 +75,8 @@ final class ClRuntime implements ClQueue {
     final DeviceInfo info;
     final Profiler profiler = new Profiler();
     final ReentrantLock lock = new ReentrantLock();
+    /** The host transfers: queued writes, blocking reads and deferred reads (for {@link OpenClBackend}). */
+    final ClTransfers transfers;
     private final cl_device_id device;
     private final cl_context context;
     private final cl_command_queue queue;
@@ -93,9 +84,6 @@ final class ClRuntime implements ClQueue {
     private final ClPrograms programs;
     private final ClMemory memory;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final Map<Integer, ArrayDeque<ByteBuffer>> staging = new HashMap<>();
-    private long stagedBytes;
-    private int stagingChunk = STAGING_CHUNK;
     private String op = "";
     private boolean closed;
 
@@ -105,7 +93,7 @@ final class ClRuntime implements ClQueue {
      * is a piece of.
      */
     private record Pending(cl_event event, String kind, String name, String op, long bytes, ByteBuffer stage,
-                           ClRead read) {
+                           ClTransfers.ClRead read) {
         String label() {
             return op.isEmpty() ? name : op + "/" + name;
         }
@@ -127,6 +115,7 @@ final class ClRuntime implements ClQueue {
         qp.addProperty(CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE);
         this.queue = CL.clCreateCommandQueueWithProperties(context, device, qp, null);
         this.memory = new ClMemory(this, context);
+        this.transfers = new ClTransfers(this, queue);
         this.programs = new ClPrograms(info, profile, context, device, this.buildOptions,
             (p, t0, t1) -> profiler.record(new ProfileRecord("BUILD", "program " + p, op, t0, t0, t0, t1, 0)));
         LOG.log(System.Logger.Level.INFO, "backend opencl: " + info.describe()
@@ -190,15 +179,6 @@ final class ClRuntime implements ClQueue {
         programs.requirePrecision(p);
     }
 
-    /** Sets the bytes of one staging piece (a multiple of 8, at most {@link #STAGING_CHUNK}; for the tests). */
-    void setStagingChunk(int bytes) {
-        if (bytes < 8 || bytes % 8 != 0 || bytes > STAGING_CHUNK) {
-            throw new IllegalArgumentException("staging chunk must be a multiple of 8 in [8, " + STAGING_CHUNK + "], got "
-                + bytes);
-        }
-        stagingChunk = bytes;
-    }
-
     /** Commands queued and not yet collected (for the tests). */
     int pendingCommands() {
         return pending.size();
@@ -259,146 +239,14 @@ final class ClRuntime implements ClQueue {
         String saved = op;
         op = "plan";
         try {
-            write(b, 0, values, 0, values.length);
+            transfers.write(b, 0, values, 0, values.length);
         } finally {
             op = saved;
         }
         return b;
     }
 
-    // ---------------------------------------------------------------------------------- transfers
-
-    /** Queues a write of {@code length} values (rounded to d's precision) from a host array; no wait. */
-    void write(ClBuffer d, int offset, double[] src, int srcOffset, int length) {
-        int chunk = stagingChunk / d.precision.bytes();
-        for (int done = 0; done < length; done += Math.min(chunk, length - done)) {
-            int n = Math.min(chunk, length - done);
-            ByteBuffer b = stage((long) n * d.precision.bytes());
-            if (d.precision == Precision.F64) {
-                b.asDoubleBuffer().put(src, srcOffset + done, n);
-            } else {
-                FloatBuffer f = b.asFloatBuffer();
-                for (int i = 0; i < n; i++) {
-                    f.put(i, (float) src[srcOffset + done + i]);
-                }
-            }
-            copyIn(d, offset + done, n, b);
-        }
-    }
-
-    /** Queues a write of {@code length} values from a host array; no wait. */
-    void write(ClBuffer d, int offset, float[] src, int srcOffset, int length) {
-        int chunk = stagingChunk / d.precision.bytes();
-        for (int done = 0; done < length; done += Math.min(chunk, length - done)) {
-            int n = Math.min(chunk, length - done);
-            ByteBuffer b = stage((long) n * d.precision.bytes());
-            if (d.precision == Precision.F32) {
-                b.asFloatBuffer().put(src, srcOffset + done, n);
-            } else {
-                DoubleBuffer f = b.asDoubleBuffer();
-                for (int i = 0; i < n; i++) {
-                    f.put(i, src[srcOffset + done + i]);
-                }
-            }
-            copyIn(d, offset + done, n, b);
-        }
-    }
-
-    /** Queues a write of {@code length} integers into a 4-byte-element buffer; no wait. */
-    void writeInts(ClBuffer d, int offset, int[] src, int srcOffset, int length) {
-        int chunk = stagingChunk / 4;
-        for (int done = 0; done < length; done += Math.min(chunk, length - done)) {
-            int n = Math.min(chunk, length - done);
-            ByteBuffer b = stage(4L * n);
-            b.asIntBuffer().put(src, srcOffset + done, n);
-            copyIn(d, offset + done, n, b);
-        }
-    }
-
-    /** A blocking read of integers from a 4-byte-element buffer. */
-    void readInts(ClBuffer s, int offset, int[] dst, int dstOffset, int length) {
-        copyOut(s, offset, length, Pointer.to(dst).withByteOffset(4L * dstOffset));
-    }
-
-    /** A blocking read: the one kind of host wait of normal operation. */
-    void read(ClBuffer s, int offset, double[] dst, int dstOffset, int length) {
-        if (s.precision == Precision.F64) {
-            copyOut(s, offset, length, Pointer.to(dst).withByteOffset(8L * dstOffset));
-        } else {
-            float[] f = new float[length];
-            copyOut(s, offset, length, Pointer.to(f));
-            for (int i = 0; i < length; i++) {
-                dst[dstOffset + i] = f[i];
-            }
-        }
-    }
-
-    /** A blocking read: the one kind of host wait of normal operation. */
-    void read(ClBuffer s, int offset, float[] dst, int dstOffset, int length) {
-        if (s.precision == Precision.F32) {
-            copyOut(s, offset, length, Pointer.to(dst).withByteOffset(4L * dstOffset));
-        } else {
-            double[] f = new double[length];
-            copyOut(s, offset, length, Pointer.to(f));
-            for (int i = 0; i < length; i++) {
-                dst[dstOffset + i] = (float) f[i];
-            }
-        }
-    }
-
-    /**
-     * Queues a read of {@code length ≥ 1} values into staging buffers and returns its handle; the values
-     * reach {@code dst} (copied, or added when {@code add}) in {@link PendingRead#await()}. No wait.
-     */
-    PendingRead readLater(ClBuffer s, int offset, double[] dst, int dstOffset, int length, boolean add) {
-        int per = s.precision.bytes();
-        int chunk = stagingChunk / per;
-        ClRead r = new ClRead(s.precision, dst, dstOffset, length, add, (int) ((length + (long) chunk - 1) / chunk), chunk);
-        for (int k = 0; k < r.stages.length; k++) {
-            int n = (int) Math.min(chunk, length - (long) k * chunk);
-            long bytes = (long) n * per;
-            ByteBuffer b = stage(bytes);
-            cl_event ev = new cl_event();
-            try {
-                CL.clEnqueueReadBuffer(queue, s.mem, CL_FALSE, (offset + (long) k * chunk) * per, bytes, Pointer.to(b), 0,
-                    null, ev);
-            } catch (CLException e) {
-                throw translate(e, "reading " + bytes + " bytes");
-            }
-            r.stages[k] = b;
-            queued(ev, "COPY_TO_HOST", "readLater", bytes, null, r);
-        }
-        flush();
-        return r;
-    }
-
-    private void copyIn(ClBuffer d, int offset, int length, ByteBuffer b) {
-        long bytes = (long) length * d.precision.bytes();
-        cl_event ev = new cl_event();
-        try {
-            CL.clEnqueueWriteBuffer(queue, d.mem, CL_FALSE, (long) offset * d.precision.bytes(), bytes, Pointer.to(b), 0,
-                null, ev);
-        } catch (CLException e) {
-            unstage(b);
-            throw translate(e, "writing " + bytes + " bytes");
-        }
-        queued(ev, "COPY_TO_DEVICE", "write", bytes, b, null);
-    }
-
-    private void copyOut(ClBuffer s, int offset, int length, Pointer ptr) {
-        long bytes = (long) length * s.precision.bytes();
-        String what = "reading " + bytes + " bytes";
-        cl_event ev = new cl_event();
-        long t0 = System.nanoTime();
-        try {
-            CL.clEnqueueReadBuffer(queue, s.mem, CL_TRUE, (long) offset * s.precision.bytes(), bytes, ptr, 0, null, ev);
-        } catch (CLException e) {
-            throw failure(what, e);
-        }
-        long t1 = System.nanoTime();
-        pending.add(new Pending(ev, "COPY_TO_HOST", "read", op, bytes, null, null));
-        recordWait("read", t0, t1, collectAll(what));
-    }
+    // ------------------------------------------------------------------------ device copies, fills
 
     /** Queues setting every element to zero; no wait. */
     void zero(ClBuffer b) {
@@ -427,116 +275,6 @@ final class ClRuntime implements ClQueue {
             throw translate(e, "copying " + bytes + " bytes on the device");
         }
         queued(ev, "COPY_ON_DEVICE", "copy", bytes, null, null);
-    }
-
-    /** A direct, native-order staging buffer of at least {@code bytes} (≤ {@link #STAGING_CHUNK}), reused if one is kept. */
-    private ByteBuffer stage(long bytes) {
-        int capacity = Math.max(256, Integer.highestOneBit((int) bytes - 1) << 1);
-        ArrayDeque<ByteBuffer> kept = staging.get(capacity);
-        ByteBuffer b = kept == null ? null : kept.pollFirst();
-        if (b == null) {
-            return ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
-        }
-        stagedBytes -= capacity;
-        return b;
-    }
-
-    /** Keeps a staging buffer whose command completed for reuse, up to {@link #STAGING_KEPT} bytes in all. */
-    private void unstage(ByteBuffer b) {
-        if (closed || stagedBytes + b.capacity() > STAGING_KEPT) {
-            return;
-        }
-        staging.computeIfAbsent(b.capacity(), c -> new ArrayDeque<>()).addFirst(b);
-        stagedBytes += b.capacity();
-    }
-
-    /**
-     * A deferred read of {@link #readLater}: one or more staging pieces, each a pending command; complete
-     * when every piece was collected; delivered (copied or added into the host array, staging reused) once,
-     * in {@link #await()}. Its fields are guarded by the runtime's lock.
-     */
-    final class ClRead implements PendingRead {
-        final Precision precision;
-        final double[] dst;
-        final int dstOffset;
-        final int length;
-        final boolean add;
-        final int chunk;
-        final ByteBuffer[] stages;
-        int collected;
-        String failure;
-        boolean delivered;
-
-        ClRead(Precision precision, double[] dst, int dstOffset, int length, boolean add, int pieces, int chunk) {
-            this.precision = precision;
-            this.dst = dst;
-            this.dstOffset = dstOffset;
-            this.length = length;
-            this.add = add;
-            this.chunk = chunk;
-            this.stages = new ByteBuffer[pieces];
-        }
-
-        @Override
-        public void await() {
-            lock.lock();
-            try {
-                if (delivered) {
-                    return;
-                }
-                if (failure == null && collected < stages.length) {
-                    requireOpen();
-                    waitAll("readLater");
-                }
-                if (failure != null) {
-                    throw new IllegalStateException(failure);
-                }
-                deliver();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean complete() {
-            lock.lock();
-            try {
-                return delivered || failure != null || collected == stages.length;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private void deliver() {
-            for (int k = 0; k < stages.length; k++) {
-                int n = (int) Math.min(chunk, length - (long) k * chunk);
-                int o = dstOffset + k * chunk;
-                if (precision == Precision.F64) {
-                    DoubleBuffer v = stages[k].asDoubleBuffer();
-                    if (add) {
-                        for (int i = 0; i < n; i++) {
-                            dst[o + i] += v.get(i);
-                        }
-                    } else {
-                        v.get(dst, o, n);
-                    }
-                } else {
-                    FloatBuffer v = stages[k].asFloatBuffer();
-                    if (add) {
-                        for (int i = 0; i < n; i++) {
-                            dst[o + i] += v.get(i);
-                        }
-                    } else {
-                        for (int i = 0; i < n; i++) {
-                            dst[o + i] = v.get(i);
-                        }
-                    }
-                }
-                unstage(stages[k]);
-                stages[k] = null;
-            }
-            delivered = true;
-        }
     }
 
     // -------------------------------------------------------------------------- programs, launches
@@ -568,18 +306,7 @@ final class ClRuntime implements ClQueue {
      */
     @Override
     public void launch(ClKernel k, Precision p, long[] extents, long[] local, Object... args) {
-        List<ClKernel.Param> params = k.params();
-        if (args.length != params.size()) {
-            throw new IllegalStateException("kernel " + k.functionName() + " takes " + params.size() + " arguments "
-                + params + ", got " + args.length);
-        }
-        long localBytes = 0;
-        for (int i = 0; i < args.length; i++) {
-            check(k, p, params.get(i), args[i]);
-            if (args[i] instanceof Local) {
-                localBytes += ((Local) args[i]).bytes();
-            }
-        }
+        long localBytes = ClLaunchArgs.check(this, k, p, args);
         for (long g : extents) {
             if (g == 0) {
                 return;
@@ -589,23 +316,7 @@ final class ClRuntime implements ClQueue {
         LaunchPlanner.Plan plan = local == null ? LaunchPlanner.free(k.functionName(), info.limits(), kl, extents, localBytes)
             : LaunchPlanner.fixed(k.functionName(), info.limits(), kl, extents, local, localBytes);
         cl_kernel ck = programs.kernel(p, k);
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            switch (params.get(i).kind()) {
-                case BUFFER -> CL.clSetKernelArg(ck, i, Sizeof.cl_mem, Pointer.to(((ClBuffer) a).mem));
-                case INDICES -> CL.clSetKernelArg(ck, i, Sizeof.cl_mem, Pointer.to(((ClBuffer) a).mem));
-                case INT -> CL.clSetKernelArg(ck, i, Sizeof.cl_int, Pointer.to(new int[] {(Integer) a}));
-                case REAL -> {
-                    if (p == Precision.F64) {
-                        CL.clSetKernelArg(ck, i, Sizeof.cl_double, Pointer.to(new double[] {(Double) a}));
-                    } else {
-                        CL.clSetKernelArg(ck, i, Sizeof.cl_float, Pointer.to(new float[] {((Double) a).floatValue()}));
-                    }
-                }
-                case LOCAL -> CL.clSetKernelArg(ck, i, ((Local) a).bytes(), null);
-                default -> throw new IllegalStateException("unknown parameter kind " + params.get(i));
-            }
-        }
+        ClLaunchArgs.set(ck, k, p, args);
         cl_event ev = new cl_event();
         try {
             CL.clEnqueueNDRangeKernel(queue, ck, plan.global().length, null, plan.global(), plan.local(), 0, null, ev);
@@ -615,47 +326,6 @@ final class ClRuntime implements ClQueue {
         queued(ev, "KERNEL", k.functionName(), 0, null, null);
     }
 
-    private void check(ClKernel k, Precision p, ClKernel.Param param, Object a) {
-        String bad = null;
-        switch (param.kind()) {
-            case BUFFER -> {
-                if (!(a instanceof ClBuffer)) {
-                    bad = "is " + describe(a);
-                } else {
-                    ClBuffer b = (ClBuffer) a;
-                    if (b.runtime != this) {
-                        bad = "is a buffer of another backend";
-                    } else if (b.mem == null) {
-                        bad = "is a closed buffer";
-                    } else if (b.precision != p) {
-                        bad = "is a " + b.precision + " buffer in a " + p + " launch";
-                    }
-                }
-            }
-            case INDICES -> {
-                if (!(a instanceof ClBuffer)) {
-                    bad = "is " + describe(a);
-                } else {
-                    ClBuffer b = (ClBuffer) a;
-                    bad = b.runtime != this ? "is a buffer of another backend" : b.mem == null ? "is a closed buffer"
-                        : b.precision.bytes() != 4 ? "has " + b.precision.bytes() + "-byte elements, not 4-byte integers" : null;
-                }
-            }
-            case INT -> bad = a instanceof Integer ? null : "is " + describe(a);
-            case REAL -> bad = a instanceof Double ? null : "is " + describe(a);
-            case LOCAL -> bad = a instanceof Local ? null : "is " + describe(a);
-            default -> bad = "has an unknown kind";
-        }
-        if (bad != null) {
-            throw new IllegalStateException("kernel " + k.functionName() + " parameter " + param.name() + " ("
-                + param.kind() + ") " + bad);
-        }
-    }
-
-    private static String describe(Object a) {
-        return a == null ? "null" : "a " + a.getClass().getSimpleName() + " " + a;
-    }
-
     // ------------------------------------------------------------------------------ events, waits
 
     /**
@@ -663,7 +333,7 @@ final class ClRuntime implements ClQueue {
      * a failed command surfaces). Past {@value #MAX_PENDING} pending commands the completed ones are
      * collected, and if that is not enough all are waited for, so a long run without reads stays bounded.
      */
-    void queued(cl_event ev, String kind, String name, long bytes, ByteBuffer stage, ClRead read) {
+    void queued(cl_event ev, String kind, String name, long bytes, ByteBuffer stage, ClTransfers.ClRead read) {
         pending.add(new Pending(ev, kind, name, op, bytes, stage, read));
         if (pending.size() > MAX_PENDING) {
             while (!pending.isEmpty() && status(pending.peekFirst(), "collecting completed commands") == CL_COMPLETE) {
@@ -676,7 +346,7 @@ final class ClRuntime implements ClQueue {
     }
 
     /** Submits the queued commands to the device without waiting for them. */
-    private void flush() {
+    void flush() {
         if (!pending.isEmpty()) {
             try {
                 CL.clFlush(queue);
@@ -684,6 +354,16 @@ final class ClRuntime implements ClQueue {
                 throw translate(e, "submitting queued commands");
             }
         }
+    }
+
+    /**
+     * Records a blocking command that returned (the host blocked from t0 to t1) as a host wait named after
+     * the command: every earlier command completed with it (in-order queue), so all pending commands are
+     * collected without a further wait ({@code what} names them in an error).
+     */
+    void blocked(cl_event ev, String kind, String name, long bytes, String what, long t0, long t1) {
+        pending.add(new Pending(ev, kind, name, op, bytes, null, null));
+        recordWait(name, t0, t1, collectAll(what));
     }
 
     /**
@@ -773,7 +453,7 @@ final class ClRuntime implements ClQueue {
         } finally {
             CL.clReleaseEvent(q.event());
             if (q.stage() != null) {
-                unstage(q.stage());
+                transfers.unstage(q.stage());
             }
             if (q.read() != null) {
                 q.read().collected++;
@@ -797,7 +477,7 @@ final class ClRuntime implements ClQueue {
      * still in use, fails the pending deferred reads with the same message and drops every pending command.
      * One line; device out-of-memory is worded as {@link #translate} words it.
      */
-    private IllegalStateException failure(String what, CLException cause) {
+    IllegalStateException failure(String what, CLException cause) {
         List<String> failed = new ArrayList<>();
         Set<String> ops = new LinkedHashSet<>();
         String status = null;
@@ -871,8 +551,7 @@ final class ClRuntime implements ClQueue {
                 waitAll("close");
             } finally {
                 memory.freeAll();
-                staging.clear();
-                stagedBytes = 0;
+                transfers.release();
                 programs.release();
                 CL.clReleaseCommandQueue(queue);
                 CL.clReleaseContext(context);

@@ -282,7 +282,7 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
         try {
             ClBuffer d = transfer(dst, "dst", dstOffset, src.length, srcOffset, length);
             if (d != null) {
-                rt.write(d, dstOffset, src, srcOffset, length);
+                rt.transfers.write(d, dstOffset, src, srcOffset, length);
             }
         } finally {
             rt.lock.unlock();
@@ -295,7 +295,7 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
         try {
             ClBuffer d = transfer(dst, "dst", dstOffset, src.length, srcOffset, length);
             if (d != null) {
-                rt.write(d, dstOffset, src, srcOffset, length);
+                rt.transfers.write(d, dstOffset, src, srcOffset, length);
             }
         } finally {
             rt.lock.unlock();
@@ -308,7 +308,7 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
         try {
             ClBuffer s = transfer(src, "src", srcOffset, dst.length, dstOffset, length);
             if (s != null) {
-                rt.read(s, srcOffset, dst, dstOffset, length);
+                rt.transfers.read(s, srcOffset, dst, dstOffset, length);
             }
         } finally {
             rt.lock.unlock();
@@ -321,19 +321,19 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
         try {
             ClBuffer s = transfer(src, "src", srcOffset, dst.length, dstOffset, length);
             if (s != null) {
-                rt.read(s, srcOffset, dst, dstOffset, length);
+                rt.transfers.read(s, srcOffset, dst, dstOffset, length);
             }
         } finally {
             rt.lock.unlock();
         }
     }
 
-    /** Queues the read under the lock, the buffer checked once more; {@link ClRuntime#readLater}. */
+    /** Queues the read under the lock, the buffer checked once more; {@link ClTransfers#readLater}. */
     @Override
     protected PendingRead startRead(ClBuffer src, int srcOffset, double[] dst, int dstOffset, int length, boolean add) {
         rt.lock.lock();
         try {
-            return rt.readLater(rt.own(src, "src"), srcOffset, dst, dstOffset, length, add);
+            return rt.transfers.readLater(rt.own(src, "src"), srcOffset, dst, dstOffset, length, add);
         } finally {
             rt.lock.unlock();
         }
@@ -371,7 +371,7 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
             range("dst", d.length, dstOffset, length);
             range("src", hostLength("src", src), srcOffset, length);
             if (length > 0) {
-                rt.writeInts(d, dstOffset, src, srcOffset, length);
+                rt.transfers.writeInts(d, dstOffset, src, srcOffset, length);
             }
         } finally {
             rt.lock.unlock();
@@ -386,7 +386,7 @@ public final class OpenClBackend extends AbstractBackend<ClBuffer, ClIndexBuffer
             range("src", s.length, srcOffset, length);
             range("dst", hostLength("dst", dst), dstOffset, length);
             if (length > 0) {
-                rt.readInts(s, srcOffset, dst, dstOffset, length);
+                rt.transfers.readInts(s, srcOffset, dst, dstOffset, length);
             }
         } finally {
             rt.lock.unlock();

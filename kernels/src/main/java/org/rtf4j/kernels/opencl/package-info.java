@@ -6,10 +6,14 @@
  *   <li>{@code OpenClBackend}: the {@code Backend} seam — argument checks (inherited from
  *       {@code AbstractBackend}), transfer ranges, and one {@code ClRuntime.within} operation per
  *       {@code KernelId};</li>
- *   <li>{@code ClRuntime}: context, in-order profiling queue and every command on it: the checked launcher
- *       (launch sizes from {@code LaunchPlanner}), transfers through host staging buffers, deferred reads,
- *       events (commands are queued, not waited for; a blocking read is the host wait of normal operation,
- *       counted in the profiler);</li>
+ *   <li>{@code ClRuntime}: context, in-order profiling queue and every command on it: the launcher
+ *       (launch sizes from {@code LaunchPlanner}), device copies and fills, the events of all commands
+ *       (commands are queued, not waited for; a blocking read is the host wait of normal operation, counted
+ *       in the profiler), host waits and the errors they surface;</li>
+ *   <li>{@code ClTransfers}: host transfers through direct host staging buffers, in pieces: queued writes,
+ *       blocking reads and deferred reads ({@code ClTransfers.ClRead});</li>
+ *   <li>{@code ClLaunchArgs}: a launch's arguments checked against its kernel's parameters, then set on the
+ *       kernel object;</li>
  *   <li>{@code ClPrograms}: the program per precision (the {@code ClSource} files, one per job, built with
  *       {@code -DUSE_DOUBLE} for float64 and {@code -DVBLOCK}), kernel objects and each kernel's limits;</li>
  *   <li>{@code ClMemory}: device buffers, their accounting, scratch per role, the report at close;</li>

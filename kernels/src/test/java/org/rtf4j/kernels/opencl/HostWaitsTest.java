@@ -154,7 +154,7 @@ class HostWaitsTest {
         OpenClTesting.assumeFloat64(cl, p);
         ClRuntime rt = cl.runtime();
         // 24-byte pieces: 3 float64 or 6 float32 values each, so 20 values take several pieces and a short one
-        rt.setStagingChunk(24);
+        rt.transfers.setStagingChunk(24);
         try (DeviceBuffer b = cl.allocate(p, 25)) {
             double[] src = new double[22];
             float[] srcF = new float[22];
@@ -181,7 +181,7 @@ class HostWaitsTest {
             assertArrayEquals(new double[] {0, 0, 0}, java.util.Arrays.copyOf(got, 3), "b[0..2) and got[0] untouched");
             assertArrayEquals(new double[] {100, 100}, java.util.Arrays.copyOf(sum, 2), "outside the added range");
         } finally {
-            rt.setStagingChunk(ClRuntime.STAGING_CHUNK);
+            rt.transfers.setStagingChunk(ClTransfers.STAGING_CHUNK);
         }
     }
 
