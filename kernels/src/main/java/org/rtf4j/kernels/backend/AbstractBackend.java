@@ -1,9 +1,12 @@
 package org.rtf4j.kernels.backend;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.Collections;
-import java.util.EnumSet;
+import static org.rtf4j.kernels.backend.KernelArgs.apart;
+import static org.rtf4j.kernels.backend.KernelArgs.finite;
+import static org.rtf4j.kernels.backend.KernelArgs.nonNegative;
+import static org.rtf4j.kernels.backend.KernelArgs.notNull;
+import static org.rtf4j.kernels.backend.KernelArgs.positive;
+import static org.rtf4j.kernels.backend.KernelArgs.precisionOf;
+
 import java.util.Set;
 import org.rtf4j.kernels.dense.ActivationShape;
 import org.rtf4j.kernels.dense.AdamWStep;
@@ -12,10 +15,8 @@ import org.rtf4j.kernels.dense.BiasShape;
 import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.Span;
 import org.rtf4j.kernels.dense.DropoutShape;
-import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.NormShape;
 import org.rtf4j.kernels.dense.EmbeddingShape;
-import org.rtf4j.kernels.dense.GemmShape;
 import org.rtf4j.kernels.dense.LossShape;
 import org.rtf4j.kernels.dense.PoolShape;
 import org.rtf4j.kernels.spectral.ConvShape;
@@ -29,47 +30,25 @@ import org.rtf4j.kernels.spectral.RationalShape;
  *
  * <p>Kernel {@code id} runs through the method named {@link #runMethodName run + id.kernelName()}
  * (capitalised); {@link #kernels()} is the set of kernels whose run method the backend's class defines,
- * read from the class itself, so it says what the code dispatches, not what someone declared.
+ * read from the class itself ({@link ImplementedKernels}), so it says what the code dispatches, not what
+ * someone declared. The checks that need no backend (nulls, ranges, finiteness, the real FFT layouts, the one
+ * rule refusing aliased buffers) are in {@link KernelArgs}; which buffers of the training kernels must be apart
+ * is in {@link TrainingAliasing}.
  *
  * @param <B> the backend's buffer type
  * @param <I> the backend's index buffer type
  */
 public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuffer> implements Backend {
-    private static final ClassValue<Set<KernelId>> IMPLEMENTED = new ClassValue<>() {
-        @Override
-        protected Set<KernelId> computeValue(Class<?> type) {
-            EnumSet<KernelId> out = EnumSet.noneOf(KernelId.class);
-            for (KernelId id : KernelId.values()) {
-                if (defines(type, runMethodName(id))) {
-                    out.add(id);
-                }
-            }
-            return Collections.unmodifiableSet(out);
-        }
-    };
-
     /** The name of the method kernel {@code id} runs through: {@code fftComplex} → {@code runFftComplex}. */
     public static String runMethodName(KernelId id) {
         String n = id.kernelName();
         return "run" + Character.toUpperCase(n.charAt(0)) + n.substring(1);
     }
 
-    /** Whether {@code type} or a superclass below AbstractBackend defines a concrete method {@code name}. */
-    private static boolean defines(Class<?> type, String name) {
-        for (Class<?> c = type; c != null && c != AbstractBackend.class; c = c.getSuperclass()) {
-            for (Method m : c.getDeclaredMethods()) {
-                if (m.getName().equals(name) && !Modifier.isAbstract(m.getModifiers())) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /** The kernels whose run method this backend's class defines (derived from the class). */
     @Override
     public final Set<KernelId> kernels() {
-        return IMPLEMENTED.get(getClass());
+        return ImplementedKernels.of(getClass());
     }
 
     /**
@@ -77,7 +56,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
      * {@link #kernels()} of its instances returns, for any class, concrete or not.
      */
     public static Set<KernelId> implementedBy(Class<? extends AbstractBackend<?, ?>> type) {
-        return IMPLEMENTED.get(type);
+        return ImplementedKernels.of(type);
     }
 
     /** The backend's buffer behind a handle; throws naming {@code name} if it is not one of ours or is closed. */
@@ -185,9 +164,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
 
     private PendingRead later(DeviceBuffer src, int srcOffset, double[] dst, int dstOffset, int length, boolean add) {
         B s = own(src, "src");
-        if (dst == null) {
-            throw new IllegalArgumentException("dst must not be null");
-        }
+        notNull("dst", dst);
         range("src", s.length(), srcOffset, length);
         range("dst", dst.length, dstOffset, length);
         return length == 0 ? PendingRead.DONE : startRead(s, srcOffset, dst, dstOffset, length, add);
@@ -205,12 +182,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     public final void fftRealForward(int n, int rows, DeviceBuffer in, int inStride, int inLength, DeviceBuffer out) {
         positive("n", n);
         nonNegative("rows", rows);
-        if (inLength < 0 || inLength > n) {
-            throw new IllegalArgumentException("inLength must be in [0, n = " + n + "], got " + inLength);
-        }
-        if (inStride < inLength && rows > 1) {
-            throw new IllegalArgumentException("inStride must be ≥ inLength = " + inLength + ", got " + inStride);
-        }
+        KernelArgs.realRows(n, rows, "inLength", inLength, "inStride", inStride);
         Precision p = precisionOf(in, "in");
         B i = need(in, "in", rows == 0 ? 0 : (long) (rows - 1) * inStride + inLength, p);
         B o = need(out, "out", (long) 2 * (n / 2 + 1) * rows, p);
@@ -221,12 +193,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     public final void fftRealInverse(int n, int rows, DeviceBuffer in, DeviceBuffer out, int outStride, int outLength) {
         positive("n", n);
         nonNegative("rows", rows);
-        if (outLength < 0 || outLength > n) {
-            throw new IllegalArgumentException("outLength must be in [0, n = " + n + "], got " + outLength);
-        }
-        if (outStride < outLength && rows > 1) {
-            throw new IllegalArgumentException("outStride must be ≥ outLength = " + outLength + ", got " + outStride);
-        }
+        KernelArgs.realRows(n, rows, "outLength", outLength, "outStride", outStride);
         Precision p = precisionOf(in, "in");
         B i = need(in, "in", (long) 2 * (n / 2 + 1) * rows, p);
         B o = need(out, "out", rows == 0 ? 0 : (long) (rows - 1) * outStride + outLength, p);
@@ -316,9 +283,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
 
     @Override
     public final void gemm(GemmShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c) {
-        if (shape == null) {
-            throw new IllegalArgumentException("shape must not be null");
-        }
+        notNull(shape);
         Precision p = precisionOf(c, "c");
         if (c == a || c == b) {
             throw new IllegalArgumentException("c must be a buffer other than " + (c == a ? "a" : "b")
@@ -373,7 +338,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     public final void biasAdd(BiasShape shape, DeviceBuffer bias, DeviceBuffer y, boolean accumulate) {
         notNull(shape);
         Precision p = precisionOf(y, "y");
-        distinct("bias", bias, "y", y);
+        apart("bias", bias, "y", y);
         runBiasAdd(shape, need(bias, "bias", shape.channels(), p), need(y, "y", shape.count(), p), accumulate);
     }
 
@@ -381,16 +346,14 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     public final void biasGrad(BiasShape shape, DeviceBuffer dy, DeviceBuffer db) {
         notNull(shape);
         Precision p = precisionOf(dy, "dy");
-        distinct("db", db, "dy", dy);
+        apart("db", db, "dy", dy);
         runBiasGrad(shape, need(dy, "dy", shape.count(), p), need(db, "db", shape.channels(), p));
     }
 
     @Override
     public final void axpy(AxpyShape shape, double alpha, DeviceBuffer x, DeviceBuffer y) {
         notNull(shape);
-        if (!Double.isFinite(alpha)) {
-            throw new IllegalArgumentException("alpha must be finite, got " + alpha);
-        }
+        finite("alpha", alpha);
         Precision p = precisionOf(y, "y");
         if (x == y && shape.xOffset() != shape.yOffset()
             && Math.abs((long) shape.xOffset() - shape.yOffset()) < shape.count()) {
@@ -402,51 +365,24 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
 
     @Override
     public final void sumSquares(Span span, DeviceBuffer x, DeviceBuffer partials, int slot) {
-        if (span == null) {
-            throw new IllegalArgumentException("span must not be null");
-        }
+        notNull("span", span);
         Precision p = precisionOf(x, "x");
-        distinct("partials", partials, "x", x);
-        if (slot < 0) {
-            throw new IllegalArgumentException("slot must be ≥ 0, got " + slot);
-        }
+        apart("partials", partials, "x", x);
+        nonNegative("slot", slot);
         runSumSquares(span, need(x, "x", span.end(), p), need(partials, "partials", (long) slot + 1, p), slot);
     }
 
     @Override
     public final void adamW(Span span, AdamWStep step, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
                             DeviceBuffer v, DeviceBuffer partials, int partialCount) {
-        if (span == null) {
-            throw new IllegalArgumentException("span must not be null");
-        }
-        if (step == null) {
-            throw new IllegalArgumentException("step must not be null");
-        }
-        if (partialCount < 1) {
-            throw new IllegalArgumentException("partialCount must be ≥ 1, got " + partialCount);
-        }
+        notNull("span", span);
+        notNull("step", step);
+        positive("partialCount", partialCount);
         Precision p = precisionOf(param, "param");
-        // every pair, without arrays (a steady-state call allocates nothing)
-        distinct("grad", grad, "param", param);
-        distinct("m", m, "param", param);
-        distinct("m", m, "grad", grad);
-        distinct("v", v, "param", param);
-        distinct("v", v, "grad", grad);
-        distinct("v", v, "m", m);
-        distinct("partials", partials, "param", param);
-        distinct("partials", partials, "grad", grad);
-        distinct("partials", partials, "m", m);
-        distinct("partials", partials, "v", v);
+        TrainingAliasing.adamW(param, grad, m, v, partials);
         runAdamW(span, step, need(param, "param", span.end(), p), need(grad, "grad", span.end(), p),
             need(m, "m", span.end(), p), need(v, "v", span.end(), p), need(partials, "partials", partialCount, p),
             partialCount);
-    }
-
-    /** Refuses {@code a} being the same (non-null) buffer as {@code b}. */
-    private static void distinct(String a, DeviceBuffer ba, String b, DeviceBuffer bb) {
-        if (ba != null && ba == bb) {
-            throw new IllegalArgumentException(a + " must be a buffer other than " + b);
-        }
     }
 
     // ---- ends of the model: embedding, pooling, losses (issue 15)
@@ -455,7 +391,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     public final void embedding(EmbeddingShape shape, IndexBuffer tokens, DeviceBuffer table, DeviceBuffer y) {
         notNull(shape);
         Precision p = precisionOf(table, "table");
-        distinct("y", y, "table", table);
+        apart("y", y, "table", table);
         runEmbedding(shape, needIndices(tokens, "tokens", shape.positions()), need(table, "table", shape.tableCount(), p),
             need(y, "y", shape.outputCount(), p));
     }
@@ -465,7 +401,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
                                         DeviceBuffer dTable) {
         notNull(shape);
         Precision p = precisionOf(dy, "dy");
-        distinct("dTable", dTable, "dy", dy);
+        apart("dTable", dTable, "dy", dy);
         runEmbeddingBackward(shape, needIndices(order, "order", shape.positions()),
             needIndices(starts, "starts", (long) shape.vocabulary() + 1), need(dy, "dy", shape.outputCount(), p),
             need(dTable, "dTable", shape.tableCount(), p));
@@ -475,7 +411,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     public final void pool(PoolShape shape, IndexBuffer lengths, DeviceBuffer x, DeviceBuffer y) {
         notNull(shape);
         Precision p = precisionOf(x, "x");
-        distinct("y", y, "x", x);
+        apart("y", y, "x", x);
         runPool(shape, needIndices(lengths, "lengths", shape.batch()), need(x, "x", shape.inputCount(), p),
             need(y, "y", shape.outputCount(), p));
     }
@@ -484,7 +420,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     public final void poolBackward(PoolShape shape, IndexBuffer lengths, DeviceBuffer dy, DeviceBuffer dx) {
         notNull(shape);
         Precision p = precisionOf(dy, "dy");
-        distinct("dx", dx, "dy", dy);
+        apart("dx", dx, "dy", dy);
         runPoolBackward(shape, needIndices(lengths, "lengths", shape.batch()), need(dy, "dy", shape.outputCount(), p),
             need(dx, "dx", shape.inputCount(), p));
     }
@@ -495,8 +431,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
         notNull(shape);
         Precision p = precisionOf(logits, "logits");
         finite("scale", scale);
-        distinct("scalars", scalars, "logits", logits);
-        distinct("scalars", scalars, "grad", grad);
+        apart("scalars", scalars, "logits", logits, "grad", grad, null, null, null, null);
         B s = need(scalars, "scalars", 0, p);
         range("scalars", s.length(), scalarsOffset, LossShape.SCALARS);
         runCrossEntropy(shape, need(logits, "logits", shape.count(), p), needIndices(targets, "targets", shape.positions()),
@@ -509,10 +444,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
         notNull(shape);
         Precision p = precisionOf(outputs, "outputs");
         finite("scale", scale);
-        distinct("scalars", scalars, "outputs", outputs);
-        distinct("scalars", scalars, "grad", grad);
-        distinct("scalars", scalars, "targets", targets);
-        distinct("grad", grad, "targets", targets);
+        TrainingAliasing.mse(outputs, targets, grad, scalars);
         B s = need(scalars, "scalars", 0, p);
         range("scalars", s.length(), scalarsOffset, LossShape.SCALARS);
         runMse(shape, need(outputs, "outputs", shape.count(), p), need(targets, "targets", shape.count(), p),
@@ -526,8 +458,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
                                 DeviceBuffer mean, DeviceBuffer invStd) {
         notNull(shape);
         Precision p = precisionOf(x, "x");
-        notAmong("mean", mean, "x", x, "y", y, null, null, null, null);
-        notAmong("invStd", invStd, "x", x, "y", y, "mean", mean, null, null);
+        TrainingAliasing.layerNorm(x, y, mean, invStd);
         int n = shape.count();
         int c = shape.channels();
         runLayerNorm(shape, need(x, "x", n, p), need(gamma, "gamma", c, p), need(beta, "beta", c, p), need(y, "y", n, p),
@@ -540,7 +471,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
                                         DeviceBuffer dBeta) {
         notNull(shape);
         Precision p = precisionOf(x, "x");
-        gradientsApart(x, gamma, mean, invStd, dy, dx, dGamma, dBeta);
+        TrainingAliasing.normBackward(x, gamma, mean, invStd, dy, dx, dGamma, dBeta);
         int n = shape.count();
         int c = shape.channels();
         runLayerNormBackward(shape, need(x, "x", n, p), need(gamma, "gamma", c, p), need(mean, "mean", shape.positions(), p),
@@ -554,11 +485,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
                                 DeviceBuffer mean, DeviceBuffer invStd) {
         notNull(shape);
         Precision p = precisionOf(x, "x");
-        notAmong("runningMean", runningMean, "x", x, "y", y, null, null, null, null);
-        notAmong("runningVar", runningVar, "x", x, "y", y, "runningMean", runningMean, null, null);
-        notAmong("mean", mean, "x", x, "y", y, "runningMean", runningMean, "runningVar", runningVar);
-        notAmong("invStd", invStd, "x", x, "y", y, "runningMean", runningMean, "runningVar", runningVar);
-        notAmong("invStd", invStd, "mean", mean, null, null, null, null, null, null);
+        TrainingAliasing.batchNorm(x, y, runningMean, runningVar, mean, invStd);
         int n = shape.count();
         int c = shape.channels();
         runBatchNorm(shape, training, need(x, "x", n, p), lengths == null ? null : needIndices(lengths, "lengths", shape.batch()),
@@ -572,7 +499,7 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
                                         DeviceBuffer dx, DeviceBuffer dGamma, DeviceBuffer dBeta) {
         notNull(shape);
         Precision p = precisionOf(x, "x");
-        gradientsApart(x, gamma, mean, invStd, dy, dx, dGamma, dBeta);
+        TrainingAliasing.normBackward(x, gamma, mean, invStd, dy, dx, dGamma, dBeta);
         int n = shape.count();
         int c = shape.channels();
         runBatchNormBackward(shape, training, need(x, "x", n, p),
@@ -601,52 +528,8 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
     public final void maskPadding(NormShape shape, IndexBuffer lengths, DeviceBuffer x) {
         notNull(shape);
         Precision p = precisionOf(x, "x");
-        if (lengths == null) {
-            throw new IllegalArgumentException("lengths must not be null");
-        }
+        notNull("lengths", lengths);
         runMaskPadding(shape, needIndices(lengths, "lengths", shape.batch()), need(x, "x", shape.count(), p));
-    }
-
-    /** The outputs dx (which may be dy), dGamma and dBeta of a norm backward are apart from every other buffer. */
-    private static void gradientsApart(DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer mean, DeviceBuffer invStd,
-                                       DeviceBuffer dy, DeviceBuffer dx, DeviceBuffer dGamma, DeviceBuffer dBeta) {
-        notAmong("dx", dx, "x", x, "gamma", gamma, "mean", mean, "invStd", invStd);
-        notAmong("dGamma", dGamma, "x", x, "gamma", gamma, "mean", mean, "invStd", invStd);
-        notAmong("dGamma", dGamma, "dy", dy, "dx", dx, null, null, null, null);
-        notAmong("dBeta", dBeta, "x", x, "gamma", gamma, "mean", mean, "invStd", invStd);
-        notAmong("dBeta", dBeta, "dy", dy, "dx", dx, "dGamma", dGamma, null, null);
-    }
-
-    /**
-     * Refuses output {@code out} when it is one of the other buffers given (names null are skipped); written out
-     * without arrays so that the check allocates nothing.
-     */
-    private static void notAmong(String outName, DeviceBuffer out, String n1, DeviceBuffer b1, String n2, DeviceBuffer b2,
-                                 String n3, DeviceBuffer b3, String n4, DeviceBuffer b4) {
-        String clash = out == null ? null : out == b1 && n1 != null ? n1 : out == b2 && n2 != null ? n2
-            : out == b3 && n3 != null ? n3 : out == b4 && n4 != null ? n4 : null;
-        if (clash != null) {
-            throw new IllegalArgumentException(outName + " must be a buffer other than " + clash);
-        }
-    }
-
-    private static void finite(String name, double v) {
-        if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException(name + " must be finite, got " + v);
-        }
-    }
-
-    private static void notNull(Object shape) {
-        if (shape == null) {
-            throw new IllegalArgumentException("shape must not be null");
-        }
-    }
-
-    private Precision precisionOf(DeviceBuffer b, String name) {
-        if (b == null) {
-            throw new IllegalArgumentException(name + " must not be null");
-        }
-        return b.precision();
     }
 
     /** Our buffer of precision p with at least {@code minLength} elements. */
@@ -673,29 +556,11 @@ public abstract class AbstractBackend<B extends DeviceBuffer, I extends IndexBuf
 
     /** The length of a caller's host array, or IllegalArgumentException naming it when it is null. */
     protected static int hostLength(String name, int[] array) {
-        if (array == null) {
-            throw new IllegalArgumentException(name + " must not be null");
-        }
-        return array.length;
+        return KernelArgs.hostLength(name, array);
     }
 
     /** Checks that [offset, offset + count) lies inside [0, length). */
     protected static void range(String name, int length, int offset, int count) {
-        if (offset < 0 || count < 0 || (long) offset + count > length) {
-            throw new IllegalArgumentException(name + " range [" + offset + ", " + ((long) offset + count)
-                + ") is outside [0, " + length + ")");
-        }
-    }
-
-    private static void positive(String name, int v) {
-        if (v < 1) {
-            throw new IllegalArgumentException(name + " must be ≥ 1, got " + v);
-        }
-    }
-
-    private static void nonNegative(String name, int v) {
-        if (v < 0) {
-            throw new IllegalArgumentException(name + " must be ≥ 0, got " + v);
-        }
+        KernelArgs.range(name, length, offset, count);
     }
 }

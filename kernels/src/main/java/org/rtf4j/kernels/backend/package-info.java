@@ -7,6 +7,15 @@
  * {@code (x[2j], x[2j+1])}. A real spectrum of length n holds exactly {@code n/2 + 1} bins. Forward
  * transforms are unscaled, inverse transforms scaled by 1/n.
  *
+ * <p><b>Parts.</b> {@link org.rtf4j.kernels.backend.Backend} holds buffers, transfers and lifecycle and
+ * extends the kernel interfaces, one per job: {@link org.rtf4j.kernels.backend.FftKernels},
+ * {@link org.rtf4j.kernels.backend.SpectralKernels}, {@link org.rtf4j.kernels.backend.DenseKernels},
+ * {@link org.rtf4j.kernels.backend.OptimiserKernels}, {@link org.rtf4j.kernels.backend.NormKernels} and
+ * {@link org.rtf4j.kernels.backend.ModelEndKernels}. {@link org.rtf4j.kernels.backend.AbstractBackend} checks
+ * and dispatches, with its package-private helpers {@code KernelArgs} (checks that need no backend),
+ * {@code TrainingAliasing} (which buffers of the training kernels must be apart) and
+ * {@code ImplementedKernels} (which kernels a backend class implements).
+ *
  * <p><b>Precision and accuracy.</b> A buffer has one {@link org.rtf4j.kernels.backend.Precision}: float32 is
  * the fast path, float64 validates; a kernel's buffers share one precision. Each kernel method of
  * {@code Backend} states the error its tests hold it to, in the measure defined there.
